@@ -1,0 +1,459 @@
+//! `iam-policy`: check scenario files and simulate requests against policies.
+
+use clap::{Parser, Subcommand};
+use iam_policy::authorize::{CompiledPolicy, Layer, PolicySet};
+use iam_policy::explain;
+use iam_policy::scenario::context_from_json;
+use iam_policy::{Authorization, CheckResult, Decision, Diagnostic, Principal, Request, Scenario, Severity};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "iam-policy", version, about = "Simulate AWS IAM policy decisions and explain them")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Evaluate the requests of scenario files (or folders of them) and compare with their expectations.
+    Check {
+        /// Scenario files, or folders searched recursively for *.json.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Print one JSON array of result objects.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Decide one request against policy files and explain the decision.
+    Simulate {
+        /// An identity-based policy file (repeat for several).
+        #[arg(long = "policy", value_name = "FILE")]
+        policies: Vec<PathBuf>,
+        /// The resource-based policy (bucket policy, key policy, trust policy…).
+        #[arg(long, value_name = "FILE")]
+        resource_policy: Option<PathBuf>,
+        /// The caller's permissions boundary.
+        #[arg(long, value_name = "FILE")]
+        permissions_boundary: Option<PathBuf>,
+        /// The session policy of a role session.
+        #[arg(long, value_name = "FILE")]
+        session_policy: Option<PathBuf>,
+        /// An SCP; repeat for each organization level, root first.
+        #[arg(long = "scp", value_name = "FILE")]
+        scps: Vec<PathBuf>,
+        /// An RCP; repeat for each organization level, root first.
+        #[arg(long = "rcp", value_name = "FILE")]
+        rcps: Vec<PathBuf>,
+        /// A VPC endpoint policy (repeat for several).
+        #[arg(long = "vpc-endpoint-policy", value_name = "FILE")]
+        vpc_endpoint: Vec<PathBuf>,
+        /// The action, e.g. imagebuilder:GetComponent.
+        #[arg(long)]
+        action: String,
+        /// The resource ARN, or *.
+        #[arg(long)]
+        resource: String,
+        /// The caller: an IAM ARN, an assumed-role ARN, a service principal or "anonymous".
+        /// Default: the user "simulated" in the resource's account (or 111122223333).
+        #[arg(long)]
+        principal: Option<String>,
+        /// The account that owns the resource (default: the resource ARN's, else the caller's).
+        #[arg(long, value_name = "ACCOUNT")]
+        resource_account: Option<String>,
+        /// A context key: key=value. Repeat a key for a multivalued key, or write key=["a","b"].
+        #[arg(long = "context", value_name = "KEY=VALUE")]
+        context: Vec<String>,
+        /// Shorthand for --context aws:SourceIp=IP.
+        #[arg(long, value_name = "IP")]
+        source_ip: Option<String>,
+        /// Print the whole evaluation as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check { paths, json } => check(&paths, json),
+        Command::Simulate {
+            policies,
+            resource_policy,
+            permissions_boundary,
+            session_policy,
+            scps,
+            rcps,
+            vpc_endpoint,
+            action,
+            resource,
+            principal,
+            resource_account,
+            context,
+            source_ip,
+            json,
+        } => {
+            let files = PolicyFiles {
+                identity: policies,
+                resource: resource_policy,
+                boundary: permissions_boundary,
+                session: session_policy,
+                scps,
+                rcps,
+                vpc_endpoint,
+            };
+            let mut context = context;
+            if let Some(ip) = source_ip {
+                context.push(format!("aws:SourceIp={ip}"));
+            }
+            simulate(&files, &action, &resource, principal, resource_account, &context, json)
+        }
+    }
+}
+
+// ---------------------------------------------------------------- check
+
+fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    if path.is_dir() {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        entries.sort();
+        for e in entries {
+            if e.is_dir() || e.extension().is_some_and(|x| x == "json") {
+                collect(&e, out)?;
+            }
+        }
+    } else {
+        out.push(path.to_path_buf());
+    }
+    Ok(())
+}
+
+fn print_diagnostic(file: &str, d: &Diagnostic) {
+    let sev = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let hint = d.hint.as_deref().map(|h| format!("\n  fix: {h}")).unwrap_or_default();
+    eprintln!("{sev}: {file}:{}:{}: {}{hint}", d.span.start.line, d.span.start.column, d.message);
+}
+
+fn check(paths: &[PathBuf], json: bool) -> ExitCode {
+    let mut files = Vec::new();
+    let mut unreadable = false;
+    for p in paths {
+        if let Err(e) = collect(p, &mut files) {
+            eprintln!("error: {}: {e}", p.display());
+            unreadable = true;
+        }
+    }
+    let mut results: Vec<CheckResult> = Vec::new();
+    for f in &files {
+        let label = f.display().to_string();
+        let text = match std::fs::read_to_string(f) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("error: {label}: cannot read: {e}");
+                unreadable = true;
+                continue;
+            }
+        };
+        let scenario = match Scenario::from_json(&text) {
+            Ok(s) => s,
+            Err(diags) => {
+                for d in &diags {
+                    print_diagnostic(&label, d);
+                }
+                unreadable = true;
+                continue;
+            }
+        };
+        results.extend(iam_policy::check_scenario(&scenario, &label));
+    }
+    let failed_req = |r: &CheckResult| r.pass == Some(false) || r.error.is_some();
+    let passed = results.iter().filter(|r| r.pass == Some(true)).count();
+    let failed = results.iter().filter(|r| failed_req(r)).count();
+    if json {
+        match serde_json::to_string_pretty(&results) {
+            Ok(s) => println!("{s}"),
+            Err(e) => {
+                eprintln!("error: cannot print results: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    } else {
+        for r in &results {
+            println!("{}", check_line(r));
+        }
+        println!("{passed} passed, {failed} failed");
+    }
+    if unreadable {
+        ExitCode::from(2)
+    } else if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn check_line(r: &CheckResult) -> String {
+    let tag = match (r.pass, &r.error) {
+        (_, Some(_)) => "ERROR",
+        (Some(true), _) => "PASS ",
+        (Some(false), _) => "FAIL ",
+        (None, _) => "---- ",
+    };
+    let name = r.name.as_deref().map(|n| format!(" \"{n}\"")).unwrap_or_default();
+    let mut line = format!("{tag} {} #{}{name}: ", r.file, r.request);
+    if let Some(e) = &r.error {
+        line.push_str(e);
+        return line;
+    }
+    line.push_str(r.decision.map(Decision::as_str).unwrap_or("no decision"));
+    if let Some(e) = r.expect {
+        line.push_str(&format!(" (expected {e})"));
+    }
+    if let Some(s) = r.deciding_statements.first() {
+        let sid = s.sid.as_deref().map(|x| format!(" \"{x}\"")).unwrap_or_default();
+        line.push_str(&format!(" by {} statement {}{sid} at {}:{}", s.policy, s.statement, s.line, s.column));
+        if r.deciding_statements.len() > 1 {
+            line.push_str(&format!(" (+{} more)", r.deciding_statements.len() - 1));
+        }
+    } else if let Some(b) = &r.blocked_by {
+        line.push_str(&format!(", blocked by {b}"));
+    }
+    if !r.missing_context.is_empty() {
+        line.push_str(&format!("; missing context: {}", r.missing_context.join(", ")));
+    }
+    line
+}
+
+// ---------------------------------------------------------------- simulate
+
+struct PolicyFiles {
+    identity: Vec<PathBuf>,
+    resource: Option<PathBuf>,
+    boundary: Option<PathBuf>,
+    session: Option<PathBuf>,
+    scps: Vec<PathBuf>,
+    rcps: Vec<PathBuf>,
+    vpc_endpoint: Vec<PathBuf>,
+}
+
+fn parse_context(items: &[String]) -> Result<serde_json::Map<String, serde_json::Value>, String> {
+    let mut map = serde_json::Map::new();
+    for item in items {
+        let (k, v) = item
+            .split_once('=')
+            .ok_or_else(|| format!("--context {item}: write key=value, e.g. aws:SourceIp=203.0.113.5"))?;
+        let k = k.trim().to_string();
+        let value = if v.trim_start().starts_with('[') {
+            serde_json::from_str::<serde_json::Value>(v)
+                .map_err(|e| format!("--context {item}: the array is not valid JSON: {e}"))?
+        } else {
+            serde_json::Value::String(v.to_string())
+        };
+        let existing = map.iter().find(|(ek, _)| ek.eq_ignore_ascii_case(&k)).map(|(ek, _)| ek.clone());
+        match existing {
+            // a repeated key becomes multivalued
+            Some(ek) => {
+                if let Some(slot) = map.get_mut(&ek) {
+                    let mut items = match std::mem::take(slot) {
+                        serde_json::Value::Array(a) => a,
+                        other => vec![other],
+                    };
+                    match value {
+                        serde_json::Value::Array(a) => items.extend(a),
+                        other => items.push(other),
+                    }
+                    *slot = serde_json::Value::Array(items);
+                }
+            }
+            None => {
+                map.insert(k, value);
+            }
+        }
+    }
+    Ok(map)
+}
+
+fn load(path: &Path, id: String, layer: Layer, labels: &mut Vec<(String, String)>) -> Result<CompiledPolicy, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    labels.push((id.clone(), path.display().to_string()));
+    Ok(CompiledPolicy::new(id, layer, text))
+}
+
+fn simulate(
+    files: &PolicyFiles,
+    action: &str,
+    resource: &str,
+    principal: Option<String>,
+    resource_account: Option<String>,
+    context: &[String],
+    json: bool,
+) -> ExitCode {
+    let run = || -> Result<(Authorization, Vec<(String, String)>, PolicySet), (String, u8)> {
+        let mut labels = Vec::new();
+        let e2 = |e: String| (e, 2u8);
+        let mut set = PolicySet::default();
+        for (i, p) in files.identity.iter().enumerate() {
+            set.identity.push(load(p, format!("identity/{i}"), Layer::Identity, &mut labels).map_err(e2)?);
+        }
+        if let Some(p) = &files.resource {
+            set.resource = Some(load(p, "resource".into(), Layer::Resource, &mut labels).map_err(e2)?);
+        }
+        if let Some(p) = &files.boundary {
+            set.permissions_boundary =
+                Some(load(p, "permissionsBoundary".into(), Layer::PermissionsBoundary, &mut labels).map_err(e2)?);
+        }
+        if let Some(p) = &files.session {
+            set.session = Some(load(p, "session".into(), Layer::Session, &mut labels).map_err(e2)?);
+        }
+        for (l, p) in files.scps.iter().enumerate() {
+            set.scps.push(vec![load(p, format!("scps/{l}/0"), Layer::Scp { level: l }, &mut labels).map_err(e2)?]);
+        }
+        for (l, p) in files.rcps.iter().enumerate() {
+            set.rcps.push(vec![load(p, format!("rcps/{l}/0"), Layer::Rcp { level: l }, &mut labels).map_err(e2)?]);
+        }
+        for (i, p) in files.vpc_endpoint.iter().enumerate() {
+            set.vpc_endpoint
+                .push(load(p, format!("vpcEndpoint/{i}"), Layer::VpcEndpoint, &mut labels).map_err(e2)?);
+        }
+        let mut invalid = false;
+        for p in set.all() {
+            let label = labels.iter().find(|(id, _)| *id == p.id).map(|(_, f)| f.as_str()).unwrap_or(&p.id);
+            for d in &p.parsed.diagnostics {
+                print_diagnostic(label, d);
+                invalid |= d.is_error();
+            }
+        }
+        if invalid {
+            return Err(("the policies above have errors; fix them to simulate".to_string(), 2));
+        }
+        let principal_text = principal.clone().unwrap_or_else(|| {
+            let account = iam_policy::arn::Arn::parse(resource)
+                .map(|a| a.account.to_string())
+                .filter(|a| iam_policy::principal::is_account_id(a))
+                .or_else(|| resource_account.clone())
+                .unwrap_or_else(|| "111122223333".to_string());
+            format!("arn:aws:iam::{account}:user/simulated")
+        });
+        let principal = Principal::parse(&principal_text).map_err(|e| (format!("--principal: {} ({})", e.message, e.hint), 2))?;
+        let ctx_json = parse_context(context).map_err(e2)?;
+        let ctx = context_from_json(&ctx_json).map_err(|e| (e.message, 2))?;
+        let req = Request {
+            principal,
+            action: action.to_string(),
+            resource: resource.to_string(),
+            context: ctx,
+        };
+        let auth = iam_policy::authorize(&set, &req, resource_account.as_deref());
+        Ok((auth, labels, set))
+    };
+    match run() {
+        Err((msg, code)) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(code)
+        }
+        Ok((auth, labels, _set)) => {
+            if json {
+                match serde_json::to_string_pretty(&auth) {
+                    Ok(s) => println!("{s}"),
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        return ExitCode::from(2);
+                    }
+                }
+            } else {
+                print!("{}", render(&auth, &labels, action, resource));
+            }
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+fn render(a: &Authorization, labels: &[(String, String)], action: &str, resource: &str) -> String {
+    let mut out = String::new();
+    let label = |id: &str| -> String {
+        labels
+            .iter()
+            .find(|(i, _)| i == id)
+            .map(|(_, f)| format!("{id} ({f})"))
+            .unwrap_or_else(|| id.to_string())
+    };
+    out.push_str(&format!("Decision: {}\n", a.decision));
+    out.push_str(&format!("{}\n", explain::decision_sentence(a)));
+    for s in &a.deciding_statements {
+        let sid = s.sid.as_deref().map(|x| format!(" \"{x}\"")).unwrap_or_default();
+        out.push_str(&format!(
+            "Decided by {} statement {}{sid} at line {}, column {}\n",
+            label(&s.policy),
+            s.statement,
+            s.line,
+            s.column
+        ));
+    }
+    if let Some(b) = &a.blocked_by {
+        out.push_str(&format!("Blocked by: {b}\n"));
+    }
+    if !a.missing_context.is_empty() {
+        out.push_str(&format!(
+            "Missing context: {} (a condition needed these keys; add them with --context)\n",
+            a.missing_context.join(", ")
+        ));
+    }
+    if a.cross_account {
+        out.push_str(&format!(
+            "Cross-account: caller in {}, resource in {}\n",
+            a.caller_account.as_deref().unwrap_or("?"),
+            a.resource_account.as_deref().unwrap_or("?")
+        ));
+    }
+    for l in &a.layers {
+        out.push_str(&format!("\n{}\n", explain::layer_sentence(l)));
+        for p in &l.policies {
+            out.push_str(&format!("  {}\n", label(&p.policy)));
+            for s in &p.statements {
+                let mark = if s.applies { "●" } else { "○" };
+                out.push_str(&format!(
+                    "    {mark} {} [line {}, column {}]\n",
+                    explain::statement_summary(s),
+                    s.anchor.line,
+                    s.anchor.column
+                ));
+                let tick = |ok: bool| if ok { "✓" } else { "✗" };
+                if let Some(pr) = &s.principal {
+                    let covered: Vec<&str> =
+                        pr.entries.iter().filter(|e| e.grant.is_some()).map(|e| e.written.as_str()).collect();
+                    let name = if pr.negated { "NotPrincipal" } else { "Principal" };
+                    let text = if pr.matched {
+                        format!("{name} covers the caller{}", if covered.is_empty() { String::new() } else { format!(" ({})", covered.join(", ")) })
+                    } else {
+                        format!("{name} does not cover the caller")
+                    };
+                    out.push_str(&format!("        {} {text}\n", tick(pr.matched)));
+                }
+                out.push_str(&format!(
+                    "        {} {}\n",
+                    tick(s.action.matched),
+                    explain::element_sentence("Action", &s.action, action)
+                ));
+                out.push_str(&format!(
+                    "        {} {}\n",
+                    tick(s.resource.matched),
+                    explain::element_sentence("Resource", &s.resource, resource)
+                ));
+                for c in &s.conditions {
+                    out.push_str(&format!(
+                        "        {} {} [line {}, column {}]\n",
+                        tick(c.result),
+                        explain::condition_sentence(c),
+                        c.operator_span.start.line,
+                        c.operator_span.start.column
+                    ));
+                }
+            }
+        }
+    }
+    out
+}

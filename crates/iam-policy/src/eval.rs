@@ -1,0 +1,256 @@
+//! Evaluating one policy against a request: for every statement, whether its
+//! Action, Resource, Principal and each condition matched, and why.
+
+use crate::arn::ArnPattern;
+use crate::condition::{self, ConditionTrace};
+use crate::context::RequestContext;
+use crate::pattern::fold_case;
+use crate::policy::{ActionElement, Effect, Policy, ResourceElement, Statement};
+use crate::principal::{match_element, GrantKind, Principal, PrincipalTrace};
+use crate::span::{Position, Span};
+use serde::Serialize;
+
+/// What is being asked.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub principal: Principal,
+    /// `service:Action`.
+    pub action: String,
+    /// An ARN, or `*`.
+    pub resource: String,
+    pub context: RequestContext,
+}
+
+/// One Action/NotAction or Resource/NotResource entry compared with the request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EntryTrace {
+    pub written: String,
+    /// After variable substitution (None when a variable is unresolved).
+    pub resolved: Option<String>,
+    pub unresolved: Vec<String>,
+    /// The entry matches the request's action or resource.
+    pub matched: bool,
+    pub span: Span,
+}
+
+/// An Action/NotAction or Resource/NotResource element compared with the request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ElementTrace {
+    /// `NotAction` / `NotResource`.
+    pub negated: bool,
+    /// None when the element is absent (a Resource-less trust policy statement).
+    pub key_span: Option<Span>,
+    pub entries: Vec<EntryTrace>,
+    /// Whether the element covers the request.
+    pub matched: bool,
+}
+
+/// One statement's evaluation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StatementTrace {
+    pub index: usize,
+    pub sid: Option<String>,
+    pub effect: Option<Effect>,
+    pub span: Span,
+    /// The statement's reported position (its first element).
+    pub anchor: Position,
+    pub action: ElementTrace,
+    pub resource: ElementTrace,
+    /// For resource-based policies.
+    pub principal: Option<PrincipalTrace>,
+    pub conditions: Vec<ConditionTrace>,
+    /// Action, Resource and Principal all cover the request.
+    pub scope_matched: bool,
+    pub conditions_met: bool,
+    /// The statement applies to the request.
+    pub applies: bool,
+}
+
+impl StatementTrace {
+    pub fn allows(&self) -> bool {
+        self.applies && self.effect == Some(Effect::Allow)
+    }
+
+    pub fn denies(&self) -> bool {
+        self.applies && self.effect == Some(Effect::Deny)
+    }
+
+    /// Keys a condition needed that the request lacked (only for statements
+    /// whose Action, Resource and Principal cover the request).
+    pub fn missing_keys(&self) -> impl Iterator<Item = &str> {
+        self.conditions
+            .iter()
+            .filter(move |_| self.scope_matched)
+            .filter(|c| c.key_missing())
+            .map(|c| c.key.as_str())
+    }
+}
+
+/// Whether a policy allows, denies or says nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum PolicyDecision {
+    Allow,
+    Deny,
+    NoMatch,
+}
+
+/// One policy's evaluation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PolicyTrace {
+    pub statements: Vec<StatementTrace>,
+    pub decision: PolicyDecision,
+}
+
+impl PolicyTrace {
+    pub fn denying(&self) -> impl Iterator<Item = &StatementTrace> {
+        self.statements.iter().filter(|s| s.denies())
+    }
+
+    pub fn allowing(&self) -> impl Iterator<Item = &StatementTrace> {
+        self.statements.iter().filter(|s| s.allows())
+    }
+
+    /// The strongest principal grant among allowing statements.
+    pub fn best_grant(&self) -> Option<GrantKind> {
+        self.allowing()
+            .map(|s| s.principal.as_ref().and_then(|p| p.grant).unwrap_or(GrantKind::Direct))
+            .max()
+    }
+}
+
+/// Evaluates every statement of a policy.
+pub fn evaluate_policy(policy: &Policy, req: &Request, with_principal: bool) -> PolicyTrace {
+    let statements: Vec<StatementTrace> = policy
+        .statements
+        .iter()
+        .map(|s| evaluate_statement(s, req, with_principal))
+        .collect();
+    let decision = if statements.iter().any(StatementTrace::denies) {
+        PolicyDecision::Deny
+    } else if statements.iter().any(StatementTrace::allows) {
+        PolicyDecision::Allow
+    } else {
+        PolicyDecision::NoMatch
+    };
+    PolicyTrace { statements, decision }
+}
+
+fn evaluate_statement(st: &Statement, req: &Request, with_principal: bool) -> StatementTrace {
+    let action = match &st.action {
+        Some(a) => match_actions(a, &req.action),
+        None => ElementTrace {
+            negated: false,
+            key_span: None,
+            entries: Vec::new(),
+            matched: false,
+        },
+    };
+    let resource = match &st.resource {
+        Some(r) => match_resources(r, &req.resource, &req.context),
+        // Trust policies, SCPs and RCPs may leave Resource out: the policy's
+        // own resource (or every resource).
+        None => ElementTrace {
+            negated: false,
+            key_span: None,
+            entries: Vec::new(),
+            matched: true,
+        },
+    };
+    let principal = if with_principal {
+        st.principal.as_ref().map(|p| match_element(p, &req.principal))
+    } else {
+        None
+    };
+    let principal_ok = !with_principal || principal.as_ref().is_some_and(|p| p.matched);
+    let conditions: Vec<ConditionTrace> = st.conditions.iter().map(|c| condition::evaluate(c, &req.context)).collect();
+    let scope_matched = action.matched && resource.matched && principal_ok;
+    let conditions_met = conditions.iter().all(|c| c.result);
+    StatementTrace {
+        index: st.index,
+        sid: st.sid.as_ref().map(|s| s.value.clone()),
+        effect: st.effect.as_ref().map(|e| e.value),
+        span: st.span,
+        anchor: st.anchor,
+        action,
+        resource,
+        principal,
+        conditions,
+        scope_matched,
+        conditions_met,
+        applies: scope_matched && conditions_met && st.effect.is_some(),
+    }
+}
+
+fn match_actions(el: &ActionElement, action: &str) -> ElementTrace {
+    let folded = fold_case(action);
+    let entries: Vec<EntryTrace> = el
+        .patterns
+        .iter()
+        .map(|p| EntryTrace {
+            written: p.text.clone(),
+            resolved: Some(p.text.clone()),
+            unresolved: Vec::new(),
+            matched: p.glob.matches(&folded),
+            span: p.span,
+        })
+        .collect();
+    let any = entries.iter().any(|e| e.matched);
+    ElementTrace {
+        negated: el.negated,
+        key_span: Some(el.key_span),
+        matched: if el.negated { !any } else { any },
+        entries,
+    }
+}
+
+fn match_resources(el: &ResourceElement, resource: &str, ctx: &RequestContext) -> ElementTrace {
+    let mut unresolved_any = false;
+    let entries: Vec<EntryTrace> = el
+        .patterns
+        .iter()
+        .map(|p| {
+            if let Some(fixed) = &p.fixed {
+                return EntryTrace {
+                    written: p.text.clone(),
+                    resolved: Some(p.text.clone()),
+                    unresolved: Vec::new(),
+                    matched: fixed.matches(resource),
+                    span: p.span,
+                };
+            }
+            match p.template.resolve(ctx) {
+                Ok(r) => EntryTrace {
+                    written: p.text.clone(),
+                    matched: ArnPattern::new(r.glob).matches(resource),
+                    resolved: Some(r.text),
+                    unresolved: Vec::new(),
+                    span: p.span,
+                },
+                Err(keys) => {
+                    unresolved_any = true;
+                    EntryTrace {
+                        written: p.text.clone(),
+                        resolved: None,
+                        unresolved: keys,
+                        matched: false,
+                        span: p.span,
+                    }
+                }
+            }
+        })
+        .collect();
+    let any = entries.iter().any(|e| e.matched);
+    // An unresolvable variable makes a NotResource element not match.
+    let matched = if el.negated { !any && !unresolved_any } else { any };
+    ElementTrace {
+        negated: el.negated,
+        key_span: Some(el.key_span),
+        entries,
+        matched,
+    }
+}

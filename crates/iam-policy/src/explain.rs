@@ -1,0 +1,313 @@
+//! Plain-language rendering of evaluation traces. The engine's results are
+//! data (see [`crate::eval`], [`crate::condition`], [`crate::authorize`]);
+//! this module is one renderer of that data, shared by the command line and
+//! the playground so that both say the same thing the same way.
+
+use crate::authorize::{Authorization, Decision, DecisionRule, LayerDecision, LayerResult, NotApplicable};
+use crate::condition::{ConditionOutcome, ConditionTrace};
+use crate::eval::{ElementTrace, StatementTrace};
+use crate::operator::{BaseOperator, OperatorFamily, SetOperator};
+use crate::policy::Effect;
+use crate::principal::GrantKind;
+
+fn quote_list(items: &[String]) -> String {
+    match items {
+        [] => "nothing".to_string(),
+        [one] => one.clone(),
+        many => format!("any of {}", many.join(", ")),
+    }
+}
+
+/// The verb for "request value matches policy value" under a positive operator.
+fn relation(op: BaseOperator, matched: bool) -> &'static str {
+    use BaseOperator::*;
+    match (op.positive(), matched) {
+        (StringEquals | BinaryEquals, true) => "equals",
+        (StringEquals | BinaryEquals, false) => "does not equal",
+        (StringEqualsIgnoreCase, true) => "equals (ignoring case)",
+        (StringEqualsIgnoreCase, false) => "does not equal (even ignoring case)",
+        (StringLike | ArnLike | ArnEquals, true) => "matches",
+        (StringLike | ArnLike | ArnEquals, false) => "does not match",
+        (IpAddress, true) => "is inside",
+        (IpAddress, false) => "is not inside",
+        (NumericEquals, true) | (DateEquals, true) => "equals",
+        (NumericEquals, false) | (DateEquals, false) => "does not equal",
+        (NumericLessThan, true) => "is less than",
+        (NumericLessThan, false) => "is not less than",
+        (NumericLessThanEquals, true) => "is at most",
+        (NumericLessThanEquals, false) => "is greater than",
+        (NumericGreaterThan, true) => "is greater than",
+        (NumericGreaterThan, false) => "is not greater than",
+        (NumericGreaterThanEquals, true) => "is at least",
+        (NumericGreaterThanEquals, false) => "is less than",
+        (DateLessThan, true) => "is before",
+        (DateLessThan, false) => "is not before",
+        (DateLessThanEquals, true) => "is at or before",
+        (DateLessThanEquals, false) => "is after",
+        (DateGreaterThan, true) => "is after",
+        (DateGreaterThan, false) => "is not after",
+        (DateGreaterThanEquals, true) => "is at or after",
+        (DateGreaterThanEquals, false) => "is before",
+        (Bool, true) => "is",
+        (Bool, false) => "is not",
+        _ => "compares with",
+    }
+}
+
+fn type_name(f: OperatorFamily) -> &'static str {
+    match f {
+        OperatorFamily::Numeric => "a number",
+        OperatorFamily::Date => "a date",
+        OperatorFamily::Bool => "true or false",
+        OperatorFamily::IpAddress => "an IP address",
+        OperatorFamily::Binary => "base64",
+        OperatorFamily::Arn => "an ARN",
+        _ => "a string",
+    }
+}
+
+fn truth(b: bool) -> &'static str {
+    if b {
+        "true"
+    } else {
+        "false"
+    }
+}
+
+/// One sentence on a condition, e.g. "aws:SourceIp 54.240.143.188 is inside
+/// 54.240.143.188/32, so NotIpAddress is false".
+pub fn condition_sentence(c: &ConditionTrace) -> String {
+    let op = &c.operator;
+    let key = &c.key;
+    let policy_values: Vec<String> = c
+        .values
+        .iter()
+        .map(|v| v.resolved.clone().unwrap_or_else(|| v.written.clone()))
+        .collect();
+    match &c.outcome {
+        ConditionOutcome::KeyAbsent => format!("{key} is not in the request, so {op} is false"),
+        ConditionOutcome::KeyAbsentNegated => {
+            format!("{key} is not in the request, and a negated operator is true when its key is absent, so {op} is true")
+        }
+        ConditionOutcome::KeyAbsentIfExists => {
+            format!("{key} is not in the request, so {op} is true (…IfExists only checks a key that is present)")
+        }
+        ConditionOutcome::ForAllValuesNoValues => {
+            format!("{key} has no values in the request, so {op} is true (ForAllValues holds for an empty set)")
+        }
+        ConditionOutcome::ForAnyValueNoValues => {
+            format!("{key} has no values in the request, so {op} is false (ForAnyValue needs at least one)")
+        }
+        ConditionOutcome::NullCheck { present } => {
+            let state = if *present { "is in the request" } else { "is not in the request" };
+            format!(
+                "{key} {state}; Null {} asks whether it is absent, so the condition is {}",
+                quote_list(&policy_values),
+                truth(c.result)
+            )
+        }
+        ConditionOutcome::UnresolvedVariable { keys } => {
+            let vars: Vec<String> = keys.iter().map(|k| format!("${{{k}}}")).collect();
+            format!(
+                "the policy value uses {} but the request has no single value for it, so that value matches nothing and {op} is {}",
+                vars.join(", "),
+                truth(c.result)
+            )
+        }
+        ConditionOutcome::Compared => {
+            let rvs = c.request_values.as_deref().unwrap_or_default();
+            let positive = c.parsed.base.positive();
+            let parts: Vec<String> = rvs
+                .iter()
+                .map(|rv| {
+                    if !rv.valid {
+                        format!("{} is not {}", rv.value, type_name(c.family))
+                    } else if rv.matched.is_empty() {
+                        format!("{} {} {}", rv.value, relation(positive, false), quote_list(&policy_values))
+                    } else {
+                        let m: Vec<String> =
+                            rv.matched.iter().filter_map(|i| policy_values.get(*i).cloned()).collect();
+                        format!("{} {} {}", rv.value, relation(positive, true), m.join(" and "))
+                    }
+                })
+                .collect();
+            let how = match c.parsed.set {
+                Some(SetOperator::ForAllValues) => " (ForAllValues: every request value must pass)",
+                Some(SetOperator::ForAnyValue) => " (ForAnyValue: one request value must pass)",
+                None if rvs.len() > 1 && c.negated => " (a negated operator: no request value may match)",
+                None if rvs.len() > 1 => " (one request value must match)",
+                None => "",
+            };
+            format!("{key} {}, so {op} is {}{how}", parts.join("; "), truth(c.result))
+        }
+    }
+}
+
+/// One sentence on an Action/NotAction or Resource/NotResource element.
+pub fn element_sentence(what: &str, e: &ElementTrace, subject: &str) -> String {
+    let Some(_) = e.key_span else {
+        return format!("no {what} element: it covers the policy's own resource");
+    };
+    let name = if e.negated { format!("Not{what}") } else { what.to_string() };
+    let hits: Vec<&str> = e.entries.iter().filter(|x| x.matched).map(|x| x.written.as_str()).collect();
+    let unresolved: Vec<String> = e
+        .entries
+        .iter()
+        .flat_map(|x| x.unresolved.iter().map(|k| format!("${{{k}}}")))
+        .collect();
+    let mut s = match (e.negated, hits.first()) {
+        (false, Some(h)) => format!("{name} \"{h}\" matches {subject}"),
+        (false, None) => format!("{name} does not match {subject}"),
+        (true, Some(h)) => format!("{name} \"{h}\" excludes {subject}"),
+        (true, None) => format!("{name} does not exclude {subject}, so it covers it"),
+    };
+    if !unresolved.is_empty() {
+        s.push_str(&format!(
+            " ({} has no value in the request, so that entry matches nothing)",
+            unresolved.join(", ")
+        ));
+    }
+    s
+}
+
+/// Why a statement applies or not, in one line.
+pub fn statement_summary(s: &StatementTrace) -> String {
+    let name = match &s.sid {
+        Some(sid) => format!("statement {} \"{sid}\"", s.index),
+        None => format!("statement {}", s.index),
+    };
+    let effect = match s.effect {
+        Some(Effect::Allow) => "Allow",
+        Some(Effect::Deny) => "Deny",
+        None => "(no valid Effect)",
+    };
+    if s.applies {
+        let verb = if s.effect == Some(Effect::Deny) { "denies" } else { "allows" };
+        return format!("{name} ({effect}) applies: it {verb} the request");
+    }
+    let mut why = Vec::new();
+    if !s.action.matched {
+        why.push("the action is not covered");
+    }
+    if !s.resource.matched {
+        why.push("the resource is not covered");
+    }
+    if s.principal.as_ref().is_some_and(|p| !p.matched) {
+        why.push("the principal is not covered");
+    }
+    if !s.conditions_met {
+        why.push("a condition is false");
+    }
+    format!("{name} ({effect}) does not apply: {}", why.join(", "))
+}
+
+fn grant_phrase(g: GrantKind) -> &'static str {
+    match g {
+        GrantKind::Direct => "names the caller",
+        GrantKind::Role => "names the caller's role",
+        GrantKind::Account => "names the caller's account",
+    }
+}
+
+/// One line on a layer's own verdict.
+pub fn layer_sentence(l: &LayerResult) -> String {
+    let what = match l.decision {
+        LayerDecision::Allow => {
+            let mut s = "allows".to_string();
+            if let Some(g) = l.grant {
+                s.push_str(&format!(" (its Principal {})", grant_phrase(g)));
+            }
+            s
+        }
+        LayerDecision::ExplicitDeny => "denies explicitly".to_string(),
+        LayerDecision::ImplicitDeny => "has no statement that allows".to_string(),
+        LayerDecision::NotApplicable => format!(
+            "does not apply: {}",
+            match l.not_applicable {
+                Some(NotApplicable::NoIamIdentity) => "the caller has no identity-based policies",
+                Some(NotApplicable::RootUser) => "the root user is not limited by identity-based policies",
+                Some(NotApplicable::NotASession) => "only role and federated-user sessions have a session policy",
+                Some(NotApplicable::ServiceLinkedRole) => "service-linked roles are not restricted by SCPs or RCPs",
+                Some(NotApplicable::NotAnAccountPrincipal) => "SCPs govern principals of the organization's accounts",
+                Some(NotApplicable::ServicePrincipal) => "RCPs do not restrict AWS service principals",
+                None => "not applicable",
+            }
+        ),
+    };
+    format!("{} {what}", l.layer)
+}
+
+/// The headline: the decision and the documented rule behind it.
+pub fn decision_sentence(a: &Authorization) -> String {
+    let rule = match &a.rule {
+        DecisionRule::ExplicitDeny { layers } => {
+            format!("an explicit Deny in {} overrides every Allow", layers.join(", "))
+        }
+        DecisionRule::GuardrailNoAllow { layer } => {
+            format!("{layer} has no statement that allows the request, and every guardrail level must allow")
+        }
+        DecisionRule::ResourcePolicyRequired { service } => match service.as_str() {
+            "kms" => "a KMS key policy must allow the request (directly, or by delegating to the account's IAM policies), and it does not".to_string(),
+            _ => "the role's trust policy must allow sts:AssumeRole, and it does not".to_string(),
+        },
+        DecisionRule::OnlyResourcePolicyCanGrant => {
+            "the caller has no identity-based policies, so only a resource-based policy can grant access, and none does".to_string()
+        }
+        DecisionRule::ResourcePolicyGrantsCaller => {
+            "the resource-based policy grants access to the caller itself".to_string()
+        }
+        DecisionRule::ResourcePolicyGrantsRole => {
+            "the resource-based policy grants access to the caller's role, and the boundary and session policy allow it".to_string()
+        }
+        DecisionRule::IdentityPolicyAllows => "an identity-based policy allows it, and no guardrail objects".to_string(),
+        DecisionRule::RootUser => "the root user of the account has full access unless a Deny or an SCP/RCP stops it".to_string(),
+        DecisionRule::CrossAccountBothAllow => {
+            "across accounts, both the caller's identity-based policy and the resource-based policy allow it".to_string()
+        }
+        DecisionRule::CrossAccountMissingAllow { identity_allows, resource_allows } => format!(
+            "across accounts both sides must allow: the caller's identity-based policies {} and the resource-based policy {}",
+            if *identity_allows { "allow" } else { "do not allow" },
+            if *resource_allows { "allows" } else { "does not allow" }
+        ),
+        DecisionRule::LimitedBy { layer } => {
+            format!("{layer} does not allow it, and it limits what the other policies grant")
+        }
+        DecisionRule::NoAllow => "no applicable policy allows it".to_string(),
+    };
+    let head = match a.decision {
+        Decision::Allowed => "allowed",
+        Decision::ExplicitDeny => "explicitly denied",
+        Decision::ImplicitDeny => "implicitly denied",
+    };
+    format!("The request is {head}: {rule}.")
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+    use crate::scenario::Scenario;
+
+    #[test]
+    fn not_ip_address_sentence() {
+        let s = Scenario::from_json(
+            r#"{"policies":{"identity":[{"Version":"2012-10-17","Statement":[{"Sid":"IPAllow","Effect":"Allow","Action":"imagebuilder:*","Resource":"*",
+            "Condition":{"IpAddress":{"aws:SourceIp":"54.240.143.0/24"},"NotIpAddress":{"aws:SourceIp":"54.240.143.188/32"}}}]}]},
+            "requests":[{"principal":"arn:aws:iam::111122223333:user/alice","action":"imagebuilder:GetComponent","resource":"*","context":{"aws:SourceIp":"54.240.143.188"}}]}"#,
+        )
+        .unwrap();
+        let r = crate::check::check_scenario(&s, "x");
+        let a = r[0].authorization.as_ref().unwrap();
+        let st = &a.layers[0].policies[0].statements[0];
+        assert_eq!(
+            condition_sentence(&st.conditions[1]),
+            "aws:SourceIp 54.240.143.188 is inside 54.240.143.188/32, so NotIpAddress is false"
+        );
+        assert_eq!(
+            condition_sentence(&st.conditions[0]),
+            "aws:SourceIp 54.240.143.188 is inside 54.240.143.0/24, so IpAddress is true"
+        );
+        assert!(statement_summary(st).contains("a condition is false"));
+        assert!(decision_sentence(a).starts_with("The request is implicitly denied"));
+    }
+}

@@ -1,0 +1,666 @@
+//! A strict JSON (RFC 8259) parser that keeps the source span of every value
+//! and every object key, and keeps duplicate keys (so that they can be
+//! reported) instead of silently dropping them.
+//!
+//! serde_json cannot report the position of a nested value, which the
+//! playground needs to underline errors and highlight statements.
+
+use crate::span::{Position, Span};
+
+/// A JSON value with its span.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JsonValue {
+    pub kind: JsonKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum JsonKind {
+    Null,
+    Bool(bool),
+    /// The number as written (validated JSON number syntax).
+    Number(String),
+    String(String),
+    Array(Vec<JsonValue>),
+    /// Members in source order, duplicates included.
+    Object(Vec<JsonMember>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct JsonMember {
+    pub key: String,
+    pub key_span: Span,
+    pub value: JsonValue,
+}
+
+/// A syntax error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JsonError {
+    pub message: String,
+    pub hint: String,
+    pub span: Span,
+}
+
+impl JsonValue {
+    /// A short name of the value's type, for messages ("a string", "an array").
+    pub fn type_name(&self) -> &'static str {
+        match self.kind {
+            JsonKind::Null => "null",
+            JsonKind::Bool(_) => "a boolean",
+            JsonKind::Number(_) => "a number",
+            JsonKind::String(_) => "a string",
+            JsonKind::Array(_) => "an array",
+            JsonKind::Object(_) => "an object",
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            JsonKind::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_object(&self) -> Option<&[JsonMember]> {
+        match &self.kind {
+            JsonKind::Object(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// Scalars as the text a policy means by them: strings as is, numbers as
+    /// written, booleans as `true`/`false`.
+    pub fn scalar_text(&self) -> Option<String> {
+        match &self.kind {
+            JsonKind::String(s) => Some(s.clone()),
+            JsonKind::Number(n) => Some(n.clone()),
+            JsonKind::Bool(b) => Some(b.to_string()),
+            _ => None,
+        }
+    }
+
+    /// Converts to a serde_json value (key order kept; a duplicate key keeps its last value).
+    pub fn to_serde(&self) -> serde_json::Value {
+        match &self.kind {
+            JsonKind::Null => serde_json::Value::Null,
+            JsonKind::Bool(b) => serde_json::Value::Bool(*b),
+            JsonKind::Number(n) => serde_json::from_str::<serde_json::Number>(n)
+                .map(serde_json::Value::Number)
+                .unwrap_or_else(|_| serde_json::Value::String(n.clone())),
+            JsonKind::String(s) => serde_json::Value::String(s.clone()),
+            JsonKind::Array(items) => {
+                serde_json::Value::Array(items.iter().map(JsonValue::to_serde).collect())
+            }
+            JsonKind::Object(members) => {
+                let mut map = serde_json::Map::new();
+                for m in members {
+                    map.insert(m.key.clone(), m.value.to_serde());
+                }
+                serde_json::Value::Object(map)
+            }
+        }
+    }
+}
+
+/// Parses a whole text as one JSON value.
+pub fn parse(text: &str) -> Result<JsonValue, JsonError> {
+    let mut p = Parser {
+        chars: text.chars().collect(),
+        i: 0,
+        pos: Position::START,
+        depth: 0,
+    };
+    p.skip_ws();
+    if p.peek().is_none() {
+        return Err(p.error_here(
+            "the text is empty",
+            "write a JSON object, for example {\"Version\": \"2012-10-17\", \"Statement\": []}",
+        ));
+    }
+    let v = p.value()?;
+    p.skip_ws();
+    if let Some(c) = p.peek() {
+        return Err(p.error_here(
+            &format!("unexpected {} after the end of the JSON value", describe(c)),
+            "remove the extra text, or wrap several values in an array",
+        ));
+    }
+    Ok(v)
+}
+
+const MAX_DEPTH: u32 = 256;
+
+struct Parser {
+    chars: Vec<char>,
+    i: usize,
+    pos: Position,
+    depth: u32,
+}
+
+fn describe(c: char) -> String {
+    match c {
+        '\n' => "line break".to_string(),
+        '\t' => "tab".to_string(),
+        c if c.is_control() => format!("control character U+{:04X}", c as u32),
+        c => format!("'{c}'"),
+    }
+}
+
+impl Parser {
+    fn peek(&self) -> Option<char> {
+        self.chars.get(self.i).copied()
+    }
+
+    fn bump(&mut self) -> Option<char> {
+        let c = self.peek()?;
+        self.i += 1;
+        self.pos.offset += 1;
+        if c == '\n' {
+            self.pos.line += 1;
+            self.pos.column = 1;
+        } else {
+            self.pos.column += 1;
+        }
+        Some(c)
+    }
+
+    fn error_here(&self, message: &str, hint: &str) -> JsonError {
+        let mut end = self.pos;
+        if self.peek().is_some() {
+            end.column += 1;
+            end.offset += 1;
+        }
+        JsonError {
+            message: message.to_string(),
+            hint: hint.to_string(),
+            span: Span::new(self.pos, end),
+        }
+    }
+
+    fn error_at(&self, start: Position, message: &str, hint: &str) -> JsonError {
+        JsonError {
+            message: message.to_string(),
+            hint: hint.to_string(),
+            span: Span::new(start, self.pos),
+        }
+    }
+
+    fn skip_ws(&mut self) {
+        while let Some(c) = self.peek() {
+            if matches!(c, ' ' | '\t' | '\n' | '\r') {
+                self.bump();
+            } else {
+                break;
+            }
+        }
+    }
+
+    fn value(&mut self) -> Result<JsonValue, JsonError> {
+        let start = self.pos;
+        match self.peek() {
+            Some('{') => self.object(),
+            Some('[') => self.array(),
+            Some('"') => {
+                let s = self.string()?;
+                Ok(JsonValue {
+                    kind: JsonKind::String(s),
+                    span: Span::new(start, self.pos),
+                })
+            }
+            Some(c) if c == '-' || c.is_ascii_digit() => self.number(),
+            Some(c) if c.is_ascii_alphabetic() => {
+                let mut word = String::new();
+                while let Some(c) = self.peek() {
+                    if c.is_ascii_alphanumeric() || c == '_' {
+                        word.push(c);
+                        self.bump();
+                    } else {
+                        break;
+                    }
+                }
+                let kind = match word.as_str() {
+                    "true" => JsonKind::Bool(true),
+                    "false" => JsonKind::Bool(false),
+                    "null" => JsonKind::Null,
+                    other => {
+                        let hint = match other.to_ascii_lowercase().as_str() {
+                            "true" | "false" | "null" => {
+                                format!("JSON literals are lower case: write {}", other.to_ascii_lowercase())
+                            }
+                            _ => format!("put the text in double quotes: \"{other}\""),
+                        };
+                        return Err(self.error_at(start, &format!("unexpected word '{other}'"), &hint));
+                    }
+                };
+                Ok(JsonValue {
+                    kind,
+                    span: Span::new(start, self.pos),
+                })
+            }
+            Some('\'') => Err(self.error_here(
+                "strings must use double quotes, not single quotes",
+                "replace the single quotes with double quotes",
+            )),
+            Some(c) => Err(self.error_here(
+                &format!("unexpected {} where a value was expected", describe(c)),
+                "a value is a string in double quotes, a number, true, false, null, an object or an array",
+            )),
+            None => Err(self.error_here(
+                "the text ends where a value was expected",
+                "complete the value and close every open bracket and brace",
+            )),
+        }
+    }
+
+    fn enter(&mut self) -> Result<(), JsonError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(self.error_here(
+                "the JSON is nested too deeply",
+                "policies never need more than a few levels of nesting",
+            ));
+        }
+        Ok(())
+    }
+
+    fn object(&mut self) -> Result<JsonValue, JsonError> {
+        let start = self.pos;
+        self.enter()?;
+        self.bump(); // '{'
+        let mut members = Vec::new();
+        self.skip_ws();
+        if self.peek() == Some('}') {
+            self.bump();
+            self.depth -= 1;
+            return Ok(JsonValue {
+                kind: JsonKind::Object(members),
+                span: Span::new(start, self.pos),
+            });
+        }
+        loop {
+            self.skip_ws();
+            let key_start = self.pos;
+            match self.peek() {
+                Some('"') => {}
+                Some('}') => {
+                    return Err(self.error_here(
+                        "trailing comma before '}'",
+                        "remove the comma after the last member",
+                    ))
+                }
+                Some('\'') => {
+                    return Err(self.error_here(
+                        "object keys must use double quotes, not single quotes",
+                        "replace the single quotes with double quotes",
+                    ))
+                }
+                Some(c) => {
+                    return Err(self.error_here(
+                        &format!("unexpected {} where a key in double quotes was expected", describe(c)),
+                        "write the key in double quotes, for example \"Effect\"",
+                    ))
+                }
+                None => {
+                    return Err(self.error_at(
+                        start,
+                        "the text ends inside an object",
+                        "close the object with '}'",
+                    ))
+                }
+            }
+            let key = self.string()?;
+            let key_span = Span::new(key_start, self.pos);
+            self.skip_ws();
+            match self.peek() {
+                Some(':') => {
+                    self.bump();
+                }
+                Some(c) => {
+                    return Err(self.error_here(
+                        &format!("expected ':' after the key \"{key}\", found {}", describe(c)),
+                        "separate each key from its value with a colon",
+                    ))
+                }
+                None => {
+                    return Err(self.error_here(
+                        "the text ends after a key",
+                        "add ':' and a value, then close the object",
+                    ))
+                }
+            }
+            self.skip_ws();
+            let value = self.value()?;
+            members.push(JsonMember {
+                key,
+                key_span,
+                value,
+            });
+            self.skip_ws();
+            match self.peek() {
+                Some(',') => {
+                    self.bump();
+                }
+                Some('}') => {
+                    self.bump();
+                    break;
+                }
+                Some('"') => {
+                    return Err(self.error_here(
+                        "missing comma between object members",
+                        "add a ',' after the previous value",
+                    ))
+                }
+                Some(c) => {
+                    return Err(self.error_here(
+                        &format!("expected ',' or '}}' in an object, found {}", describe(c)),
+                        "separate members with commas and close the object with '}'",
+                    ))
+                }
+                None => {
+                    return Err(self.error_at(
+                        start,
+                        "the text ends inside an object: this '{' is never closed",
+                        "close the object with '}'",
+                    ))
+                }
+            }
+        }
+        self.depth -= 1;
+        Ok(JsonValue {
+            kind: JsonKind::Object(members),
+            span: Span::new(start, self.pos),
+        })
+    }
+
+    fn array(&mut self) -> Result<JsonValue, JsonError> {
+        let start = self.pos;
+        self.enter()?;
+        self.bump(); // '['
+        let mut items = Vec::new();
+        self.skip_ws();
+        if self.peek() == Some(']') {
+            self.bump();
+            self.depth -= 1;
+            return Ok(JsonValue {
+                kind: JsonKind::Array(items),
+                span: Span::new(start, self.pos),
+            });
+        }
+        loop {
+            self.skip_ws();
+            if self.peek() == Some(']') {
+                return Err(self.error_here(
+                    "trailing comma before ']'",
+                    "remove the comma after the last element",
+                ));
+            }
+            if self.peek().is_none() {
+                return Err(self.error_at(
+                    start,
+                    "the text ends inside an array: this '[' is never closed",
+                    "close the array with ']'",
+                ));
+            }
+            items.push(self.value()?);
+            self.skip_ws();
+            match self.peek() {
+                Some(',') => {
+                    self.bump();
+                }
+                Some(']') => {
+                    self.bump();
+                    break;
+                }
+                Some(c) => {
+                    let hint = if c == '"' || c == '{' || c == '[' {
+                        "add a ',' between the elements"
+                    } else {
+                        "separate elements with commas and close the array with ']'"
+                    };
+                    return Err(self.error_here(
+                        &format!("expected ',' or ']' in an array, found {}", describe(c)),
+                        hint,
+                    ));
+                }
+                None => {
+                    return Err(self.error_at(
+                        start,
+                        "the text ends inside an array: this '[' is never closed",
+                        "close the array with ']'",
+                    ))
+                }
+            }
+        }
+        self.depth -= 1;
+        Ok(JsonValue {
+            kind: JsonKind::Array(items),
+            span: Span::new(start, self.pos),
+        })
+    }
+
+    fn string(&mut self) -> Result<String, JsonError> {
+        let start = self.pos;
+        self.bump(); // opening quote
+        let mut out = String::new();
+        loop {
+            let here = self.pos;
+            match self.bump() {
+                None => {
+                    return Err(self.error_at(
+                        start,
+                        "the text ends inside a string",
+                        "close the string with a double quote",
+                    ))
+                }
+                Some('"') => return Ok(out),
+                Some('\n') => {
+                    return Err(JsonError {
+                        message: "line break inside a string".to_string(),
+                        hint: "close the string with a double quote before the end of the line, or write \\n".to_string(),
+                        span: Span::new(start, here),
+                    })
+                }
+                Some('\\') => {
+                    let esc_start = here;
+                    match self.bump() {
+                        Some('"') => out.push('"'),
+                        Some('\\') => out.push('\\'),
+                        Some('/') => out.push('/'),
+                        Some('b') => out.push('\u{8}'),
+                        Some('f') => out.push('\u{c}'),
+                        Some('n') => out.push('\n'),
+                        Some('r') => out.push('\r'),
+                        Some('t') => out.push('\t'),
+                        Some('u') => {
+                            let hi = self.hex4(esc_start)?;
+                            if (0xD800..0xDC00).contains(&hi) {
+                                // surrogate pair
+                                if self.peek() == Some('\\') && self.chars.get(self.i + 1) == Some(&'u') {
+                                    self.bump();
+                                    self.bump();
+                                    let lo = self.hex4(esc_start)?;
+                                    let c = if (0xDC00..0xE000).contains(&lo) {
+                                        char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))
+                                    } else {
+                                        None
+                                    };
+                                    out.push(c.unwrap_or('\u{FFFD}'));
+                                } else {
+                                    out.push('\u{FFFD}');
+                                }
+                            } else {
+                                out.push(char::from_u32(hi).unwrap_or('\u{FFFD}'));
+                            }
+                        }
+                        Some(c) => {
+                            return Err(self.error_at(
+                                esc_start,
+                                &format!("invalid escape '\\{c}' in a string"),
+                                "valid escapes are \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX; write \\\\ for a backslash",
+                            ))
+                        }
+                        None => {
+                            return Err(self.error_at(
+                                start,
+                                "the text ends inside a string",
+                                "close the string with a double quote",
+                            ))
+                        }
+                    }
+                }
+                Some(c) if (c as u32) < 0x20 => {
+                    return Err(self.error_at(
+                        here,
+                        &format!("{} inside a string", describe(c)),
+                        "escape control characters, for example \\t for a tab",
+                    ))
+                }
+                Some(c) => out.push(c),
+            }
+        }
+    }
+
+    fn hex4(&mut self, esc_start: Position) -> Result<u32, JsonError> {
+        let mut v = 0u32;
+        for _ in 0..4 {
+            match self.peek().and_then(|c| c.to_digit(16)) {
+                Some(d) => {
+                    v = v * 16 + d;
+                    self.bump();
+                }
+                None => {
+                    return Err(self.error_at(
+                        esc_start,
+                        "\\u must be followed by four hexadecimal digits",
+                        "write the character as \\u followed by 4 hex digits, for example \\u00e9",
+                    ))
+                }
+            }
+        }
+        Ok(v)
+    }
+
+    fn number(&mut self) -> Result<JsonValue, JsonError> {
+        let start = self.pos;
+        let mut s = String::new();
+        let bad = |p: &Parser, s: &str| {
+            p.error_at(
+                start,
+                &format!("'{s}' is not a valid JSON number"),
+                "write numbers like 3, -1, 2.5 or 1e3 (no leading zeros, no trailing dot); or quote the value as a string",
+            )
+        };
+        if self.peek() == Some('-') {
+            s.push('-');
+            self.bump();
+        }
+        match self.peek() {
+            Some('0') => {
+                s.push('0');
+                self.bump();
+                if self.peek().is_some_and(|c| c.is_ascii_digit()) {
+                    while let Some(c) = self.peek().filter(|c| c.is_ascii_alphanumeric() || *c == '.') {
+                        s.push(c);
+                        self.bump();
+                    }
+                    return Err(bad(self, &s));
+                }
+            }
+            Some(c) if c.is_ascii_digit() => {
+                while let Some(c) = self.peek().filter(char::is_ascii_digit) {
+                    s.push(c);
+                    self.bump();
+                }
+            }
+            _ => return Err(bad(self, &s)),
+        }
+        if self.peek() == Some('.') {
+            s.push('.');
+            self.bump();
+            if !self.peek().is_some_and(|c| c.is_ascii_digit()) {
+                return Err(bad(self, &s));
+            }
+            while let Some(c) = self.peek().filter(char::is_ascii_digit) {
+                s.push(c);
+                self.bump();
+            }
+        }
+        if matches!(self.peek(), Some('e' | 'E')) {
+            s.push('e');
+            self.bump();
+            if let Some(c) = self.peek().filter(|c| *c == '+' || *c == '-') {
+                s.push(c);
+                self.bump();
+            }
+            if !self.peek().is_some_and(|c| c.is_ascii_digit()) {
+                return Err(bad(self, &s));
+            }
+            while let Some(c) = self.peek().filter(char::is_ascii_digit) {
+                s.push(c);
+                self.bump();
+            }
+        }
+        if self.peek().is_some_and(|c| c.is_ascii_alphabetic()) {
+            while let Some(c) = self.peek().filter(|c| c.is_ascii_alphanumeric()) {
+                s.push(c);
+                self.bump();
+            }
+            return Err(bad(self, &s));
+        }
+        Ok(JsonValue {
+            kind: JsonKind::Number(s),
+            span: Span::new(start, self.pos),
+        })
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans_count_characters() {
+        let v = parse("{\n  \"é\": \"ü\", \"k\": [1, true]\n}").unwrap();
+        let m = v.as_object().unwrap();
+        assert_eq!(m[0].key, "é");
+        assert_eq!((m[0].key_span.start.line, m[0].key_span.start.column), (2, 3));
+        assert_eq!((m[1].key_span.start.line, m[1].key_span.start.column), (2, 13));
+        assert_eq!(m[0].value.span.start.column, 8);
+    }
+
+    #[test]
+    fn keeps_duplicate_keys() {
+        let v = parse(r#"{"a": 1, "a": 2}"#).unwrap();
+        assert_eq!(v.as_object().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn errors_have_positions() {
+        let e = parse("{\n  \"a\": 1,\n}").unwrap_err();
+        assert!(e.message.contains("trailing comma"), "{}", e.message);
+        assert_eq!((e.span.start.line, e.span.start.column), (3, 1));
+        let e = parse("{\"a\" 1}").unwrap_err();
+        assert_eq!(e.span.start.column, 6);
+        let e = parse("[1, 2").unwrap_err();
+        assert!(e.message.contains("never closed"));
+        let e = parse("{'a': 1}").unwrap_err();
+        assert!(e.message.contains("double quotes"));
+        let e = parse("{\"a\": True}").unwrap_err();
+        assert!(e.hint.contains("lower case"));
+        let e = parse("01").unwrap_err();
+        assert!(e.message.contains("not a valid JSON number"));
+    }
+
+    #[test]
+    fn unicode_escapes() {
+        let v = parse(r#""\u00e9\ud83d\ude00""#).unwrap();
+        assert_eq!(v.as_str().unwrap(), "é😀");
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let text = "[".repeat(100_000);
+        assert!(parse(&text).is_err());
+    }
+}

@@ -1,0 +1,261 @@
+//! Condition operators: `[ForAllValues:|ForAnyValue:]Base[IfExists]`.
+
+use serde::Serialize;
+
+/// The operator family and comparison, without qualifiers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum BaseOperator {
+    StringEquals,
+    StringNotEquals,
+    StringEqualsIgnoreCase,
+    StringNotEqualsIgnoreCase,
+    StringLike,
+    StringNotLike,
+    NumericEquals,
+    NumericNotEquals,
+    NumericLessThan,
+    NumericLessThanEquals,
+    NumericGreaterThan,
+    NumericGreaterThanEquals,
+    DateEquals,
+    DateNotEquals,
+    DateLessThan,
+    DateLessThanEquals,
+    DateGreaterThan,
+    DateGreaterThanEquals,
+    Bool,
+    BinaryEquals,
+    IpAddress,
+    NotIpAddress,
+    ArnEquals,
+    ArnLike,
+    ArnNotEquals,
+    ArnNotLike,
+    Null,
+}
+
+/// How a family compares values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum OperatorFamily {
+    String,
+    Numeric,
+    Date,
+    Bool,
+    Binary,
+    IpAddress,
+    Arn,
+    Null,
+}
+
+/// `ForAllValues:` or `ForAnyValue:`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum SetOperator {
+    ForAllValues,
+    ForAnyValue,
+}
+
+/// A parsed condition operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Operator {
+    pub set: Option<SetOperator>,
+    pub base: BaseOperator,
+    pub if_exists: bool,
+}
+
+use BaseOperator::*;
+
+pub const ALL_BASE: [BaseOperator; 27] = [
+    StringEquals,
+    StringNotEquals,
+    StringEqualsIgnoreCase,
+    StringNotEqualsIgnoreCase,
+    StringLike,
+    StringNotLike,
+    NumericEquals,
+    NumericNotEquals,
+    NumericLessThan,
+    NumericLessThanEquals,
+    NumericGreaterThan,
+    NumericGreaterThanEquals,
+    DateEquals,
+    DateNotEquals,
+    DateLessThan,
+    DateLessThanEquals,
+    DateGreaterThan,
+    DateGreaterThanEquals,
+    Bool,
+    BinaryEquals,
+    IpAddress,
+    NotIpAddress,
+    ArnEquals,
+    ArnLike,
+    ArnNotEquals,
+    ArnNotLike,
+    Null,
+];
+
+impl BaseOperator {
+    pub fn name(self) -> &'static str {
+        match self {
+            StringEquals => "StringEquals",
+            StringNotEquals => "StringNotEquals",
+            StringEqualsIgnoreCase => "StringEqualsIgnoreCase",
+            StringNotEqualsIgnoreCase => "StringNotEqualsIgnoreCase",
+            StringLike => "StringLike",
+            StringNotLike => "StringNotLike",
+            NumericEquals => "NumericEquals",
+            NumericNotEquals => "NumericNotEquals",
+            NumericLessThan => "NumericLessThan",
+            NumericLessThanEquals => "NumericLessThanEquals",
+            NumericGreaterThan => "NumericGreaterThan",
+            NumericGreaterThanEquals => "NumericGreaterThanEquals",
+            DateEquals => "DateEquals",
+            DateNotEquals => "DateNotEquals",
+            DateLessThan => "DateLessThan",
+            DateLessThanEquals => "DateLessThanEquals",
+            DateGreaterThan => "DateGreaterThan",
+            DateGreaterThanEquals => "DateGreaterThanEquals",
+            Bool => "Bool",
+            BinaryEquals => "BinaryEquals",
+            IpAddress => "IpAddress",
+            NotIpAddress => "NotIpAddress",
+            ArnEquals => "ArnEquals",
+            ArnLike => "ArnLike",
+            ArnNotEquals => "ArnNotEquals",
+            ArnNotLike => "ArnNotLike",
+            Null => "Null",
+        }
+    }
+
+    pub fn family(self) -> OperatorFamily {
+        match self {
+            StringEquals | StringNotEquals | StringEqualsIgnoreCase | StringNotEqualsIgnoreCase | StringLike
+            | StringNotLike => OperatorFamily::String,
+            NumericEquals | NumericNotEquals | NumericLessThan | NumericLessThanEquals | NumericGreaterThan
+            | NumericGreaterThanEquals => OperatorFamily::Numeric,
+            DateEquals | DateNotEquals | DateLessThan | DateLessThanEquals | DateGreaterThan
+            | DateGreaterThanEquals => OperatorFamily::Date,
+            Bool => OperatorFamily::Bool,
+            BinaryEquals => OperatorFamily::Binary,
+            IpAddress | NotIpAddress => OperatorFamily::IpAddress,
+            ArnEquals | ArnLike | ArnNotEquals | ArnNotLike => OperatorFamily::Arn,
+            Null => OperatorFamily::Null,
+        }
+    }
+
+    /// Negated operators are true when the key is absent from the request,
+    /// and true for a value when it matches none of the policy's values.
+    pub fn is_negated(self) -> bool {
+        matches!(
+            self,
+            StringNotEquals
+                | StringNotEqualsIgnoreCase
+                | StringNotLike
+                | NumericNotEquals
+                | DateNotEquals
+                | NotIpAddress
+                | ArnNotEquals
+                | ArnNotLike
+        )
+    }
+
+    /// The positive operator a negated one negates (itself otherwise).
+    pub fn positive(self) -> BaseOperator {
+        match self {
+            StringNotEquals => StringEquals,
+            StringNotEqualsIgnoreCase => StringEqualsIgnoreCase,
+            StringNotLike => StringLike,
+            NumericNotEquals => NumericEquals,
+            DateNotEquals => DateEquals,
+            NotIpAddress => IpAddress,
+            ArnNotEquals => ArnEquals,
+            ArnNotLike => ArnLike,
+            other => other,
+        }
+    }
+
+    /// Policy variables are substituted in string and ARN comparisons.
+    pub fn takes_variables(self) -> bool {
+        matches!(self.family(), OperatorFamily::String | OperatorFamily::Arn)
+    }
+
+    /// `*` and `?` are wildcards in the policy values of this operator.
+    pub fn takes_wildcards(self) -> bool {
+        matches!(self.positive(), StringLike | ArnEquals | ArnLike)
+    }
+}
+
+impl Operator {
+    /// Parses an operator name. `Err` holds the base name that was not
+    /// recognised. Case-insensitive; [`Operator::canonical_name`] gives the
+    /// documented spelling.
+    pub fn parse(text: &str) -> Result<Operator, String> {
+        let mut rest = text;
+        let mut set = None;
+        if let Some((q, r)) = rest.split_once(':') {
+            set = match q.to_ascii_lowercase().as_str() {
+                "forallvalues" => Some(SetOperator::ForAllValues),
+                "foranyvalue" => Some(SetOperator::ForAnyValue),
+                _ => return Err(text.to_string()),
+            };
+            rest = r;
+        }
+        let lower = rest.to_ascii_lowercase();
+        let (base_name, if_exists) = match lower.strip_suffix("ifexists") {
+            Some(b) => (b.to_string(), true),
+            None => (lower.clone(), false),
+        };
+        let base = ALL_BASE
+            .iter()
+            .copied()
+            .find(|b| b.name().eq_ignore_ascii_case(&base_name))
+            .ok_or_else(|| rest.to_string())?;
+        if base == Null && if_exists {
+            return Err(rest.to_string());
+        }
+        Ok(Operator { set, base, if_exists })
+    }
+
+    pub fn canonical_name(&self) -> String {
+        let mut s = String::new();
+        match self.set {
+            Some(SetOperator::ForAllValues) => s.push_str("ForAllValues:"),
+            Some(SetOperator::ForAnyValue) => s.push_str("ForAnyValue:"),
+            None => {}
+        }
+        s.push_str(self.base.name());
+        if self.if_exists {
+            s.push_str("IfExists");
+        }
+        s
+    }
+}
+
+/// Every documented operator name, for "did you mean" hints.
+pub fn all_names() -> Vec<String> {
+    let mut v: Vec<String> = ALL_BASE.iter().map(|b| b.name().to_string()).collect();
+    v.extend(ALL_BASE.iter().filter(|b| **b != Null).map(|b| format!("{}IfExists", b.name())));
+    v
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_qualifiers() {
+        let op = Operator::parse("ForAnyValue:StringLikeIfExists").unwrap();
+        assert_eq!(op.set, Some(SetOperator::ForAnyValue));
+        assert_eq!(op.base, StringLike);
+        assert!(op.if_exists);
+        assert_eq!(op.canonical_name(), "ForAnyValue:StringLikeIfExists");
+        assert!(Operator::parse("StringEqualz").is_err());
+        assert!(Operator::parse("NullIfExists").is_err());
+        assert!(Operator::parse("Sometimes:StringEquals").is_err());
+        assert!(NotIpAddress.is_negated());
+        assert_eq!(ArnNotLike.positive(), ArnLike);
+    }
+}

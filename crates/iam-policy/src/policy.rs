@@ -1,0 +1,934 @@
+//! The policy model (every element keeps its span) and the parser that builds
+//! it from text, collecting every problem it finds rather than stopping at the
+//! first.
+
+use crate::arn::{check_arn_pattern, ArnPattern, ArnProblem};
+use crate::diagnostic::{did_you_mean, Diagnostic, DiagnosticCode as C};
+use crate::json::{self, JsonKind, JsonMember, JsonValue};
+use crate::operator::{all_names, Operator, OperatorFamily};
+use crate::pattern::{Glob, Template};
+use crate::span::{Position, Span, Spanned};
+use crate::values;
+use serde::Serialize;
+
+/// Which layer a policy belongs to; decides which elements it may or must have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum PolicyKind {
+    Identity,
+    Resource,
+    PermissionsBoundary,
+    Session,
+    Scp,
+    Rcp,
+    VpcEndpoint,
+}
+
+impl PolicyKind {
+    /// Resource-based kinds name a principal; identity-based ones must not.
+    pub fn has_principal(self) -> bool {
+        matches!(self, PolicyKind::Resource | PolicyKind::Rcp | PolicyKind::VpcEndpoint)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            PolicyKind::Identity => "identity-based policy",
+            PolicyKind::Resource => "resource-based policy",
+            PolicyKind::PermissionsBoundary => "permissions boundary",
+            PolicyKind::Session => "session policy",
+            PolicyKind::Scp => "service control policy",
+            PolicyKind::Rcp => "resource control policy",
+            PolicyKind::VpcEndpoint => "VPC endpoint policy",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum PolicyVersion {
+    #[serde(rename = "2012-10-17")]
+    V2012,
+    #[serde(rename = "2008-10-17")]
+    V2008,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum Effect {
+    Allow,
+    Deny,
+}
+
+/// A parsed policy.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    pub version: Option<Spanned<PolicyVersion>>,
+    pub id: Option<Spanned<String>>,
+    pub statements: Vec<Statement>,
+    pub span: Span,
+}
+
+impl Policy {
+    /// Policy variables are only substituted under version 2012-10-17.
+    pub fn variables_enabled(&self) -> bool {
+        matches!(self.version, Some(Spanned { value: PolicyVersion::V2012, .. }))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Statement {
+    /// Index within the policy's statements.
+    pub index: usize,
+    pub sid: Option<Spanned<String>>,
+    /// `None` when missing or invalid (an error was reported).
+    pub effect: Option<Spanned<Effect>>,
+    pub principal: Option<PrincipalElement>,
+    pub action: Option<ActionElement>,
+    pub resource: Option<ResourceElement>,
+    pub conditions: Vec<Condition>,
+    /// The whole statement object.
+    pub span: Span,
+    /// Where the statement's first element starts (its `"Sid"` when that
+    /// comes first): the position reported for the statement.
+    pub anchor: Position,
+}
+
+#[derive(Debug, Clone)]
+pub struct ActionElement {
+    /// `NotAction`.
+    pub negated: bool,
+    pub key_span: Span,
+    pub patterns: Vec<ActionPattern>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ActionPattern {
+    pub text: String,
+    pub span: Span,
+    /// Lower-cased: actions match case-insensitively.
+    pub(crate) glob: Glob,
+}
+
+#[derive(Debug, Clone)]
+pub struct ResourceElement {
+    /// `NotResource`.
+    pub negated: bool,
+    pub key_span: Span,
+    pub patterns: Vec<ResourcePattern>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ResourcePattern {
+    pub text: String,
+    pub span: Span,
+    pub(crate) template: Template,
+    /// Compiled when the pattern holds no variable.
+    pub(crate) fixed: Option<ArnPattern>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PrincipalElement {
+    /// `NotPrincipal`.
+    pub negated: bool,
+    pub key_span: Span,
+    pub entries: Vec<PrincipalEntry>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum PrincipalType {
+    /// `"Principal": "*"`.
+    #[serde(rename = "*")]
+    Everyone,
+    #[serde(rename = "AWS")]
+    Aws,
+    Service,
+    Federated,
+    CanonicalUser,
+}
+
+#[derive(Debug, Clone)]
+pub struct PrincipalEntry {
+    pub kind: PrincipalType,
+    pub text: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Condition {
+    pub operator: Operator,
+    /// The operator as written.
+    pub operator_text: String,
+    pub operator_span: Span,
+    /// The key as written.
+    pub key: String,
+    pub key_span: Span,
+    pub values: Vec<ConditionValue>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ConditionValue {
+    /// The value as text (`true`, `3` and `"3"` all become text).
+    pub text: String,
+    pub span: Span,
+    pub(crate) template: Template,
+}
+
+/// The outcome of parsing: a policy when the text is JSON of the right shape
+/// (possibly with errors in parts of it), and every problem found.
+#[derive(Debug, Clone)]
+pub struct ParsedPolicy {
+    pub policy: Option<Policy>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl ParsedPolicy {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics.iter().filter(|d| d.is_error())
+    }
+}
+
+/// Parses and validates an identity-based policy.
+pub fn parse_policy(text: &str) -> ParsedPolicy {
+    parse_policy_as(text, PolicyKind::Identity)
+}
+
+/// Parses and validates a policy of the given kind.
+pub fn parse_policy_as(text: &str, kind: PolicyKind) -> ParsedPolicy {
+    let root = match json::parse(text) {
+        Ok(v) => v,
+        Err(e) => {
+            return ParsedPolicy {
+                policy: None,
+                diagnostics: vec![Diagnostic::error(C::InvalidJson, e.span, e.message, e.hint)],
+            }
+        }
+    };
+    let mut b = Builder { kind, diags: Vec::new() };
+    let policy = b.policy(&root).map(Policy::finish);
+    let mut diagnostics = b.diags;
+    diagnostics.sort_by_key(|d| (d.span.start, d.severity));
+    ParsedPolicy { policy, diagnostics }
+}
+
+const POLICY_ELEMENTS: [&str; 3] = ["Version", "Id", "Statement"];
+const STATEMENT_ELEMENTS: [&str; 9] = [
+    "Sid",
+    "Effect",
+    "Principal",
+    "NotPrincipal",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Condition",
+];
+const PRINCIPAL_TYPES: [&str; 4] = ["AWS", "Service", "Federated", "CanonicalUser"];
+
+struct Builder {
+    kind: PolicyKind,
+    diags: Vec<Diagnostic>,
+}
+
+/// Reports duplicate keys in an object and returns the members to use: the
+/// last of each key, as AWS does.
+fn dedupe<'a>(members: &'a [JsonMember], what: &str, diags: &mut Vec<Diagnostic>) -> Vec<&'a JsonMember> {
+    let mut out: Vec<&JsonMember> = Vec::with_capacity(members.len());
+    for m in members {
+        if let Some(i) = out.iter().position(|o| o.key == m.key) {
+            if let Some(prev) = out.get(i) {
+                diags.push(Diagnostic::error(
+                    C::DuplicateKey,
+                    m.key_span,
+                    format!(
+                        "duplicate key \"{}\" in {what} (also at line {}, column {}): AWS keeps only the last one",
+                        m.key, prev.key_span.start.line, prev.key_span.start.column
+                    ),
+                    format!("merge the two \"{}\" entries into one", m.key),
+                ));
+            }
+            out.remove(i);
+        }
+        out.push(m);
+    }
+    out
+}
+
+impl Builder {
+    fn err(&mut self, code: C, span: Span, message: impl Into<String>, hint: impl Into<String>) {
+        self.diags.push(Diagnostic::error(code, span, message, hint));
+    }
+
+    fn warn(&mut self, code: C, span: Span, message: impl Into<String>, hint: impl Into<String>) {
+        self.diags.push(Diagnostic::warning(code, span, message, hint));
+    }
+
+    fn unknown_key(&mut self, m: &JsonMember, known: &[&str], place: &str) {
+        let hint = match did_you_mean(&m.key, known) {
+            Some(s) => format!("did you mean \"{s}\"? Element names are case-sensitive"),
+            None => format!("remove it; {place} may hold only {}", known.join(", ")),
+        };
+        self.err(
+            C::UnknownElement,
+            m.key_span,
+            format!("unknown element \"{}\" in {place}", m.key),
+            hint,
+        );
+    }
+
+    fn policy(&mut self, root: &JsonValue) -> Option<Policy> {
+        let Some(members) = root.as_object() else {
+            self.err(
+                C::WrongType,
+                root.span,
+                format!("a policy must be a JSON object, found {}", root.type_name()),
+                "wrap the policy in { \"Version\": \"2012-10-17\", \"Statement\": [ … ] }",
+            );
+            return None;
+        };
+        let members = dedupe(members, "the policy", &mut self.diags);
+        let mut version = None;
+        let mut id = None;
+        let mut statements = Vec::new();
+        let mut saw_statement = false;
+        for m in &members {
+            match m.key.as_str() {
+                "Version" => match m.value.as_str() {
+                    Some("2012-10-17") => version = Some(Spanned::new(PolicyVersion::V2012, m.value.span)),
+                    Some("2008-10-17") => version = Some(Spanned::new(PolicyVersion::V2008, m.value.span)),
+                    _ => self.err(
+                        C::InvalidVersion,
+                        m.value.span,
+                        format!(
+                            "Version must be \"2012-10-17\" or \"2008-10-17\", found {}",
+                            show(&m.value)
+                        ),
+                        "write \"Version\": \"2012-10-17\" (it is a fixed date, not today's date)",
+                    ),
+                },
+                "Id" => match m.value.as_str() {
+                    Some(s) => id = Some(Spanned::new(s.to_string(), m.value.span)),
+                    None => self.err(
+                        C::WrongType,
+                        m.value.span,
+                        format!("Id must be a string, found {}", m.value.type_name()),
+                        "write the Id in double quotes",
+                    ),
+                },
+                "Statement" => {
+                    saw_statement = true;
+                    match &m.value.kind {
+                        JsonKind::Object(_) => {
+                            if let Some(s) = self.statement(&m.value, 0) {
+                                statements.push(s);
+                            }
+                        }
+                        JsonKind::Array(items) => {
+                            if items.is_empty() {
+                                self.warn(
+                                    C::EmptyValue,
+                                    m.value.span,
+                                    "the policy has no statements, so it allows nothing",
+                                    "add a statement with Effect, Action and Resource",
+                                );
+                            }
+                            for (i, item) in items.iter().enumerate() {
+                                if let Some(s) = self.statement(item, i) {
+                                    statements.push(s);
+                                }
+                            }
+                        }
+                        _ => self.err(
+                            C::WrongType,
+                            m.value.span,
+                            format!(
+                                "Statement must be an object or an array of objects, found {}",
+                                m.value.type_name()
+                            ),
+                            "write \"Statement\": [ { \"Effect\": …, \"Action\": …, \"Resource\": … } ]",
+                        ),
+                    }
+                }
+                _ => self.unknown_key(m, &POLICY_ELEMENTS, "a policy"),
+            }
+        }
+        if !saw_statement {
+            self.err(
+                C::MissingElement,
+                Span::point(root.span.start),
+                "the policy has no Statement element",
+                "add \"Statement\": [ { \"Effect\": \"Allow\", \"Action\": …, \"Resource\": … } ]",
+            );
+        }
+        if version.is_none() && !self.diags.iter().any(|d| d.code == C::InvalidVersion) {
+            self.warn(
+                C::MissingVersion,
+                Span::point(root.span.start),
+                "the policy has no Version, so it is read as version 2008-10-17 and policy variables such as ${aws:username} are plain text",
+                "add \"Version\": \"2012-10-17\" as the first element",
+            );
+        }
+        // Sids must be unique within a policy.
+        for (i, s) in statements.iter().enumerate() {
+            if let Some(sid) = &s.sid {
+                let dup = statements
+                    .iter()
+                    .take(i)
+                    .filter_map(|o| o.sid.as_ref())
+                    .find(|o| o.value == sid.value);
+                if let Some(first) = dup {
+                    self.diags.push(Diagnostic::error(
+                        C::DuplicateSid,
+                        sid.span,
+                        format!(
+                            "Sid \"{}\" is already used at line {}, column {}",
+                            sid.value, first.span.start.line, first.span.start.column
+                        ),
+                        "give every statement a unique Sid",
+                    ));
+                }
+            }
+        }
+        Some(Policy {
+            version,
+            id,
+            statements,
+            span: root.span,
+        })
+    }
+
+    fn statement(&mut self, v: &JsonValue, index: usize) -> Option<Statement> {
+        let Some(members) = v.as_object() else {
+            self.err(
+                C::WrongType,
+                v.span,
+                format!("a statement must be an object, found {}", v.type_name()),
+                "write the statement as { \"Effect\": …, \"Action\": …, \"Resource\": … }",
+            );
+            return None;
+        };
+        let anchor = members.first().map(|m| m.key_span.start).unwrap_or(v.span.start);
+        let members = dedupe(members, "the statement", &mut self.diags);
+        let mut st = Statement {
+            index,
+            sid: None,
+            effect: None,
+            principal: None,
+            action: None,
+            resource: None,
+            conditions: Vec::new(),
+            span: v.span,
+            anchor,
+        };
+        let mut saw_effect = false;
+        let find = |k: &str| members.iter().find(|m| m.key == k).map(|m| m.key_span);
+        for (a, b) in [("Action", "NotAction"), ("Resource", "NotResource"), ("Principal", "NotPrincipal")] {
+            if let (Some(_), Some(sb)) = (find(a), find(b)) {
+                self.err(
+                    C::ConflictingElements,
+                    sb,
+                    format!("a statement cannot have both {a} and {b}"),
+                    format!("keep either {a} (what it covers) or {b} (everything except it)"),
+                );
+            }
+        }
+        for m in &members {
+            match m.key.as_str() {
+                "Sid" => match m.value.as_str() {
+                    Some(s) => {
+                        if self.kind != PolicyKind::Resource
+                            && !s.chars().all(|c| c.is_ascii_alphanumeric())
+                        {
+                            self.warn(
+                                C::InvalidSid,
+                                m.value.span,
+                                format!("Sid \"{s}\" holds characters other than A-Z, a-z and 0-9, which IAM rejects in {}s", self.kind.label()),
+                                "use letters and digits only, for example \"AllowReadLogs\"",
+                            );
+                        }
+                        st.sid = Some(Spanned::new(s.to_string(), m.value.span));
+                    }
+                    None => self.err(
+                        C::WrongType,
+                        m.value.span,
+                        format!("Sid must be a string, found {}", m.value.type_name()),
+                        "write the Sid in double quotes",
+                    ),
+                },
+                "Effect" => {
+                    saw_effect = true;
+                    match m.value.as_str() {
+                        Some("Allow") => st.effect = Some(Spanned::new(Effect::Allow, m.value.span)),
+                        Some("Deny") => st.effect = Some(Spanned::new(Effect::Deny, m.value.span)),
+                        Some(other) => {
+                            let hint = match did_you_mean(other, &["Allow", "Deny"]) {
+                                Some(s) => format!("write \"{s}\" (case-sensitive)"),
+                                None => "write \"Allow\" or \"Deny\"".to_string(),
+                            };
+                            self.err(
+                                C::InvalidEffect,
+                                m.value.span,
+                                format!("Effect must be \"Allow\" or \"Deny\", found \"{other}\""),
+                                hint,
+                            )
+                        }
+                        None => self.err(
+                            C::WrongType,
+                            m.value.span,
+                            format!("Effect must be the string \"Allow\" or \"Deny\", found {}", m.value.type_name()),
+                            "write \"Effect\": \"Allow\" or \"Effect\": \"Deny\"",
+                        ),
+                    }
+                }
+                "Action" | "NotAction" => {
+                    let negated = m.key == "NotAction";
+                    let patterns = self.strings(m)
+                        .into_iter()
+                        .filter_map(|(text, span)| self.action_pattern(text, span))
+                        .collect();
+                    st.action = Some(ActionElement {
+                        negated,
+                        key_span: m.key_span,
+                        patterns,
+                    });
+                }
+                "Resource" | "NotResource" => {
+                    let negated = m.key == "NotResource";
+                    let patterns = self
+                        .strings(m)
+                        .into_iter()
+                        .map(|(text, span)| self.resource_pattern(text, span))
+                        .collect();
+                    st.resource = Some(ResourceElement {
+                        negated,
+                        key_span: m.key_span,
+                        patterns,
+                    });
+                }
+                "Principal" | "NotPrincipal" => {
+                    let negated = m.key == "NotPrincipal";
+                    if !self.kind.has_principal() {
+                        self.err(
+                            C::NotAllowedHere,
+                            m.key_span,
+                            format!("{} is not allowed in a {}: the principal is whoever the policy is attached to", m.key, self.kind.label()),
+                            format!("remove {}; it belongs in resource-based policies such as bucket or trust policies", m.key),
+                        );
+                    }
+                    st.principal = self.principal(m, negated);
+                }
+                "Condition" => st.conditions = self.conditions(&m.value),
+                _ => self.unknown_key(m, &STATEMENT_ELEMENTS, "a statement"),
+            }
+        }
+        let head = Span::new(v.span.start, v.span.start);
+        if !saw_effect {
+            self.err(
+                C::MissingElement,
+                head,
+                format!("statement {} has no Effect", index),
+                "add \"Effect\": \"Allow\" or \"Effect\": \"Deny\"",
+            );
+        }
+        if st.action.is_none() {
+            self.err(
+                C::MissingElement,
+                head,
+                format!("statement {} has neither Action nor NotAction", index),
+                "add \"Action\": [\"service:ActionName\"], for example \"s3:GetObject\"",
+            );
+        }
+        if st.resource.is_none() && matches!(self.kind, PolicyKind::Identity | PolicyKind::PermissionsBoundary | PolicyKind::Session) {
+            self.err(
+                C::MissingElement,
+                head,
+                format!("statement {} has neither Resource nor NotResource", index),
+                "add \"Resource\": \"*\" or the ARNs the statement covers",
+            );
+        }
+        if st.principal.is_none() && self.kind.has_principal() {
+            self.err(
+                C::MissingElement,
+                head,
+                format!("statement {} of a {} has no Principal", index, self.kind.label()),
+                "add \"Principal\": {\"AWS\": \"arn:aws:iam::111122223333:root\"} or \"Principal\": \"*\"",
+            );
+        }
+        if let (Some(p), Some(Spanned { value: Effect::Allow, .. })) = (&st.principal, &st.effect) {
+            if p.negated {
+                self.warn(
+                    C::NotPrincipalWithAllow,
+                    p.key_span,
+                    "NotPrincipal with Allow grants access to every principal except those listed, anonymous users included",
+                    "name the principals to allow in Principal instead",
+                );
+            }
+        }
+        Some(st)
+    }
+
+    /// A string or an array of strings; reports anything else.
+    fn strings(&mut self, m: &JsonMember) -> Vec<(String, Span)> {
+        let mut out = Vec::new();
+        match &m.value.kind {
+            JsonKind::String(s) => out.push((s.clone(), m.value.span)),
+            JsonKind::Array(items) => {
+                if items.is_empty() {
+                    self.err(
+                        C::EmptyValue,
+                        m.value.span,
+                        format!("{} is an empty array", m.key),
+                        format!("list at least one value in {}", m.key),
+                    );
+                }
+                for it in items {
+                    match it.as_str() {
+                        Some(s) => out.push((s.to_string(), it.span)),
+                        None => self.err(
+                            C::WrongType,
+                            it.span,
+                            format!("each {} entry must be a string, found {}", m.key, it.type_name()),
+                            "write the entry in double quotes",
+                        ),
+                    }
+                }
+            }
+            _ => self.err(
+                C::WrongType,
+                m.value.span,
+                format!("{} must be a string or an array of strings, found {}", m.key, m.value.type_name()),
+                format!("write \"{}\": \"…\" or \"{}\": [\"…\", \"…\"]", m.key, m.key),
+            ),
+        }
+        out
+    }
+
+    fn action_pattern(&mut self, text: String, span: Span) -> Option<ActionPattern> {
+        let valid = text == "*"
+            || match text.split_once(':') {
+                Some((svc, name)) => {
+                    !svc.is_empty()
+                        && !name.is_empty()
+                        && svc.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '*' || c == '?')
+                        && name
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '*' | '?' | '-' | '_' | '.'))
+                }
+                None => false,
+            };
+        if !valid {
+            let hint = if !text.contains(':') {
+                // s3GetObject -> s3:GetObject
+                let split = text.char_indices().find(|(i, c)| *i > 0 && c.is_ascii_uppercase()).map(|(i, _)| i);
+                match split {
+                    Some(i) if text.is_char_boundary(i) => {
+                        let (a, b) = text.split_at(i);
+                        format!("an action is service:ActionName; did you mean \"{}:{}\"?", a, b)
+                    }
+                    _ => "an action is service:ActionName, for example \"s3:GetObject\", or \"*\"".to_string(),
+                }
+            } else if text.contains(' ') {
+                "remove the spaces; an action is service:ActionName, for example \"s3:GetObject\"".to_string()
+            } else {
+                "an action is service:ActionName, for example \"s3:GetObject\" or \"s3:Get*\"".to_string()
+            };
+            self.err(C::MalformedAction, span, format!("\"{text}\" is not a valid action"), hint);
+            return None;
+        }
+        Some(ActionPattern {
+            glob: Glob::wildcard_ignore_case(&text),
+            text,
+            span,
+        })
+    }
+
+    fn resource_pattern(&mut self, text: String, span: Span) -> ResourcePattern {
+        if let Err(problem) = check_arn_pattern(&text) {
+            let (message, hint) = match problem {
+                ArnProblem::MissingPrefix => (
+                    format!("\"{text}\" is not an ARN"),
+                    "write a full ARN such as \"arn:aws:s3:::my-bucket/*\", or \"*\" for all resources".to_string(),
+                ),
+                ArnProblem::TooFewParts { found } => (
+                    format!("\"{text}\" is not a valid ARN: it has {found} colon-separated parts, an ARN has 6"),
+                    "an ARN is arn:partition:service:region:account:resource; keep empty parts as '::', e.g. \"arn:aws:s3:::bucket\"".to_string(),
+                ),
+                ArnProblem::EmptyService => (
+                    format!("\"{text}\" is not a valid ARN: the service part is empty"),
+                    "name the service, e.g. arn:aws:s3:::bucket".to_string(),
+                ),
+            };
+            self.err(C::MalformedArn, span, message, hint);
+        }
+        // Variables are resolved per request; the policy version decides
+        // later whether they are variables at all (see `finish`).
+        let template = Template::parse(&text, true, true);
+        ResourcePattern {
+            text,
+            span,
+            template,
+            fixed: None,
+        }
+    }
+
+    fn principal(&mut self, m: &JsonMember, negated: bool) -> Option<PrincipalElement> {
+        let mut entries = Vec::new();
+        match &m.value.kind {
+            JsonKind::String(s) if s == "*" => entries.push(PrincipalEntry {
+                kind: PrincipalType::Everyone,
+                text: "*".to_string(),
+                span: m.value.span,
+            }),
+            JsonKind::Object(members) => {
+                let members = dedupe(members, &m.key, &mut self.diags);
+                if members.is_empty() {
+                    self.err(
+                        C::EmptyValue,
+                        m.value.span,
+                        format!("{} is empty", m.key),
+                        "name at least one principal, for example {\"AWS\": \"arn:aws:iam::111122223333:root\"}",
+                    );
+                }
+                for pm in members {
+                    let kind = match pm.key.as_str() {
+                        "AWS" => PrincipalType::Aws,
+                        "Service" => PrincipalType::Service,
+                        "Federated" => PrincipalType::Federated,
+                        "CanonicalUser" => PrincipalType::CanonicalUser,
+                        _ => {
+                            self.unknown_key(pm, &PRINCIPAL_TYPES, &m.key);
+                            continue;
+                        }
+                    };
+                    for (text, span) in self.strings(pm) {
+                        self.check_principal(kind, &text, span);
+                        entries.push(PrincipalEntry { kind, text, span });
+                    }
+                }
+            }
+            _ => {
+                self.err(
+                    C::InvalidPrincipal,
+                    m.value.span,
+                    format!("{} must be \"*\" or an object such as {{\"AWS\": …}}, found {}", m.key, show(&m.value)),
+                    "write \"Principal\": {\"AWS\": \"arn:aws:iam::111122223333:root\"}, {\"Service\": \"ec2.amazonaws.com\"} or \"*\"",
+                );
+                return None;
+            }
+        }
+        Some(PrincipalElement {
+            negated,
+            key_span: m.key_span,
+            entries,
+        })
+    }
+
+    fn check_principal(&mut self, kind: PrincipalType, text: &str, span: Span) {
+        match kind {
+            PrincipalType::Aws => {
+                if text == "*" || crate::principal::is_account_id(text) {
+                    return;
+                }
+                match crate::arn::Arn::parse(text) {
+                    Some(a) if a.service == "iam" || a.service == "sts" => {
+                        if a.resource.contains('*') || a.resource.contains('?') {
+                            self.err(
+                                C::InvalidPrincipal,
+                                span,
+                                format!("\"{text}\": wildcards are not allowed in a principal ARN"),
+                                "name the principal exactly, or use \"*\" with a condition on aws:PrincipalArn (ArnLike)",
+                            );
+                        }
+                    }
+                    _ => self.err(
+                        C::InvalidPrincipal,
+                        span,
+                        format!("\"{text}\" is not a valid AWS principal"),
+                        "use an account ID (\"111122223333\"), an IAM ARN (\"arn:aws:iam::111122223333:role/Name\"), an assumed-role ARN, or \"*\"",
+                    ),
+                }
+            }
+            PrincipalType::Service => {
+                if !text.ends_with(".amazonaws.com") && !text.ends_with(".amazonaws.com.cn") && text != "*" {
+                    self.warn(
+                        C::InvalidPrincipal,
+                        span,
+                        format!("\"{text}\" does not look like a service principal"),
+                        "service principals look like \"ec2.amazonaws.com\"",
+                    );
+                }
+            }
+            PrincipalType::Federated | PrincipalType::CanonicalUser | PrincipalType::Everyone => {}
+        }
+    }
+
+    fn conditions(&mut self, v: &JsonValue) -> Vec<Condition> {
+        let mut out = Vec::new();
+        let Some(ops) = v.as_object() else {
+            self.err(
+                C::WrongType,
+                v.span,
+                format!("Condition must be an object, found {}", v.type_name()),
+                "write \"Condition\": { \"StringEquals\": { \"aws:PrincipalTag/team\": \"blue\" } }",
+            );
+            return out;
+        };
+        for op_m in dedupe(ops, "the Condition block", &mut self.diags) {
+            let operator = match Operator::parse(&op_m.key) {
+                Ok(op) => {
+                    let canonical = op.canonical_name();
+                    if canonical != op_m.key {
+                        self.warn(
+                            C::OperatorCase,
+                            op_m.key_span,
+                            format!("operator \"{}\" is spelled \"{}\" in AWS's documentation", op_m.key, canonical),
+                            format!("write \"{canonical}\""),
+                        );
+                    }
+                    op
+                }
+                Err(_) => {
+                    let names = all_names();
+                    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+                    let base = op_m.key.rsplit(':').next().unwrap_or(&op_m.key);
+                    let hint = match did_you_mean(base, &refs) {
+                        Some(s) if op_m.key.contains(':') => format!(
+                            "did you mean \"{}:{s}\"? The prefix may only be ForAllValues: or ForAnyValue:",
+                            op_m.key.split(':').next().unwrap_or("")
+                        ),
+                        Some(s) => format!("did you mean \"{s}\"?"),
+                        None => "use a documented operator such as StringEquals, StringLike, ArnLike, IpAddress, Bool, NumericLessThan, DateGreaterThan or Null".to_string(),
+                    };
+                    self.err(
+                        C::UnknownOperator,
+                        op_m.key_span,
+                        format!("unknown condition operator \"{}\"", op_m.key),
+                        hint,
+                    );
+                    continue;
+                }
+            };
+            let Some(keys) = op_m.value.as_object() else {
+                self.err(
+                    C::WrongType,
+                    op_m.value.span,
+                    format!("the value of {} must be an object of condition keys, found {}", op_m.key, op_m.value.type_name()),
+                    format!("write \"{}\": {{ \"aws:SourceIp\": \"203.0.113.0/24\" }}", op_m.key),
+                );
+                continue;
+            };
+            if keys.is_empty() {
+                self.err(
+                    C::EmptyValue,
+                    op_m.value.span,
+                    format!("{} names no condition key", op_m.key),
+                    "add a condition key and its value(s), or remove the operator",
+                );
+            }
+            for key_m in dedupe(keys, &op_m.key, &mut self.diags) {
+                let values = self.condition_values(operator, key_m);
+                out.push(Condition {
+                    operator,
+                    operator_text: op_m.key.clone(),
+                    operator_span: op_m.key_span,
+                    key: key_m.key.clone(),
+                    key_span: key_m.key_span,
+                    values,
+                });
+            }
+        }
+        out
+    }
+
+    fn condition_values(&mut self, op: Operator, m: &JsonMember) -> Vec<ConditionValue> {
+        let mut raw: Vec<&JsonValue> = Vec::new();
+        match &m.value.kind {
+            JsonKind::Array(items) => {
+                if items.is_empty() {
+                    self.err(
+                        C::EmptyValue,
+                        m.value.span,
+                        format!("condition key \"{}\" has an empty list of values", m.key),
+                        "give at least one value",
+                    );
+                }
+                raw.extend(items.iter());
+            }
+            _ => raw.push(&m.value),
+        }
+        let mut out = Vec::new();
+        for v in raw {
+            let Some(text) = v.scalar_text() else {
+                self.err(
+                    C::WrongType,
+                    v.span,
+                    format!("a condition value must be a string, number or boolean, found {}", v.type_name()),
+                    "write the value in double quotes, or list several values in an array",
+                );
+                continue;
+            };
+            if let Some((message, hint)) = values::check_policy_value(op.base, &text) {
+                self.err(C::InvalidConditionValue, v.span, message, hint);
+            }
+            if op.base.family() == OperatorFamily::Arn
+                && !text.contains("${")
+                && text != "*"
+                && check_arn_pattern(&text).is_err()
+            {
+                self.warn(
+                    C::MalformedArn,
+                    v.span,
+                    format!("\"{text}\" is not an ARN, so {} can never match it", op.base.name()),
+                    "compare ARNs with Arn operators, other text with String operators",
+                );
+            }
+            out.push(ConditionValue {
+                template: Template::parse(&text, true, op.base.takes_wildcards()),
+                text,
+                span: v.span,
+            });
+        }
+        out
+    }
+}
+
+/// A short rendering of a value for messages.
+fn show(v: &JsonValue) -> String {
+    match &v.kind {
+        JsonKind::String(s) => format!("\"{s}\""),
+        JsonKind::Number(n) => n.clone(),
+        _ => v.type_name().to_string(),
+    }
+}
+
+impl Policy {
+    /// Recompiles templates according to the policy version: under 2008-10-17
+    /// (or without a Version), `${…}` is literal text.
+    fn finish(mut self) -> Policy {
+        let vars = self.variables_enabled();
+        for st in &mut self.statements {
+            if let Some(r) = &mut st.resource {
+                for p in &mut r.patterns {
+                    p.template = Template::parse(&p.text, vars, true);
+                    p.fixed = if p.template.has_variables() {
+                        None
+                    } else {
+                        p.template
+                            .resolve(&crate::context::RequestContext::new())
+                            .ok()
+                            .map(|r| ArnPattern::new(r.glob))
+                    };
+                }
+            }
+            for c in &mut st.conditions {
+                let wild = c.operator.base.takes_wildcards();
+                let vars_here = vars && c.operator.base.takes_variables();
+                for v in &mut c.values {
+                    v.template = Template::parse(&v.text, vars_here, wild);
+                }
+            }
+        }
+        self
+    }
+}
