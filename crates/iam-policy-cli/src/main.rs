@@ -19,7 +19,8 @@ struct Cli {
 enum Command {
     /// Evaluate the requests of scenario files (or folders of them) and compare with their expectations.
     Check {
-        /// Scenario files, or folders searched recursively for *.json.
+        /// Scenario files, or folders searched recursively for *.json (skipping
+        /// *.policy.json fixtures, package manifests and node_modules).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
         /// Print one JSON array of result objects.
@@ -114,11 +115,24 @@ fn main() -> ExitCode {
 
 // ---------------------------------------------------------------- check
 
+/// In a folder walk, JSON files that are not scenarios: policy fixtures
+/// (`*.policy.json`) and tool manifests.
+fn skipped_in_walk(p: &Path) -> bool {
+    let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    name.starts_with('.')
+        || name == "node_modules"
+        || name.ends_with(".policy.json")
+        || matches!(name, "package.json" | "package-lock.json" | "tsconfig.json" | "jsconfig.json")
+}
+
 fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     if path.is_dir() {
         let mut entries: Vec<PathBuf> = std::fs::read_dir(path)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
         entries.sort();
         for e in entries {
+            if skipped_in_walk(&e) {
+                continue;
+            }
             if e.is_dir() || e.extension().is_some_and(|x| x == "json") {
                 collect(&e, out)?;
             }
