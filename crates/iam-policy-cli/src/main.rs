@@ -4,12 +4,18 @@ use clap::{Parser, Subcommand};
 use iam_policy::authorize::{CompiledPolicy, Layer, PolicySet};
 use iam_policy::explain;
 use iam_policy::scenario::context_from_json;
-use iam_policy::{Authorization, CheckResult, Decision, Diagnostic, Principal, Request, Scenario, Severity};
+use iam_policy::{
+    Authorization, CheckResult, Decision, Diagnostic, Principal, Request, Scenario, Severity,
+};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "iam-policy", version, about = "Simulate AWS IAM policy decisions and explain them")]
+#[command(
+    name = "iam-policy",
+    version,
+    about = "Simulate AWS IAM policy decisions and explain them"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -108,7 +114,15 @@ fn main() -> ExitCode {
             if let Some(ip) = source_ip {
                 context.push(format!("aws:SourceIp={ip}"));
             }
-            simulate(&files, &action, &resource, principal, resource_account, &context, json)
+            simulate(
+                &files,
+                &action,
+                &resource,
+                principal,
+                resource_account,
+                &context,
+                json,
+            )
         }
     }
 }
@@ -122,12 +136,17 @@ fn skipped_in_walk(p: &Path) -> bool {
     name.starts_with('.')
         || name == "node_modules"
         || name.ends_with(".policy.json")
-        || matches!(name, "package.json" | "package-lock.json" | "tsconfig.json" | "jsconfig.json")
+        || matches!(
+            name,
+            "package.json" | "package-lock.json" | "tsconfig.json" | "jsconfig.json"
+        )
 }
 
 fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     if path.is_dir() {
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
         entries.sort();
         for e in entries {
             if skipped_in_walk(&e) {
@@ -148,8 +167,15 @@ fn print_diagnostic(file: &str, d: &Diagnostic) {
         Severity::Error => "error",
         Severity::Warning => "warning",
     };
-    let hint = d.hint.as_deref().map(|h| format!("\n  fix: {h}")).unwrap_or_default();
-    eprintln!("{sev}: {file}:{}:{}: {}{hint}", d.span.start.line, d.span.start.column, d.message);
+    let hint = d
+        .hint
+        .as_deref()
+        .map(|h| format!("\n  fix: {h}"))
+        .unwrap_or_default();
+    eprintln!(
+        "{sev}: {file}:{}:{}: {}{hint}",
+        d.span.start.line, d.span.start.column, d.message
+    );
 }
 
 fn check(paths: &[PathBuf], json: bool) -> ExitCode {
@@ -182,7 +208,13 @@ fn check(paths: &[PathBuf], json: bool) -> ExitCode {
                 continue;
             }
         };
-        results.extend(iam_policy::check_scenario(&scenario, &label));
+        let set = scenario.compile();
+        results.extend(iam_policy::check_with(
+            &scenario,
+            &set,
+            &label,
+            iam_policy::Detail::Decision,
+        ));
     }
     let failed_req = |r: &CheckResult| r.pass == Some(false) || r.error.is_some();
     let passed = results.iter().filter(|r| r.pass == Some(true)).count();
@@ -217,7 +249,11 @@ fn check_line(r: &CheckResult) -> String {
         (Some(false), _) => "FAIL ",
         (None, _) => "---- ",
     };
-    let name = r.name.as_deref().map(|n| format!(" \"{n}\"")).unwrap_or_default();
+    let name = r
+        .name
+        .as_deref()
+        .map(|n| format!(" \"{n}\""))
+        .unwrap_or_default();
     let mut line = format!("{tag} {} #{}{name}: ", r.file, r.request);
     if let Some(e) = &r.error {
         line.push_str(e);
@@ -228,8 +264,15 @@ fn check_line(r: &CheckResult) -> String {
         line.push_str(&format!(" (expected {e})"));
     }
     if let Some(s) = r.deciding_statements.first() {
-        let sid = s.sid.as_deref().map(|x| format!(" \"{x}\"")).unwrap_or_default();
-        line.push_str(&format!(" by {} statement {}{sid} at {}:{}", s.policy, s.statement, s.line, s.column));
+        let sid = s
+            .sid
+            .as_deref()
+            .map(|x| format!(" \"{x}\""))
+            .unwrap_or_default();
+        line.push_str(&format!(
+            " by {} statement {}{sid} at {}:{}",
+            s.policy, s.statement, s.line, s.column
+        ));
         if r.deciding_statements.len() > 1 {
             line.push_str(&format!(" (+{} more)", r.deciding_statements.len() - 1));
         }
@@ -237,7 +280,10 @@ fn check_line(r: &CheckResult) -> String {
         line.push_str(&format!(", blocked by {b}"));
     }
     if !r.missing_context.is_empty() {
-        line.push_str(&format!("; missing context: {}", r.missing_context.join(", ")));
+        line.push_str(&format!(
+            "; missing context: {}",
+            r.missing_context.join(", ")
+        ));
     }
     line
 }
@@ -257,9 +303,9 @@ struct PolicyFiles {
 fn parse_context(items: &[String]) -> Result<serde_json::Map<String, serde_json::Value>, String> {
     let mut map = serde_json::Map::new();
     for item in items {
-        let (k, v) = item
-            .split_once('=')
-            .ok_or_else(|| format!("--context {item}: write key=value, e.g. aws:SourceIp=203.0.113.5"))?;
+        let (k, v) = item.split_once('=').ok_or_else(|| {
+            format!("--context {item}: write key=value, e.g. aws:SourceIp=203.0.113.5")
+        })?;
         let k = k.trim().to_string();
         let value = if v.trim_start().starts_with('[') {
             serde_json::from_str::<serde_json::Value>(v)
@@ -267,7 +313,10 @@ fn parse_context(items: &[String]) -> Result<serde_json::Map<String, serde_json:
         } else {
             serde_json::Value::String(v.to_string())
         };
-        let existing = map.iter().find(|(ek, _)| ek.eq_ignore_ascii_case(&k)).map(|(ek, _)| ek.clone());
+        let existing = map
+            .iter()
+            .find(|(ek, _)| ek.eq_ignore_ascii_case(&k))
+            .map(|(ek, _)| ek.clone());
         match existing {
             // a repeated key becomes multivalued
             Some(ek) => {
@@ -291,8 +340,14 @@ fn parse_context(items: &[String]) -> Result<serde_json::Map<String, serde_json:
     Ok(map)
 }
 
-fn load(path: &Path, id: String, layer: Layer, labels: &mut Vec<(String, String)>) -> Result<CompiledPolicy, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+fn load(
+    path: &Path,
+    id: String,
+    layer: Layer,
+    labels: &mut Vec<(String, String)>,
+) -> Result<CompiledPolicy, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
     labels.push((id.clone(), path.display().to_string()));
     Ok(CompiledPolicy::new(id, layer, text))
 }
@@ -311,38 +366,73 @@ fn simulate(
         let e2 = |e: String| (e, 2u8);
         let mut set = PolicySet::default();
         for (i, p) in files.identity.iter().enumerate() {
-            set.identity.push(load(p, format!("identity/{i}"), Layer::Identity, &mut labels).map_err(e2)?);
+            set.identity
+                .push(load(p, format!("identity/{i}"), Layer::Identity, &mut labels).map_err(e2)?);
         }
         if let Some(p) = &files.resource {
-            set.resource = Some(load(p, "resource".into(), Layer::Resource, &mut labels).map_err(e2)?);
+            set.resource =
+                Some(load(p, "resource".into(), Layer::Resource, &mut labels).map_err(e2)?);
         }
         if let Some(p) = &files.boundary {
-            set.permissions_boundary =
-                Some(load(p, "permissionsBoundary".into(), Layer::PermissionsBoundary, &mut labels).map_err(e2)?);
+            set.permissions_boundary = Some(
+                load(
+                    p,
+                    "permissionsBoundary".into(),
+                    Layer::PermissionsBoundary,
+                    &mut labels,
+                )
+                .map_err(e2)?,
+            );
         }
         if let Some(p) = &files.session {
             set.session = Some(load(p, "session".into(), Layer::Session, &mut labels).map_err(e2)?);
         }
         for (l, p) in files.scps.iter().enumerate() {
-            set.scps.push(vec![load(p, format!("scps/{l}/0"), Layer::Scp { level: l }, &mut labels).map_err(e2)?]);
+            set.scps.push(vec![load(
+                p,
+                format!("scps/{l}/0"),
+                Layer::Scp { level: l },
+                &mut labels,
+            )
+            .map_err(e2)?]);
         }
         for (l, p) in files.rcps.iter().enumerate() {
-            set.rcps.push(vec![load(p, format!("rcps/{l}/0"), Layer::Rcp { level: l }, &mut labels).map_err(e2)?]);
+            set.rcps.push(vec![load(
+                p,
+                format!("rcps/{l}/0"),
+                Layer::Rcp { level: l },
+                &mut labels,
+            )
+            .map_err(e2)?]);
         }
         for (i, p) in files.vpc_endpoint.iter().enumerate() {
-            set.vpc_endpoint
-                .push(load(p, format!("vpcEndpoint/{i}"), Layer::VpcEndpoint, &mut labels).map_err(e2)?);
+            set.vpc_endpoint.push(
+                load(
+                    p,
+                    format!("vpcEndpoint/{i}"),
+                    Layer::VpcEndpoint,
+                    &mut labels,
+                )
+                .map_err(e2)?,
+            );
         }
         let mut invalid = false;
         for p in set.all() {
-            let label = labels.iter().find(|(id, _)| *id == p.id).map(|(_, f)| f.as_str()).unwrap_or(&p.id);
+            let label = labels
+                .iter()
+                .find(|(id, _)| *id == p.id)
+                .map(|(_, f)| f.as_str())
+                .unwrap_or(&p.id);
             for d in &p.parsed.diagnostics {
                 print_diagnostic(label, d);
                 invalid |= d.is_error();
             }
         }
         if invalid {
-            return Err(("the policies above have errors; fix them to simulate".to_string(), 2));
+            return Err((
+                "the policies above have errors; fix them to simulate".to_string(),
+                2,
+            ));
         }
         let principal_text = principal.clone().unwrap_or_else(|| {
             let account = iam_policy::arn::Arn::parse(resource)
@@ -352,7 +442,8 @@ fn simulate(
                 .unwrap_or_else(|| "111122223333".to_string());
             format!("arn:aws:iam::{account}:user/simulated")
         });
-        let principal = Principal::parse(&principal_text).map_err(|e| (format!("--principal: {} ({})", e.message, e.hint), 2))?;
+        let principal = Principal::parse(&principal_text)
+            .map_err(|e| (format!("--principal: {} ({})", e.message, e.hint), 2))?;
         let ctx_json = parse_context(context).map_err(e2)?;
         let ctx = context_from_json(&ctx_json).map_err(|e| (e.message, 2))?;
         let req = Request {
@@ -398,7 +489,11 @@ fn render(a: &Authorization, labels: &[(String, String)], action: &str, resource
     out.push_str(&format!("Decision: {}\n", a.decision));
     out.push_str(&format!("{}\n", explain::decision_sentence(a)));
     for s in &a.deciding_statements {
-        let sid = s.sid.as_deref().map(|x| format!(" \"{x}\"")).unwrap_or_default();
+        let sid = s
+            .sid
+            .as_deref()
+            .map(|x| format!(" \"{x}\""))
+            .unwrap_or_default();
         out.push_str(&format!(
             "Decided by {} statement {}{sid} at line {}, column {}\n",
             label(&s.policy),
@@ -437,11 +532,26 @@ fn render(a: &Authorization, labels: &[(String, String)], action: &str, resource
                 ));
                 let tick = |ok: bool| if ok { "✓" } else { "✗" };
                 if let Some(pr) = &s.principal {
-                    let covered: Vec<&str> =
-                        pr.entries.iter().filter(|e| e.grant.is_some()).map(|e| e.written.as_str()).collect();
-                    let name = if pr.negated { "NotPrincipal" } else { "Principal" };
+                    let covered: Vec<&str> = pr
+                        .entries
+                        .iter()
+                        .filter(|e| e.grant.is_some())
+                        .map(|e| e.written.as_str())
+                        .collect();
+                    let name = if pr.negated {
+                        "NotPrincipal"
+                    } else {
+                        "Principal"
+                    };
                     let text = if pr.matched {
-                        format!("{name} covers the caller{}", if covered.is_empty() { String::new() } else { format!(" ({})", covered.join(", ")) })
+                        format!(
+                            "{name} covers the caller{}",
+                            if covered.is_empty() {
+                                String::new()
+                            } else {
+                                format!(" ({})", covered.join(", "))
+                            }
+                        )
                     } else {
                         format!("{name} does not cover the caller")
                     };

@@ -20,8 +20,14 @@ impl<'a> Arn<'a> {
     /// Parses a concrete ARN; `None` when the text is not one.
     pub fn parse(text: &'a str) -> Option<Arn<'a>> {
         let mut it = text.splitn(6, ':');
-        let (prefix, partition, service, region, account, resource) =
-            (it.next()?, it.next()?, it.next()?, it.next()?, it.next()?, it.next()?);
+        let (prefix, partition, service, region, account, resource) = (
+            it.next()?,
+            it.next()?,
+            it.next()?,
+            it.next()?,
+            it.next()?,
+            it.next()?,
+        );
         if prefix != "arn" || partition.is_empty() || service.is_empty() {
             return None;
         }
@@ -93,7 +99,8 @@ impl ArnPattern {
             }
         }
         let malformed = segments.len() < 6
-            && toks.get(..4) == Some(&[Tok::Lit('a'), Tok::Lit('r'), Tok::Lit('n'), Tok::Lit(':')][..]);
+            && toks.get(..4)
+                == Some(&[Tok::Lit('a'), Tok::Lit('r'), Tok::Lit('n'), Tok::Lit(':')][..]);
         let segments = if segments.len() == 6 && !glob.is_match_all() {
             Some(segments.into_iter().map(Glob::from_toks).collect())
         } else {
@@ -132,15 +139,33 @@ mod tests {
 
     #[test]
     fn segment_by_segment() {
-        assert!(m("arn:aws:imagebuilder:*:*:component/*", "arn:aws:imagebuilder:us-east-1:111122223333:component/a/1.0.0/1"));
-        assert!(!m("arn:aws:imagebuilder:*:*:component/*", "arn:aws:imagebuilder:us-east-1:111122223333:image-recipe/web/1.0.0"));
-        assert!(m("arn:aws:ec2:*::image/*", "arn:aws:ec2:us-east-1::image/ami-1"));
-        assert!(!m("arn:aws:ec2:*::image/*", "arn:aws:ec2:us-east-1::snapshot/snap-1"));
+        assert!(m(
+            "arn:aws:imagebuilder:*:*:component/*",
+            "arn:aws:imagebuilder:us-east-1:111122223333:component/a/1.0.0/1"
+        ));
+        assert!(!m(
+            "arn:aws:imagebuilder:*:*:component/*",
+            "arn:aws:imagebuilder:us-east-1:111122223333:image-recipe/web/1.0.0"
+        ));
+        assert!(m(
+            "arn:aws:ec2:*::image/*",
+            "arn:aws:ec2:us-east-1::image/ami-1"
+        ));
+        assert!(!m(
+            "arn:aws:ec2:*::image/*",
+            "arn:aws:ec2:us-east-1::snapshot/snap-1"
+        ));
         // a wildcard in the region segment does not span into the account
         assert!(!m("arn:aws:s3:*:bucket", "arn:aws:s3:us-east-1:123:bucket"));
-        assert!(!m("arn:aws:sns:*:111122223333", "arn:aws:sns:us-east-1:111122223333:topic"));
+        assert!(!m(
+            "arn:aws:sns:*:111122223333",
+            "arn:aws:sns:us-east-1:111122223333:topic"
+        ));
         // the resource part may hold ':' and '/'
-        assert!(m("arn:aws:logs:*:*:log-group:/aws/*", "arn:aws:logs:us-east-1:1:log-group:/aws/lambda/x:*"));
+        assert!(m(
+            "arn:aws:logs:*:*:log-group:/aws/*",
+            "arn:aws:logs:us-east-1:1:log-group:/aws/lambda/x:*"
+        ));
         assert!(m("*", "*"));
         assert!(m("*", "arn:aws:s3:::b"));
         assert!(!m("arn:aws:s3:::b", "*"));
@@ -155,8 +180,14 @@ mod tests {
         assert_eq!(a.account, "111122223333");
         assert_eq!(a.resource, "role/path/name");
         assert!(Arn::parse("instance profile role arn").is_none());
-        assert_eq!(check_arn_pattern("sns topic arn"), Err(ArnProblem::MissingPrefix));
-        assert_eq!(check_arn_pattern("arn:aws:s3"), Err(ArnProblem::TooFewParts { found: 3 }));
+        assert_eq!(
+            check_arn_pattern("sns topic arn"),
+            Err(ArnProblem::MissingPrefix)
+        );
+        assert_eq!(
+            check_arn_pattern("arn:aws:s3"),
+            Err(ArnProblem::TooFewParts { found: 3 })
+        );
         assert!(check_arn_pattern("arn:aws:s3:::bucket/*").is_ok());
         assert!(check_arn_pattern("*").is_ok());
     }

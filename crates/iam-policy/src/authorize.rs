@@ -118,7 +118,12 @@ pub struct CompiledPolicy {
 impl CompiledPolicy {
     pub fn new(id: String, layer: Layer, text: String) -> CompiledPolicy {
         let parsed = parse_policy_as(&text, layer.kind());
-        CompiledPolicy { id, layer, text, parsed }
+        CompiledPolicy {
+            id,
+            layer,
+            text,
+            parsed,
+        }
     }
 }
 
@@ -177,6 +182,8 @@ pub struct StatementRef {
     pub sid: Option<String>,
     pub line: u32,
     pub column: u32,
+    /// The whole statement, for highlighting (not part of the JSON contract).
+    #[serde(skip)]
     pub span: Span,
 }
 
@@ -260,7 +267,10 @@ pub enum DecisionRule {
     /// Across accounts both sides must allow.
     CrossAccountBothAllow,
     /// Across accounts, one side does not allow.
-    CrossAccountMissingAllow { identity_allows: bool, resource_allows: bool },
+    CrossAccountMissingAllow {
+        identity_allows: bool,
+        resource_allows: bool,
+    },
     /// A boundary or session policy does not allow what the other policies grant.
     LimitedBy { layer: String },
     /// No applicable policy allows.
@@ -314,9 +324,81 @@ fn push_unique(into: &mut Vec<String>, key: &str) {
     }
 }
 
+/// How much to record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// Every statement's trace: why each element and condition matched or not.
+    Full,
+    /// Only the decision, deciding statements, missing keys and each layer's
+    /// verdict (no per-statement traces): fast, for many requests.
+    Decision,
+}
+
+fn statement_ref(policy_id: &str, st: &crate::policy::Statement) -> StatementRef {
+    StatementRef {
+        policy: policy_id.to_string(),
+        statement: st.index,
+        sid: st.sid.as_ref().map(|s| s.value.clone()),
+        line: st.anchor.line,
+        column: st.anchor.column,
+        span: st.span,
+    }
+}
+
+/// The fast form of [`evaluate_layer`]: same verdicts, no traces.
+fn quick_layer(result: &mut LayerResult, policies: &[&CompiledPolicy], req: &Request) {
+    let with_principal = result.kind.kind().has_principal();
+    let folded = crate::pattern::fold_case(&req.action);
+    let mut denies = Vec::new();
+    let mut allows = Vec::new();
+    for p in policies {
+        if let Some(policy) = &p.parsed.policy {
+            let applying = crate::eval::quick_policy(
+                policy,
+                req,
+                &folded,
+                with_principal,
+                &mut result.missing_context,
+            );
+            for a in applying {
+                match a.statement.effect.as_ref().map(|e| e.value) {
+                    Some(crate::policy::Effect::Deny) => {
+                        denies.push(statement_ref(&p.id, a.statement))
+                    }
+                    Some(crate::policy::Effect::Allow) => {
+                        allows.push(statement_ref(&p.id, a.statement));
+                        if with_principal {
+                            result.grant =
+                                result.grant.max(Some(a.grant.unwrap_or(GrantKind::Direct)));
+                        }
+                    }
+                    None => {}
+                }
+            }
+        }
+    }
+    if !denies.is_empty() {
+        result.decision = LayerDecision::ExplicitDeny;
+        result.deciding_statements = denies;
+        result.grant = None;
+    } else if !allows.is_empty() {
+        result.decision = LayerDecision::Allow;
+        result.deciding_statements = allows;
+    } else {
+        result.decision = LayerDecision::ImplicitDeny;
+        result.grant = None;
+    }
+}
+
 /// Evaluates the policies of one layer. Policies whose text could not be
 /// parsed take no part.
-fn evaluate_layer(layer: Layer, policies: &[&CompiledPolicy], req: &Request, not_applicable: Option<NotApplicable>) -> LayerResult {
+fn evaluate_layer(
+    layer: Layer,
+    policies: &[&CompiledPolicy],
+    req: &Request,
+    not_applicable: Option<NotApplicable>,
+    detail: Detail,
+) -> LayerResult {
     let mut result = LayerResult {
         layer: layer.id(),
         kind: layer,
@@ -330,6 +412,10 @@ fn evaluate_layer(layer: Layer, policies: &[&CompiledPolicy], req: &Request, not
     if not_applicable.is_some() {
         return result;
     }
+    if detail == Detail::Decision {
+        quick_layer(&mut result, policies, req);
+        return result;
+    }
     let with_principal = layer.kind().has_principal();
     let mut traces: Vec<(&str, PolicyTrace)> = Vec::new();
     for p in policies {
@@ -337,7 +423,9 @@ fn evaluate_layer(layer: Layer, policies: &[&CompiledPolicy], req: &Request, not
             traces.push((&p.id, evaluate_policy(policy, req, with_principal)));
         }
     }
-    let any_deny = traces.iter().any(|(_, t)| t.decision == PolicyDecision::Deny);
+    let any_deny = traces
+        .iter()
+        .any(|(_, t)| t.decision == PolicyDecision::Deny);
     let any_allow = traces.iter().any(|(_, t)| t.allowing().next().is_some());
     result.decision = if any_deny {
         LayerDecision::ExplicitDeny
@@ -358,7 +446,7 @@ fn evaluate_layer(layer: Layer, policies: &[&CompiledPolicy], req: &Request, not
                 push_unique(&mut result.missing_context, k);
             }
         }
-        if with_principal {
+        if with_principal && result.decision == LayerDecision::Allow {
             result.grant = result.grant.max(t.best_grant());
         }
     }
@@ -373,11 +461,28 @@ fn evaluate_layer(layer: Layer, policies: &[&CompiledPolicy], req: &Request, not
     result
 }
 
-/// Decides a request against every layer of a policy set.
+/// Decides a request against every layer of a policy set, with the full
+/// trace of every statement.
 ///
 /// `resource_account`: the account that owns the resource; by default the
 /// resource ARN's account, else the caller's.
 pub fn authorize(set: &PolicySet, req: &Request, resource_account: Option<&str>) -> Authorization {
+    authorize_with(set, req, resource_account, Detail::Full)
+}
+
+/// Decides a request without per-statement traces (`layers[].policies` is
+/// empty); everything else equals [`authorize`]'s answer.
+pub fn decide(set: &PolicySet, req: &Request, resource_account: Option<&str>) -> Authorization {
+    authorize_with(set, req, resource_account, Detail::Decision)
+}
+
+/// Decides a request, recording as much as `detail` asks.
+pub fn authorize_with(
+    set: &PolicySet,
+    req: &Request,
+    resource_account: Option<&str>,
+    detail: Detail,
+) -> Authorization {
     let p = &req.principal;
     let caller_account = p.account().map(str::to_string);
     let resource_account = resource_account
@@ -388,7 +493,8 @@ pub fn authorize(set: &PolicySet, req: &Request, resource_account: Option<&str>)
                 .filter(|a| !a.is_empty())
         })
         .or_else(|| caller_account.clone());
-    let cross_account = matches!((&caller_account, &resource_account), (Some(c), Some(r)) if c != r);
+    let cross_account =
+        matches!((&caller_account, &resource_account), (Some(c), Some(r)) if c != r);
     let is_root = matches!(p, Principal::Root { .. });
 
     // Which layers apply to this caller.
@@ -417,27 +523,57 @@ pub fn authorize(set: &PolicySet, req: &Request, resource_account: Option<&str>)
 
     let mut layers: Vec<LayerResult> = Vec::new();
     let identity: Vec<&CompiledPolicy> = set.identity.iter().collect();
-    layers.push(evaluate_layer(Layer::Identity, &identity, req, identity_na));
+    layers.push(evaluate_layer(
+        Layer::Identity,
+        &identity,
+        req,
+        identity_na,
+        detail,
+    ));
     if let Some(r) = &set.resource {
-        layers.push(evaluate_layer(Layer::Resource, &[r], req, None));
+        layers.push(evaluate_layer(Layer::Resource, &[r], req, None, detail));
     }
     if let Some(b) = &set.permissions_boundary {
-        layers.push(evaluate_layer(Layer::PermissionsBoundary, &[b], req, identity_na));
+        layers.push(evaluate_layer(
+            Layer::PermissionsBoundary,
+            &[b],
+            req,
+            identity_na,
+            detail,
+        ));
     }
     if let Some(s) = &set.session {
-        layers.push(evaluate_layer(Layer::Session, &[s], req, session_na));
+        layers.push(evaluate_layer(
+            Layer::Session,
+            &[s],
+            req,
+            session_na,
+            detail,
+        ));
     }
     for (level, ps) in set.scps.iter().enumerate() {
         let ps: Vec<&CompiledPolicy> = ps.iter().collect();
-        layers.push(evaluate_layer(Layer::Scp { level }, &ps, req, scp_na));
+        layers.push(evaluate_layer(
+            Layer::Scp { level },
+            &ps,
+            req,
+            scp_na,
+            detail,
+        ));
     }
     for (level, ps) in set.rcps.iter().enumerate() {
         let ps: Vec<&CompiledPolicy> = ps.iter().collect();
-        layers.push(evaluate_layer(Layer::Rcp { level }, &ps, req, rcp_na));
+        layers.push(evaluate_layer(
+            Layer::Rcp { level },
+            &ps,
+            req,
+            rcp_na,
+            detail,
+        ));
     }
     if !set.vpc_endpoint.is_empty() {
         let ps: Vec<&CompiledPolicy> = set.vpc_endpoint.iter().collect();
-        layers.push(evaluate_layer(Layer::VpcEndpoint, &ps, req, None));
+        layers.push(evaluate_layer(Layer::VpcEndpoint, &ps, req, None, detail));
     }
 
     let mut missing_context = Vec::new();
@@ -462,21 +598,29 @@ pub fn authorize(set: &PolicySet, req: &Request, resource_account: Option<&str>)
     };
 
     // 1. Explicit deny anywhere.
-    let denying: Vec<&LayerResult> = layers.iter().filter(|l| l.decision == LayerDecision::ExplicitDeny).collect();
+    let denying: Vec<&LayerResult> = layers
+        .iter()
+        .filter(|l| l.decision == LayerDecision::ExplicitDeny)
+        .collect();
     if !denying.is_empty() {
         auth.decision = Decision::ExplicitDeny;
         auth.rule = DecisionRule::ExplicitDeny {
             layers: denying.iter().map(|l| l.layer.clone()).collect(),
         };
-        auth.deciding_statements = denying.iter().flat_map(|l| l.deciding_statements.clone()).collect();
+        auth.deciding_statements = denying
+            .iter()
+            .flat_map(|l| l.deciding_statements.clone())
+            .collect();
         auth.layers = layers;
         return auth;
     }
 
     // 2–4. Guardrails: each RCP level, each SCP level, the VPC endpoint.
     let guard_block = layers.iter().find(|l| {
-        matches!(l.kind, Layer::Rcp { .. } | Layer::Scp { .. } | Layer::VpcEndpoint)
-            && l.decision == LayerDecision::ImplicitDeny
+        matches!(
+            l.kind,
+            Layer::Rcp { .. } | Layer::Scp { .. } | Layer::VpcEndpoint
+        ) && l.decision == LayerDecision::ImplicitDeny
     });
     // RCPs are checked before SCPs, as in AWS's flow chart.
     let guard_block = layers
@@ -485,7 +629,9 @@ pub fn authorize(set: &PolicySet, req: &Request, resource_account: Option<&str>)
         .or(guard_block);
     if let Some(l) = guard_block {
         auth.blocked_by = Some(l.layer.clone());
-        auth.rule = DecisionRule::GuardrailNoAllow { layer: l.layer.clone() };
+        auth.rule = DecisionRule::GuardrailNoAllow {
+            layer: l.layer.clone(),
+        };
         auth.layers = layers;
         return auth;
     }
@@ -493,12 +639,14 @@ pub fn authorize(set: &PolicySet, req: &Request, resource_account: Option<&str>)
     let resource_grant = find(&|k| *k == Layer::Resource)
         .filter(|l| l.decision == LayerDecision::Allow)
         .and_then(|l| l.grant);
-    let identity_allows = is_root || decision_of(&|k| *k == Layer::Identity) == Some(LayerDecision::Allow);
+    let identity_allows =
+        is_root || decision_of(&|k| *k == Layer::Identity) == Some(LayerDecision::Allow);
     let limit_block = |auth_layers: &[LayerResult]| -> Option<String> {
         auth_layers
             .iter()
             .find(|l| {
-                matches!(l.kind, Layer::PermissionsBoundary | Layer::Session) && l.decision == LayerDecision::ImplicitDeny
+                matches!(l.kind, Layer::PermissionsBoundary | Layer::Session)
+                    && l.decision == LayerDecision::ImplicitDeny
             })
             .map(|l| l.layer.clone())
     };
@@ -510,7 +658,10 @@ pub fn authorize(set: &PolicySet, req: &Request, resource_account: Option<&str>)
         if resource_grant.is_some() {
             Ok(DecisionRule::ResourcePolicyGrantsCaller)
         } else {
-            Err((DecisionRule::OnlyResourcePolicyCanGrant, Some("resource".to_string())))
+            Err((
+                DecisionRule::OnlyResourcePolicyCanGrant,
+                Some("resource".to_string()),
+            ))
         }
     } else if cross_account {
         if resource_grant.is_some() && chain_allows {
@@ -532,7 +683,9 @@ pub fn authorize(set: &PolicySet, req: &Request, resource_account: Option<&str>)
     } else {
         match (resource_grant, required) {
             (None, Some(service)) => Err((
-                DecisionRule::ResourcePolicyRequired { service: service.to_string() },
+                DecisionRule::ResourcePolicyRequired {
+                    service: service.to_string(),
+                },
                 Some("resource".to_string()),
             )),
             (Some(GrantKind::Direct), _) => Ok(if is_root {
@@ -542,7 +695,10 @@ pub fn authorize(set: &PolicySet, req: &Request, resource_account: Option<&str>)
             }),
             (Some(GrantKind::Role), _) => match &limit {
                 None => Ok(DecisionRule::ResourcePolicyGrantsRole),
-                Some(l) => Err((DecisionRule::LimitedBy { layer: l.clone() }, Some(l.clone()))),
+                Some(l) => Err((
+                    DecisionRule::LimitedBy { layer: l.clone() },
+                    Some(l.clone()),
+                )),
             },
             (Some(GrantKind::Account), _) | (None, None) => {
                 if is_root && required.is_none() {
@@ -583,7 +739,12 @@ pub fn authorize(set: &PolicySet, req: &Request, resource_account: Option<&str>)
 }
 
 /// Builds a request from its parts.
-pub fn request(principal: Principal, action: &str, resource: &str, context: RequestContext) -> Request {
+pub fn request(
+    principal: Principal,
+    action: &str,
+    resource: &str,
+    context: RequestContext,
+) -> Request {
     Request {
         principal,
         action: action.to_string(),

@@ -2,7 +2,10 @@
 //! their expected decisions. The result objects are the `check --json`
 //! contract of `shared/spec/scenario-format.md`.
 
-use crate::authorize::{Authorization, Decision, DecisionRule, LayerDecision, LayerResult, NotApplicable, PolicySet, StatementRef};
+use crate::authorize::{
+    Authorization, Decision, DecisionRule, Detail, LayerDecision, LayerResult, NotApplicable,
+    PolicySet, StatementRef,
+};
 use crate::principal::GrantKind;
 use crate::scenario::Scenario;
 use serde::Serialize;
@@ -66,8 +69,21 @@ pub fn check_scenario(scenario: &Scenario, file: &str) -> Vec<CheckResult> {
     check_compiled(scenario, &set, file)
 }
 
-/// As [`check_scenario`], with policies already compiled.
+/// As [`check_scenario`], with policies already compiled (full traces in
+/// `authorization`).
 pub fn check_compiled(scenario: &Scenario, set: &PolicySet, file: &str) -> Vec<CheckResult> {
+    check_with(scenario, set, file, Detail::Full)
+}
+
+/// As [`check_compiled`], recording as much as `detail` asks: with
+/// [`Detail::Decision`] the results are the same but `authorization` holds no
+/// per-statement traces, which is much faster for many requests.
+pub fn check_with(
+    scenario: &Scenario,
+    set: &PolicySet,
+    file: &str,
+    detail: Detail,
+) -> Vec<CheckResult> {
     scenario
         .requests
         .iter()
@@ -88,7 +104,7 @@ pub fn check_compiled(scenario: &Scenario, set: &PolicySet, file: &str) -> Vec<C
                 layers: Vec::new(),
                 authorization: None,
             };
-            match r.evaluate(set) {
+            match r.evaluate_with(set, detail) {
                 Ok(a) => {
                     out.decision = Some(a.decision);
                     out.deciding_statements = a.deciding_statements.clone();

@@ -11,15 +11,19 @@
 //!   when the key is absent or empty).
 //! - Policy variables are substituted in String and Arn operators; a value
 //!   whose variable cannot be resolved matches nothing.
+//!
+//! Two entry points share one core: [`evaluate`] records a full trace for
+//! explanations; [`holds`] only decides, for evaluating many requests fast.
 
 use crate::arn::ArnPattern;
-use crate::context::RequestContext;
+use crate::context::{ContextEntry, RequestContext};
 use crate::operator::{BaseOperator, Operator, OperatorFamily, SetOperator};
-use crate::pattern::{fold_case, Resolved};
-use crate::policy::Condition;
+use crate::pattern::{fold_case, Glob};
+use crate::policy::{Condition, ConditionValue, Typed};
 use crate::span::Span;
 use crate::values;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::cmp::Ordering;
 
 /// Why a condition came out the way it did.
@@ -101,44 +105,221 @@ impl ConditionTrace {
     }
 }
 
-/// Evaluates one condition against the request context.
+// ------------------------------------------------------------ shared core
+
+/// A request value parsed for the operator's family.
+enum Parsed<'a> {
+    Text(&'a str),
+    Number(values::Number),
+    Date(i128),
+    Bool(bool),
+    Ip(std::net::IpAddr),
+    Bytes(Option<Vec<u8>>),
+}
+
+/// Parses a request value; None when it is not of the family's type.
+fn parse_request_value(family: OperatorFamily, rv: &str) -> Option<Parsed<'_>> {
+    Some(match family {
+        OperatorFamily::Numeric => Parsed::Number(values::parse_number(rv)?),
+        OperatorFamily::Date => Parsed::Date(values::parse_date(rv)?),
+        OperatorFamily::Bool => Parsed::Bool(values::parse_bool(rv)?),
+        OperatorFamily::IpAddress => Parsed::Ip(values::parse_ip(rv)?),
+        OperatorFamily::Binary => Parsed::Bytes(values::decode_base64(rv)),
+        _ => Parsed::Text(rv),
+    })
+}
+
+/// Policy values after variable substitution (None: unresolved), and the
+/// unresolved variable keys.
+type ResolvedValues<'a> = (Vec<Option<Cow<'a, Glob>>>, Vec<String>);
+
+fn resolve_values<'a>(c: &'a Condition, ctx: &RequestContext) -> ResolvedValues<'a> {
+    let mut unresolved: Vec<String> = Vec::new();
+    let resolved = c
+        .values
+        .iter()
+        .map(|v| match v.template.resolve(ctx) {
+            Ok(g) => Some(g),
+            Err(keys) => {
+                for k in keys {
+                    if !unresolved.contains(&k) {
+                        unresolved.push(k);
+                    }
+                }
+                None
+            }
+        })
+        .collect();
+    (resolved, unresolved)
+}
+
+/// Does a (valid) request value match policy value `v` under a positive operator?
+fn value_matches(op: BaseOperator, v: &ConditionValue, glob: &Glob, rv: &Parsed<'_>) -> bool {
+    let typed = &v.typed;
+    match (op, rv, typed) {
+        (BaseOperator::StringEquals | BaseOperator::StringLike, Parsed::Text(t), _) => {
+            glob.matches(t)
+        }
+        (BaseOperator::StringEqualsIgnoreCase, Parsed::Text(t), _) => {
+            fold_case(&glob.text()) == fold_case(t)
+        }
+        (BaseOperator::ArnEquals | BaseOperator::ArnLike, Parsed::Text(t), Typed::Arn(p)) => {
+            p.matches(t)
+        }
+        (BaseOperator::ArnEquals | BaseOperator::ArnLike, Parsed::Text(t), _) => {
+            ArnPattern::new(glob.clone()).matches(t)
+        }
+        (_, Parsed::Number(a), Typed::Number(b)) => {
+            ordering_ok(op, values::compare_numbers(*a, *b))
+        }
+        (_, Parsed::Date(a), Typed::Date(b)) => ordering_ok(op, Some(a.cmp(b))),
+        (BaseOperator::Bool, Parsed::Bool(a), Typed::Bool(b)) => a == b,
+        (BaseOperator::BinaryEquals, Parsed::Bytes(Some(a)), Typed::Bytes(b)) => a == b,
+        (BaseOperator::BinaryEquals, Parsed::Bytes(None), _) => false,
+        (BaseOperator::IpAddress, Parsed::Ip(ip), Typed::Cidr(net)) => net.contains(ip),
+        _ => false,
+    }
+}
+
+fn ordering_ok(op: BaseOperator, ord: Option<Ordering>) -> bool {
+    let Some(o) = ord else { return false };
+    match op {
+        BaseOperator::NumericEquals | BaseOperator::DateEquals => o == Ordering::Equal,
+        BaseOperator::NumericLessThan | BaseOperator::DateLessThan => o == Ordering::Less,
+        BaseOperator::NumericLessThanEquals | BaseOperator::DateLessThanEquals => {
+            o != Ordering::Greater
+        }
+        BaseOperator::NumericGreaterThan | BaseOperator::DateGreaterThan => o == Ordering::Greater,
+        BaseOperator::NumericGreaterThanEquals | BaseOperator::DateGreaterThanEquals => {
+            o != Ordering::Less
+        }
+        _ => false,
+    }
+}
+
+/// The verdict when the key is absent or has no values.
+fn absent_outcome(op: Operator, negated: bool) -> (ConditionOutcome, bool) {
+    match op.set {
+        Some(SetOperator::ForAllValues) => (ConditionOutcome::ForAllValuesNoValues, true),
+        _ if op.if_exists => (ConditionOutcome::KeyAbsentIfExists, true),
+        Some(SetOperator::ForAnyValue) => (ConditionOutcome::ForAnyValueNoValues, false),
+        None if negated => (ConditionOutcome::KeyAbsentNegated, true),
+        None => (ConditionOutcome::KeyAbsent, false),
+    }
+}
+
+/// Combines per-request-value verdicts: ForAnyValue needs one, ForAllValues
+/// all; a plain positive operator needs one value to match, a plain negated
+/// one needs none to match (every value's negated verdict true).
+fn combine(
+    set: Option<SetOperator>,
+    negated: bool,
+    mut results: impl Iterator<Item = bool>,
+) -> bool {
+    match set {
+        Some(SetOperator::ForAnyValue) => results.any(|r| r),
+        Some(SetOperator::ForAllValues) => results.all(|r| r),
+        None if negated => results.all(|r| r),
+        None => results.any(|r| r),
+    }
+}
+
+/// The values of a present, non-empty key.
+fn present(entry: Option<&ContextEntry>) -> Option<&ContextEntry> {
+    entry.filter(|e| !e.values.is_empty())
+}
+
+fn null_result(c: &Condition, is_present: bool) -> bool {
+    c.values
+        .iter()
+        .any(|v| matches!(v.typed, Typed::Bool(b) if b != is_present))
+}
+
+/// One request value's verdict and the indexes of the policy values it matched.
+fn judge_value(
+    c: &Condition,
+    resolved: &[Option<Cow<'_, Glob>>],
+    rv: &str,
+    record: bool,
+) -> (bool, bool, Vec<usize>) {
+    let base = c.operator.base;
+    let positive = base.positive();
+    let Some(parsed) = parse_request_value(positive.family(), rv) else {
+        return (false, false, Vec::new());
+    };
+    let mut matched = Vec::new();
+    let mut any = false;
+    for (i, (v, g)) in c.values.iter().zip(resolved).enumerate() {
+        if let Some(g) = g {
+            if value_matches(positive, v, g, &parsed) {
+                any = true;
+                if !record {
+                    break;
+                }
+                matched.push(i);
+            }
+        }
+    }
+    let result = if base.is_negated() { !any } else { any };
+    (true, result, matched)
+}
+
+// ------------------------------------------------------------ entry points
+
+/// Decides a condition without recording a trace. Returns the result and
+/// whether the key was missing from the request.
+pub fn holds(c: &Condition, ctx: &RequestContext) -> (bool, bool) {
+    let op = c.operator;
+    let entry = ctx.get(&c.key);
+    if op.base == BaseOperator::Null {
+        return (null_result(c, present(entry).is_some()), false);
+    }
+    let missing = entry.is_none();
+    let Some(e) = present(entry) else {
+        return (absent_outcome(op, op.base.is_negated()).1, missing);
+    };
+    let (resolved, unresolved) = resolve_values(c, ctx);
+    let negated = op.base.is_negated();
+    let result = combine(
+        op.set,
+        negated,
+        e.values.iter().map(|rv| {
+            let (valid, r, _) = judge_value(c, &resolved, rv, false);
+            valid && r
+        }),
+    );
+    if !unresolved.is_empty() && (negated || !result) {
+        return (false, missing);
+    }
+    (result, missing)
+}
+
+/// Evaluates one condition against the request context, recording why.
 pub fn evaluate(c: &Condition, ctx: &RequestContext) -> ConditionTrace {
     let op = c.operator;
     let base = op.base;
     let negated = base.is_negated();
     let entry = ctx.get(&c.key);
-
-    let mut resolved: Vec<Option<Resolved>> = Vec::with_capacity(c.values.len());
-    let mut values = Vec::with_capacity(c.values.len());
-    let mut unresolved_keys: Vec<String> = Vec::new();
-    for v in &c.values {
-        match v.template.resolve(ctx) {
-            Ok(r) => {
-                values.push(PolicyValueTrace {
-                    written: v.text.clone(),
-                    resolved: Some(r.text.clone()),
-                    unresolved: Vec::new(),
-                    span: v.span,
-                });
-                resolved.push(Some(r));
-            }
-            Err(keys) => {
-                for k in &keys {
-                    if !unresolved_keys.contains(k) {
-                        unresolved_keys.push(k.clone());
-                    }
-                }
-                values.push(PolicyValueTrace {
-                    written: v.text.clone(),
-                    resolved: None,
-                    unresolved: keys,
-                    span: v.span,
-                });
-                resolved.push(None);
-            }
-        }
-    }
-
+    let (resolved, unresolved_keys) = resolve_values(c, ctx);
+    let values = c
+        .values
+        .iter()
+        .zip(&resolved)
+        .map(|(v, r)| PolicyValueTrace {
+            written: v.text.clone(),
+            resolved: r.as_ref().map(|g| g.text()),
+            unresolved: if r.is_none() {
+                v.template
+                    .variable_keys()
+                    .filter(|k| ctx.single_value(k).is_none())
+                    .map(str::to_string)
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            span: v.span,
+        })
+        .collect();
     let mut trace = ConditionTrace {
         operator: c.operator_text.clone(),
         parsed: op,
@@ -155,7 +336,7 @@ pub fn evaluate(c: &Condition, ctx: &RequestContext) -> ConditionTrace {
     };
 
     if base == BaseOperator::Null {
-        let present = entry.is_some_and(|e| !e.values.is_empty());
+        let is_present = present(entry).is_some();
         trace.request_values = entry.map(|e| {
             e.values
                 .iter()
@@ -167,143 +348,45 @@ pub fn evaluate(c: &Condition, ctx: &RequestContext) -> ConditionTrace {
                 })
                 .collect()
         });
-        trace.result = c
-            .values
-            .iter()
-            .any(|v| values::parse_bool(&v.text) == Some(!present));
-        trace.outcome = ConditionOutcome::NullCheck { present };
+        trace.result = null_result(c, is_present);
+        trace.outcome = ConditionOutcome::NullCheck {
+            present: is_present,
+        };
         return trace;
     }
 
-    let present_values = entry.filter(|e| !e.values.is_empty());
-    let Some(e) = present_values else {
+    let Some(e) = present(entry) else {
         if entry.is_some() {
             trace.request_values = Some(Vec::new());
         }
-        let (outcome, result) = match op.set {
-            Some(SetOperator::ForAllValues) => (ConditionOutcome::ForAllValuesNoValues, true),
-            _ if op.if_exists => (ConditionOutcome::KeyAbsentIfExists, true),
-            Some(SetOperator::ForAnyValue) => (ConditionOutcome::ForAnyValueNoValues, false),
-            None if negated => (ConditionOutcome::KeyAbsentNegated, true),
-            None => (ConditionOutcome::KeyAbsent, false),
-        };
+        let (outcome, result) = absent_outcome(op, negated);
         trace.outcome = outcome;
         trace.result = result;
         return trace;
     };
 
-    let positive = base.positive();
-    let mut per_value = Vec::with_capacity(e.values.len());
-    for rv in &e.values {
-        let valid = request_value_valid(positive.family(), rv);
-        let matched: Vec<usize> = if valid {
-            resolved
-                .iter()
-                .enumerate()
-                .filter_map(|(i, r)| r.as_ref().filter(|r| positive_match(positive, r, &c.values, i, rv)).map(|_| i))
-                .collect()
-        } else {
-            Vec::new()
-        };
-        let result = if negated { valid && matched.is_empty() } else { !matched.is_empty() };
-        per_value.push(RequestValueTrace {
-            value: rv.clone(),
-            matched,
-            valid,
-            result,
-        });
-    }
-    let any = per_value.iter().any(|v| v.result);
-    let all = per_value.iter().all(|v| v.result);
-    let mut result = match op.set {
-        Some(SetOperator::ForAnyValue) => any,
-        Some(SetOperator::ForAllValues) => all,
-        // A plain operator on several request values: a positive operator
-        // needs one value to match; a negated one needs none to match.
-        None => {
-            if negated {
-                all
-            } else {
-                any
+    let per_value: Vec<RequestValueTrace> = e
+        .values
+        .iter()
+        .map(|rv| {
+            let (valid, r, matched) = judge_value(c, &resolved, rv, true);
+            RequestValueTrace {
+                value: rv.clone(),
+                matched,
+                valid,
+                result: valid && r,
             }
-        }
-    };
+        })
+        .collect();
+    let mut result = combine(op.set, negated, per_value.iter().map(|v| v.result));
     if !unresolved_keys.is_empty() && (negated || !result) {
         // An unresolvable variable makes the condition not match.
         result = false;
-        trace.outcome = ConditionOutcome::UnresolvedVariable { keys: unresolved_keys };
+        trace.outcome = ConditionOutcome::UnresolvedVariable {
+            keys: unresolved_keys,
+        };
     }
     trace.request_values = Some(per_value);
     trace.result = result;
     trace
-}
-
-fn request_value_valid(family: OperatorFamily, v: &str) -> bool {
-    match family {
-        OperatorFamily::Numeric => values::parse_number(v).is_some(),
-        OperatorFamily::Date => values::parse_date(v).is_some(),
-        OperatorFamily::Bool => values::parse_bool(v).is_some(),
-        OperatorFamily::IpAddress => values::parse_ip(v).is_some(),
-        _ => true,
-    }
-}
-
-/// Does request value `rv` match policy value `i` under a positive operator?
-fn positive_match(
-    op: BaseOperator,
-    r: &Resolved,
-    written: &[crate::policy::ConditionValue],
-    i: usize,
-    rv: &str,
-) -> bool {
-    let pv = written.get(i).map(|v| v.text.as_str()).unwrap_or_default();
-    match op {
-        BaseOperator::StringEquals | BaseOperator::StringLike => r.glob.matches(rv),
-        BaseOperator::StringEqualsIgnoreCase => fold_case(&r.text) == fold_case(rv),
-        BaseOperator::ArnEquals | BaseOperator::ArnLike => ArnPattern::new(r.glob.clone()).matches(rv),
-        BaseOperator::NumericEquals
-        | BaseOperator::NumericLessThan
-        | BaseOperator::NumericLessThanEquals
-        | BaseOperator::NumericGreaterThan
-        | BaseOperator::NumericGreaterThanEquals => {
-            match (values::parse_number(rv), values::parse_number(pv)) {
-                (Some(a), Some(b)) => ordering_ok(op, values::compare_numbers(a, b)),
-                _ => false,
-            }
-        }
-        BaseOperator::DateEquals
-        | BaseOperator::DateLessThan
-        | BaseOperator::DateLessThanEquals
-        | BaseOperator::DateGreaterThan
-        | BaseOperator::DateGreaterThanEquals => match (values::parse_date(rv), values::parse_date(pv)) {
-            (Some(a), Some(b)) => ordering_ok(op, Some(a.cmp(&b))),
-            _ => false,
-        },
-        BaseOperator::Bool => match (values::parse_bool(rv), values::parse_bool(pv)) {
-            (Some(a), Some(b)) => a == b,
-            _ => false,
-        },
-        BaseOperator::BinaryEquals => match (values::decode_base64(rv), values::decode_base64(pv)) {
-            (Some(a), Some(b)) => a == b,
-            _ => rv == pv,
-        },
-        BaseOperator::IpAddress => match (values::parse_ip(rv), values::parse_cidr(pv)) {
-            (Some(ip), Some(net)) => net.contains(&ip),
-            _ => false,
-        },
-        // negated operators and Null never reach here
-        _ => false,
-    }
-}
-
-fn ordering_ok(op: BaseOperator, ord: Option<Ordering>) -> bool {
-    let Some(o) = ord else { return false };
-    match op {
-        BaseOperator::NumericEquals | BaseOperator::DateEquals => o == Ordering::Equal,
-        BaseOperator::NumericLessThan | BaseOperator::DateLessThan => o == Ordering::Less,
-        BaseOperator::NumericLessThanEquals | BaseOperator::DateLessThanEquals => o != Ordering::Greater,
-        BaseOperator::NumericGreaterThan | BaseOperator::DateGreaterThan => o == Ordering::Greater,
-        BaseOperator::NumericGreaterThanEquals | BaseOperator::DateGreaterThanEquals => o != Ordering::Less,
-        _ => false,
-    }
 }

@@ -34,7 +34,10 @@ impl RequestContext {
             values,
             multivalued,
         };
-        match self.entries.binary_search_by(|(k, _)| k.as_str().cmp(&lower)) {
+        match self
+            .entries
+            .binary_search_by(|(k, _)| k.as_str().cmp(&lower))
+        {
             Ok(i) => {
                 if let Some(slot) = self.entries.get_mut(i) {
                     slot.1 = entry;
@@ -72,7 +75,9 @@ impl RequestContext {
     /// The value of a single-valued key (what a policy variable can use).
     pub fn single_value(&self, key: &str) -> Option<&str> {
         match self.get(key) {
-            Some(e) if !e.multivalued && e.values.len() == 1 => e.values.first().map(String::as_str),
+            Some(e) if !e.multivalued && e.values.len() == 1 => {
+                e.values.first().map(String::as_str)
+            }
             _ => None,
         }
     }

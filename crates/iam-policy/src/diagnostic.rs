@@ -50,7 +50,12 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(code: DiagnosticCode, span: Span, message: impl Into<String>, hint: impl Into<String>) -> Self {
+    pub fn error(
+        code: DiagnosticCode,
+        span: Span,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             severity: Severity::Error,
             code,
@@ -60,7 +65,12 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(code: DiagnosticCode, span: Span, message: impl Into<String>, hint: impl Into<String>) -> Self {
+    pub fn warning(
+        code: DiagnosticCode,
+        span: Span,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             code,
@@ -130,7 +140,10 @@ mod tests {
     #[test]
     fn suggestions() {
         assert_eq!(did_you_mean("Efect", &["Effect", "Action"]), Some("Effect"));
-        assert_eq!(did_you_mean("effect", &["Effect", "Action"]), Some("Effect"));
+        assert_eq!(
+            did_you_mean("effect", &["Effect", "Action"]),
+            Some("Effect")
+        );
         assert_eq!(did_you_mean("Banana", &["Effect", "Action"]), None);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
     }

@@ -5,8 +5,8 @@ use crate::arn::ArnPattern;
 use crate::condition::{self, ConditionTrace};
 use crate::context::RequestContext;
 use crate::pattern::fold_case;
-use crate::policy::{ActionElement, Effect, Policy, ResourceElement, Statement};
-use crate::principal::{match_element, GrantKind, Principal, PrincipalTrace};
+use crate::policy::{ActionElement, Effect, Policy, ResourceElement, ResourcePattern, Statement};
+use crate::principal::{match_element, principal_grant, GrantKind, Principal, PrincipalTrace};
 use crate::span::{Position, Span};
 use serde::Serialize;
 
@@ -118,17 +118,23 @@ impl PolicyTrace {
     /// The strongest principal grant among allowing statements.
     pub fn best_grant(&self) -> Option<GrantKind> {
         self.allowing()
-            .map(|s| s.principal.as_ref().and_then(|p| p.grant).unwrap_or(GrantKind::Direct))
+            .map(|s| {
+                s.principal
+                    .as_ref()
+                    .and_then(|p| p.grant)
+                    .unwrap_or(GrantKind::Direct)
+            })
             .max()
     }
 }
 
 /// Evaluates every statement of a policy.
 pub fn evaluate_policy(policy: &Policy, req: &Request, with_principal: bool) -> PolicyTrace {
+    let folded = fold_case(&req.action);
     let statements: Vec<StatementTrace> = policy
         .statements
         .iter()
-        .map(|s| evaluate_statement(s, req, with_principal))
+        .map(|s| evaluate_statement(s, req, &folded, with_principal))
         .collect();
     let decision = if statements.iter().any(StatementTrace::denies) {
         PolicyDecision::Deny
@@ -137,12 +143,20 @@ pub fn evaluate_policy(policy: &Policy, req: &Request, with_principal: bool) -> 
     } else {
         PolicyDecision::NoMatch
     };
-    PolicyTrace { statements, decision }
+    PolicyTrace {
+        statements,
+        decision,
+    }
 }
 
-fn evaluate_statement(st: &Statement, req: &Request, with_principal: bool) -> StatementTrace {
+fn evaluate_statement(
+    st: &Statement,
+    req: &Request,
+    folded_action: &str,
+    with_principal: bool,
+) -> StatementTrace {
     let action = match &st.action {
-        Some(a) => match_actions(a, &req.action),
+        Some(a) => match_actions(a, folded_action),
         None => ElementTrace {
             negated: false,
             key_span: None,
@@ -162,12 +176,18 @@ fn evaluate_statement(st: &Statement, req: &Request, with_principal: bool) -> St
         },
     };
     let principal = if with_principal {
-        st.principal.as_ref().map(|p| match_element(p, &req.principal))
+        st.principal
+            .as_ref()
+            .map(|p| match_element(p, &req.principal))
     } else {
         None
     };
     let principal_ok = !with_principal || principal.as_ref().is_some_and(|p| p.matched);
-    let conditions: Vec<ConditionTrace> = st.conditions.iter().map(|c| condition::evaluate(c, &req.context)).collect();
+    let conditions: Vec<ConditionTrace> = st
+        .conditions
+        .iter()
+        .map(|c| condition::evaluate(c, &req.context))
+        .collect();
     let scope_matched = action.matched && resource.matched && principal_ok;
     let conditions_met = conditions.iter().all(|c| c.result);
     StatementTrace {
@@ -186,8 +206,7 @@ fn evaluate_statement(st: &Statement, req: &Request, with_principal: bool) -> St
     }
 }
 
-fn match_actions(el: &ActionElement, action: &str) -> ElementTrace {
-    let folded = fold_case(action);
+fn match_actions(el: &ActionElement, folded_action: &str) -> ElementTrace {
     let entries: Vec<EntryTrace> = el
         .patterns
         .iter()
@@ -195,7 +214,7 @@ fn match_actions(el: &ActionElement, action: &str) -> ElementTrace {
             written: p.text.clone(),
             resolved: Some(p.text.clone()),
             unresolved: Vec::new(),
-            matched: p.glob.matches(&folded),
+            matched: p.glob.matches(folded_action),
             span: p.span,
         })
         .collect();
@@ -203,54 +222,142 @@ fn match_actions(el: &ActionElement, action: &str) -> ElementTrace {
     ElementTrace {
         negated: el.negated,
         key_span: Some(el.key_span),
-        matched: if el.negated { !any } else { any },
+        matched: el.negated != any,
         entries,
     }
 }
 
+/// Does one Resource entry match? `Err` holds variables without a value.
+fn resource_entry_matches(
+    p: &ResourcePattern,
+    resource: &str,
+    ctx: &RequestContext,
+) -> Result<bool, Vec<String>> {
+    match &p.fixed {
+        Some(fixed) => Ok(fixed.matches(resource)),
+        None => p
+            .template
+            .resolve(ctx)
+            .map(|g| ArnPattern::new(g.into_owned()).matches(resource)),
+    }
+}
+
+/// Whether a Resource/NotResource element covers the request: an
+/// unresolvable variable makes a NotResource element not match.
+fn resource_covers(negated: bool, any_matched: bool, any_unresolved: bool) -> bool {
+    if negated {
+        !any_matched && !any_unresolved
+    } else {
+        any_matched
+    }
+}
+
 fn match_resources(el: &ResourceElement, resource: &str, ctx: &RequestContext) -> ElementTrace {
-    let mut unresolved_any = false;
     let entries: Vec<EntryTrace> = el
         .patterns
         .iter()
         .map(|p| {
-            if let Some(fixed) = &p.fixed {
-                return EntryTrace {
-                    written: p.text.clone(),
-                    resolved: Some(p.text.clone()),
-                    unresolved: Vec::new(),
-                    matched: fixed.matches(resource),
-                    span: p.span,
-                };
-            }
-            match p.template.resolve(ctx) {
-                Ok(r) => EntryTrace {
-                    written: p.text.clone(),
-                    matched: ArnPattern::new(r.glob).matches(resource),
-                    resolved: Some(r.text),
-                    unresolved: Vec::new(),
-                    span: p.span,
-                },
-                Err(keys) => {
-                    unresolved_any = true;
-                    EntryTrace {
-                        written: p.text.clone(),
-                        resolved: None,
-                        unresolved: keys,
-                        matched: false,
-                        span: p.span,
-                    }
-                }
+            let (matched, unresolved) = match resource_entry_matches(p, resource, ctx) {
+                Ok(m) => (m, Vec::new()),
+                Err(keys) => (false, keys),
+            };
+            let resolved = if unresolved.is_empty() {
+                Some(match p.template.resolve(ctx) {
+                    Ok(g) => g.text(),
+                    Err(_) => p.text.clone(),
+                })
+            } else {
+                None
+            };
+            EntryTrace {
+                written: p.text.clone(),
+                resolved,
+                unresolved,
+                matched,
+                span: p.span,
             }
         })
         .collect();
     let any = entries.iter().any(|e| e.matched);
-    // An unresolvable variable makes a NotResource element not match.
-    let matched = if el.negated { !any && !unresolved_any } else { any };
+    let unresolved = entries.iter().any(|e| !e.unresolved.is_empty());
     ElementTrace {
         negated: el.negated,
         key_span: Some(el.key_span),
+        matched: resource_covers(el.negated, any, unresolved),
         entries,
-        matched,
     }
+}
+
+/// A statement that applies, found by the fast path.
+pub(crate) struct Applying<'a> {
+    pub statement: &'a Statement,
+    pub grant: Option<GrantKind>,
+}
+
+/// The fast path: decides which statements apply without recording traces,
+/// and collects the keys that conditions of in-scope statements lacked.
+/// Must agree with [`evaluate_policy`] (tested over the scenario corpus).
+pub(crate) fn quick_policy<'a>(
+    policy: &'a Policy,
+    req: &Request,
+    folded_action: &str,
+    with_principal: bool,
+    missing: &mut Vec<String>,
+) -> Vec<Applying<'a>> {
+    let mut out = Vec::new();
+    for st in &policy.statements {
+        let Some(action) = &st.action else { continue };
+        let any = action
+            .patterns
+            .iter()
+            .any(|p| p.glob.matches(folded_action));
+        if action.negated == any {
+            continue;
+        }
+        if let Some(r) = &st.resource {
+            let mut any_matched = false;
+            let mut any_unresolved = false;
+            for p in &r.patterns {
+                match resource_entry_matches(p, &req.resource, &req.context) {
+                    Ok(true) => {
+                        any_matched = true;
+                        if !r.negated {
+                            break;
+                        }
+                    }
+                    Ok(false) => {}
+                    Err(_) => any_unresolved = true,
+                }
+            }
+            if !resource_covers(r.negated, any_matched, any_unresolved) {
+                continue;
+            }
+        }
+        let grant = if with_principal {
+            match &st.principal {
+                Some(p) => match principal_grant(p, &req.principal) {
+                    Some(g) => Some(g),
+                    None => continue,
+                },
+                None => continue,
+            }
+        } else {
+            None
+        };
+        let mut all = true;
+        for c in &st.conditions {
+            let (ok, key_missing) = condition::holds(c, &req.context);
+            all &= ok;
+            if key_missing && !missing.iter().any(|k| k.eq_ignore_ascii_case(&c.key)) {
+                missing.push(c.key.clone());
+            }
+        }
+        if all && st.effect.is_some() {
+            out.push(Applying {
+                statement: st,
+                grant,
+            });
+        }
+    }
+    out
 }

@@ -3,7 +3,9 @@
 //! this module is one renderer of that data, shared by the command line and
 //! the playground so that both say the same thing the same way.
 
-use crate::authorize::{Authorization, Decision, DecisionRule, LayerDecision, LayerResult, NotApplicable};
+use crate::authorize::{
+    Authorization, Decision, DecisionRule, LayerDecision, LayerResult, NotApplicable,
+};
 use crate::condition::{ConditionOutcome, ConditionTrace};
 use crate::eval::{ElementTrace, StatementTrace};
 use crate::operator::{BaseOperator, OperatorFamily, SetOperator};
@@ -99,7 +101,11 @@ pub fn condition_sentence(c: &ConditionTrace) -> String {
             format!("{key} has no values in the request, so {op} is false (ForAnyValue needs at least one)")
         }
         ConditionOutcome::NullCheck { present } => {
-            let state = if *present { "is in the request" } else { "is not in the request" };
+            let state = if *present {
+                "is in the request"
+            } else {
+                "is not in the request"
+            };
             format!(
                 "{key} {state}; Null {} asks whether it is absent, so the condition is {}",
                 quote_list(&policy_values),
@@ -123,22 +129,41 @@ pub fn condition_sentence(c: &ConditionTrace) -> String {
                     if !rv.valid {
                         format!("{} is not {}", rv.value, type_name(c.family))
                     } else if rv.matched.is_empty() {
-                        format!("{} {} {}", rv.value, relation(positive, false), quote_list(&policy_values))
+                        format!(
+                            "{} {} {}",
+                            rv.value,
+                            relation(positive, false),
+                            quote_list(&policy_values)
+                        )
                     } else {
-                        let m: Vec<String> =
-                            rv.matched.iter().filter_map(|i| policy_values.get(*i).cloned()).collect();
-                        format!("{} {} {}", rv.value, relation(positive, true), m.join(" and "))
+                        let m: Vec<String> = rv
+                            .matched
+                            .iter()
+                            .filter_map(|i| policy_values.get(*i).cloned())
+                            .collect();
+                        format!(
+                            "{} {} {}",
+                            rv.value,
+                            relation(positive, true),
+                            m.join(" and ")
+                        )
                     }
                 })
                 .collect();
             let how = match c.parsed.set {
                 Some(SetOperator::ForAllValues) => " (ForAllValues: every request value must pass)",
                 Some(SetOperator::ForAnyValue) => " (ForAnyValue: one request value must pass)",
-                None if rvs.len() > 1 && c.negated => " (a negated operator: no request value may match)",
+                None if rvs.len() > 1 && c.negated => {
+                    " (a negated operator: no request value may match)"
+                }
                 None if rvs.len() > 1 => " (one request value must match)",
                 None => "",
             };
-            format!("{key} {}, so {op} is {}{how}", parts.join("; "), truth(c.result))
+            format!(
+                "{key} {}, so {op} is {}{how}",
+                parts.join("; "),
+                truth(c.result)
+            )
         }
     }
 }
@@ -148,8 +173,17 @@ pub fn element_sentence(what: &str, e: &ElementTrace, subject: &str) -> String {
     let Some(_) = e.key_span else {
         return format!("no {what} element: it covers the policy's own resource");
     };
-    let name = if e.negated { format!("Not{what}") } else { what.to_string() };
-    let hits: Vec<&str> = e.entries.iter().filter(|x| x.matched).map(|x| x.written.as_str()).collect();
+    let name = if e.negated {
+        format!("Not{what}")
+    } else {
+        what.to_string()
+    };
+    let hits: Vec<&str> = e
+        .entries
+        .iter()
+        .filter(|x| x.matched)
+        .map(|x| x.written.as_str())
+        .collect();
     let unresolved: Vec<String> = e
         .entries
         .iter()
@@ -182,7 +216,11 @@ pub fn statement_summary(s: &StatementTrace) -> String {
         None => "(no valid Effect)",
     };
     if s.applies {
-        let verb = if s.effect == Some(Effect::Deny) { "denies" } else { "allows" };
+        let verb = if s.effect == Some(Effect::Deny) {
+            "denies"
+        } else {
+            "allows"
+        };
         return format!("{name} ({effect}) applies: it {verb} the request");
     }
     let mut why = Vec::new();
@@ -225,11 +263,16 @@ pub fn layer_sentence(l: &LayerResult) -> String {
             "does not apply: {}",
             match l.not_applicable {
                 Some(NotApplicable::NoIamIdentity) => "the caller has no identity-based policies",
-                Some(NotApplicable::RootUser) => "the root user is not limited by identity-based policies",
-                Some(NotApplicable::NotASession) => "only role and federated-user sessions have a session policy",
-                Some(NotApplicable::ServiceLinkedRole) => "service-linked roles are not restricted by SCPs or RCPs",
-                Some(NotApplicable::NotAnAccountPrincipal) => "SCPs govern principals of the organization's accounts",
-                Some(NotApplicable::ServicePrincipal) => "RCPs do not restrict AWS service principals",
+                Some(NotApplicable::RootUser) =>
+                    "the root user is not limited by identity-based policies",
+                Some(NotApplicable::NotASession) =>
+                    "only role and federated-user sessions have a session policy",
+                Some(NotApplicable::ServiceLinkedRole) =>
+                    "service-linked roles are not restricted by SCPs or RCPs",
+                Some(NotApplicable::NotAnAccountPrincipal) =>
+                    "SCPs govern principals of the organization's accounts",
+                Some(NotApplicable::ServicePrincipal) =>
+                    "RCPs do not restrict AWS service principals",
                 None => "not applicable",
             }
         ),

@@ -296,7 +296,10 @@ impl Parser {
                 }
                 Some(c) => {
                     return Err(self.error_here(
-                        &format!("unexpected {} where a key in double quotes was expected", describe(c)),
+                        &format!(
+                            "unexpected {} where a key in double quotes was expected",
+                            describe(c)
+                        ),
                         "write the key in double quotes, for example \"Effect\"",
                     ))
                 }
@@ -317,7 +320,10 @@ impl Parser {
                 }
                 Some(c) => {
                     return Err(self.error_here(
-                        &format!("expected ':' after the key \"{key}\", found {}", describe(c)),
+                        &format!(
+                            "expected ':' after the key \"{key}\", found {}",
+                            describe(c)
+                        ),
                         "separate each key from its value with a colon",
                     ))
                 }
@@ -559,7 +565,10 @@ impl Parser {
                 s.push('0');
                 self.bump();
                 if self.peek().is_some_and(|c| c.is_ascii_digit()) {
-                    while let Some(c) = self.peek().filter(|c| c.is_ascii_alphanumeric() || *c == '.') {
+                    while let Some(c) = self
+                        .peek()
+                        .filter(|c| c.is_ascii_alphanumeric() || *c == '.')
+                    {
                         s.push(c);
                         self.bump();
                     }
@@ -624,8 +633,14 @@ mod tests {
         let v = parse("{\n  \"é\": \"ü\", \"k\": [1, true]\n}").unwrap();
         let m = v.as_object().unwrap();
         assert_eq!(m[0].key, "é");
-        assert_eq!((m[0].key_span.start.line, m[0].key_span.start.column), (2, 3));
-        assert_eq!((m[1].key_span.start.line, m[1].key_span.start.column), (2, 13));
+        assert_eq!(
+            (m[0].key_span.start.line, m[0].key_span.start.column),
+            (2, 3)
+        );
+        assert_eq!(
+            (m[1].key_span.start.line, m[1].key_span.start.column),
+            (2, 13)
+        );
         assert_eq!(m[0].value.span.start.column, 8);
     }
 

@@ -131,11 +131,23 @@ impl BaseOperator {
 
     pub fn family(self) -> OperatorFamily {
         match self {
-            StringEquals | StringNotEquals | StringEqualsIgnoreCase | StringNotEqualsIgnoreCase | StringLike
+            StringEquals
+            | StringNotEquals
+            | StringEqualsIgnoreCase
+            | StringNotEqualsIgnoreCase
+            | StringLike
             | StringNotLike => OperatorFamily::String,
-            NumericEquals | NumericNotEquals | NumericLessThan | NumericLessThanEquals | NumericGreaterThan
+            NumericEquals
+            | NumericNotEquals
+            | NumericLessThan
+            | NumericLessThanEquals
+            | NumericGreaterThan
             | NumericGreaterThanEquals => OperatorFamily::Numeric,
-            DateEquals | DateNotEquals | DateLessThan | DateLessThanEquals | DateGreaterThan
+            DateEquals
+            | DateNotEquals
+            | DateLessThan
+            | DateLessThanEquals
+            | DateGreaterThan
             | DateGreaterThanEquals => OperatorFamily::Date,
             Bool => OperatorFamily::Bool,
             BinaryEquals => OperatorFamily::Binary,
@@ -215,7 +227,11 @@ impl Operator {
         if base == Null && if_exists {
             return Err(rest.to_string());
         }
-        Ok(Operator { set, base, if_exists })
+        Ok(Operator {
+            set,
+            base,
+            if_exists,
+        })
     }
 
     pub fn canonical_name(&self) -> String {
@@ -236,7 +252,12 @@ impl Operator {
 /// Every documented operator name, for "did you mean" hints.
 pub fn all_names() -> Vec<String> {
     let mut v: Vec<String> = ALL_BASE.iter().map(|b| b.name().to_string()).collect();
-    v.extend(ALL_BASE.iter().filter(|b| **b != Null).map(|b| format!("{}IfExists", b.name())));
+    v.extend(
+        ALL_BASE
+            .iter()
+            .filter(|b| **b != Null)
+            .map(|b| format!("{}IfExists", b.name())),
+    );
     v
 }
 

@@ -6,6 +6,7 @@
 //! backtracking glob does. Worst case is `O(len(text) * len(pattern))`.
 
 use crate::context::RequestContext;
+use std::borrow::Cow;
 
 /// One element of a compiled wildcard pattern.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,8 +23,64 @@ pub enum Tok {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Glob {
     toks: Vec<Tok>,
-    /// True when the pattern holds no wildcard: compared as plain text.
+    /// Set when the pattern holds no wildcard: compared as plain text.
     literal: Option<String>,
+    /// Literal text before the first wildcard and after the last one: a
+    /// quick rejection before running the automaton.
+    prefix: String,
+    suffix: String,
+    /// Bit-parallel form, for patterns of at most 63 tokens.
+    small: Option<SmallNfa>,
+}
+
+/// The pattern's automaton as bit masks: bit `i` is the state "the first `i`
+/// tokens have matched". No allocation while matching.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+struct SmallNfa {
+    star: u64,
+    any: u64,
+    lits: Vec<(u64, char)>,
+    accept: u64,
+}
+
+impl SmallNfa {
+    fn new(toks: &[Tok]) -> Option<SmallNfa> {
+        if toks.len() > 63 {
+            return None;
+        }
+        let mut n = SmallNfa {
+            accept: 1u64 << toks.len(),
+            ..SmallNfa::default()
+        };
+        for (i, t) in toks.iter().enumerate() {
+            let bit = 1u64 << i;
+            match t {
+                Tok::AnyString => n.star |= bit,
+                Tok::AnyChar => n.any |= bit,
+                Tok::Lit(c) => n.lits.push((bit, *c)),
+            }
+        }
+        Some(n)
+    }
+
+    fn matches(&self, text: &str) -> bool {
+        // consecutive stars are collapsed, so one epsilon step closes a set
+        let close = |s: u64| s | ((s & self.star) << 1);
+        let mut cur = close(1);
+        for c in text.chars() {
+            let mut mask = self.any;
+            for (bit, l) in &self.lits {
+                if *l == c {
+                    mask |= bit;
+                }
+            }
+            cur = close(((cur & mask) << 1) | (cur & self.star));
+            if cur == 0 {
+                return false;
+            }
+        }
+        cur & self.accept != 0
+    }
 }
 
 impl Glob {
@@ -36,19 +93,30 @@ impl Glob {
             }
             out.push(t);
         }
+        let lit = |t: &Tok| match t {
+            Tok::Lit(c) => Some(*c),
+            _ => None,
+        };
         let literal = if out.iter().all(|t| matches!(t, Tok::Lit(_))) {
-            Some(
-                out.iter()
-                    .filter_map(|t| match t {
-                        Tok::Lit(c) => Some(*c),
-                        _ => None,
-                    })
-                    .collect(),
-            )
+            Some(out.iter().filter_map(lit).collect())
         } else {
             None
         };
-        Glob { toks: out, literal }
+        let prefix: String = out.iter().map_while(lit).collect();
+        let mut suffix: Vec<char> = out.iter().rev().map_while(lit).collect();
+        suffix.reverse();
+        let small = if literal.is_none() {
+            SmallNfa::new(&out)
+        } else {
+            None
+        };
+        Glob {
+            toks: out,
+            literal,
+            prefix,
+            suffix: suffix.into_iter().collect(),
+            small,
+        }
     }
 
     /// Compiles `text`, reading `*` and `?` as wildcards.
@@ -75,6 +143,11 @@ impl Glob {
         &self.toks
     }
 
+    /// The pattern as text (`*` and `?` for wildcards).
+    pub fn text(&self) -> String {
+        glob_text(&self.toks)
+    }
+
     /// Does the whole of `text` match the pattern?
     pub fn matches(&self, text: &str) -> bool {
         if let Some(lit) = &self.literal {
@@ -83,7 +156,13 @@ impl Glob {
         if self.is_match_all() {
             return true;
         }
-        nfa_match(&self.toks, text.chars())
+        if !text.starts_with(&self.prefix) || !text.ends_with(&self.suffix) {
+            return false;
+        }
+        match &self.small {
+            Some(n) => n.matches(text),
+            None => nfa_match(&self.toks, text.chars()),
+        }
     }
 }
 
@@ -92,8 +171,8 @@ pub fn fold_case(s: &str) -> String {
     s.to_lowercase()
 }
 
-/// NFA simulation. State `i` means "the first `i` tokens have matched".
-/// Each state is visited at most once per input character.
+/// NFA simulation for long patterns. State `i` means "the first `i` tokens
+/// have matched". Each state is visited at most once per input character.
 fn nfa_match(toks: &[Tok], text: impl Iterator<Item = char>) -> bool {
     let m = toks.len();
     let mut cur: Vec<usize> = Vec::with_capacity(m + 1);
@@ -143,7 +222,10 @@ fn nfa_match(toks: &[Tok], text: impl Iterator<Item = char>) -> bool {
 pub enum Part {
     Tok(Tok),
     /// `${key}` or `${key, 'default'}`.
-    Var { key: String, default: Option<String> },
+    Var {
+        key: String,
+        default: Option<String>,
+    },
 }
 
 /// A policy string (a Resource entry or a condition value) compiled into
@@ -154,14 +236,6 @@ pub struct Template {
     has_vars: bool,
     /// Precompiled pattern when there are no variables.
     fixed: Option<Glob>,
-}
-
-/// The result of substituting a template's variables.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Resolved {
-    pub glob: Glob,
-    /// The text after substitution (wildcards shown as `*` and `?`).
-    pub text: String,
 }
 
 impl Template {
@@ -212,6 +286,11 @@ impl Template {
         }
     }
 
+    /// The compiled pattern when the template holds no variable.
+    pub fn fixed(&self) -> Option<&Glob> {
+        self.fixed.as_ref()
+    }
+
     pub fn has_variables(&self) -> bool {
         self.has_vars
     }
@@ -231,12 +310,9 @@ impl Template {
     /// Substitutes variables from the request context. A substituted value is
     /// literal text (its `*` is not a wildcard). Fails with the keys that have
     /// no value (nor a default) or that are multivalued.
-    pub fn resolve(&self, ctx: &RequestContext) -> Result<Resolved, Vec<String>> {
+    pub fn resolve(&self, ctx: &RequestContext) -> Result<Cow<'_, Glob>, Vec<String>> {
         if let Some(g) = &self.fixed {
-            return Ok(Resolved {
-                text: glob_text(g.toks()),
-                glob: g.clone(),
-            });
+            return Ok(Cow::Borrowed(g));
         }
         let mut toks = Vec::with_capacity(self.parts.len());
         let mut missing = Vec::new();
@@ -253,10 +329,7 @@ impl Template {
             }
         }
         if missing.is_empty() {
-            Ok(Resolved {
-                text: glob_text(&toks),
-                glob: Glob::from_toks(toks),
-            })
+            Ok(Cow::Owned(Glob::from_toks(toks)))
         } else {
             Err(missing)
         }
@@ -300,20 +373,35 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// The simplest correct matcher (exponential in the worst case): the
+    /// The textbook dynamic program: `dp[i][j]` is "pattern[i..] matches
+    /// text[j..]". A different algorithm from the engine's automaton, so a
     /// reference for the property tests.
     fn reference(p: &[char], t: &[char]) -> bool {
-        match p.first() {
-            None => t.is_empty(),
-            Some('*') => (0..=t.len()).any(|k| reference(&p[1..], &t[k..])),
-            Some('?') => !t.is_empty() && reference(&p[1..], &t[1..]),
-            Some(c) => t.first() == Some(c) && reference(&p[1..], &t[1..]),
+        let (m, n) = (p.len(), t.len());
+        let mut dp = vec![vec![false; n + 1]; m + 1];
+        dp[m][n] = true;
+        for i in (0..m).rev() {
+            for j in (0..=n).rev() {
+                dp[i][j] = match p[i] {
+                    '*' => dp[i + 1][j] || (j < n && dp[i][j + 1]),
+                    '?' => j < n && dp[i + 1][j + 1],
+                    c => j < n && t[j] == c && dp[i + 1][j + 1],
+                };
+            }
         }
+        dp[0][0]
     }
 
     proptest! {
         #[test]
         fn agrees_with_reference(p in "[ab*?]{0,8}", t in "[abc]{0,10}") {
+            let pc: Vec<char> = p.chars().collect();
+            let tc: Vec<char> = t.chars().collect();
+            prop_assert_eq!(Glob::wildcard(&p).matches(&t), reference(&pc, &tc));
+        }
+
+        #[test]
+        fn long_patterns_agree_with_reference(p in "[ab*?]{60,80}", t in "[ab]{0,90}") {
             let pc: Vec<char> = p.chars().collect();
             let tc: Vec<char> = t.chars().collect();
             prop_assert_eq!(Glob::wildcard(&p).matches(&t), reference(&pc, &tc));
@@ -354,23 +442,24 @@ mod tests {
         let ctx = RequestContext::from_pairs([("aws:username", vec!["alice"])]);
         let t = Template::parse("home/${aws:username}/${*}", true, true);
         let r = t.resolve(&ctx).unwrap();
-        assert_eq!(r.text, "home/alice/*");
-        assert!(r.glob.matches("home/alice/*"));
-        assert!(!r.glob.matches("home/alice/x"), "${{*}} is a literal star");
+        assert_eq!(r.text(), "home/alice/*");
+        assert!(r.matches("home/alice/*"));
+        assert!(!r.matches("home/alice/x"), "${{*}} is a literal star");
         let t = Template::parse("${aws:PrincipalTag/team, 'none'}", true, false);
-        assert_eq!(t.resolve(&ctx).unwrap().text, "none");
+        assert_eq!(t.resolve(&ctx).unwrap().text(), "none");
         let t = Template::parse("${aws:userid}", true, false);
         assert_eq!(t.resolve(&ctx).unwrap_err(), vec!["aws:userid".to_string()]);
         let t = Template::parse("${aws:username}", false, false);
-        assert_eq!(t.resolve(&ctx).unwrap().text, "${aws:username}");
+        assert_eq!(t.resolve(&ctx).unwrap().text(), "${aws:username}");
         // variable names are case-insensitive, like context keys
         let t = Template::parse("${AWS:UserName}", true, false);
-        assert_eq!(t.resolve(&ctx).unwrap().text, "alice");
+        assert_eq!(t.resolve(&ctx).unwrap().text(), "alice");
         // a substituted value is literal, not a wildcard
         let ctx = RequestContext::from_pairs([("aws:username", vec!["a*"])]);
-        let r = Template::parse("${aws:username}", true, true).resolve(&ctx).unwrap();
-        assert!(!r.glob.matches("abc"));
-        assert!(r.glob.matches("a*"));
+        let t = Template::parse("${aws:username}", true, true);
+        let r = t.resolve(&ctx).unwrap();
+        assert!(!r.matches("abc"));
+        assert!(r.matches("a*"));
     }
 
     #[test]

@@ -27,7 +27,10 @@ pub enum PolicyKind {
 impl PolicyKind {
     /// Resource-based kinds name a principal; identity-based ones must not.
     pub fn has_principal(self) -> bool {
-        matches!(self, PolicyKind::Resource | PolicyKind::Rcp | PolicyKind::VpcEndpoint)
+        matches!(
+            self,
+            PolicyKind::Resource | PolicyKind::Rcp | PolicyKind::VpcEndpoint
+        )
     }
 
     pub fn label(self) -> &'static str {
@@ -69,7 +72,13 @@ pub struct Policy {
 impl Policy {
     /// Policy variables are only substituted under version 2012-10-17.
     pub fn variables_enabled(&self) -> bool {
-        matches!(self.version, Some(Spanned { value: PolicyVersion::V2012, .. }))
+        matches!(
+            self.version,
+            Some(Spanned {
+                value: PolicyVersion::V2012,
+                ..
+            })
+        )
     }
 }
 
@@ -169,6 +178,40 @@ pub struct ConditionValue {
     pub text: String,
     pub span: Span,
     pub(crate) template: Template,
+    /// The value parsed for its operator, once, at compile time.
+    pub(crate) typed: Typed,
+}
+
+/// A condition value parsed for its operator's family.
+#[derive(Debug, Clone)]
+pub(crate) enum Typed {
+    /// Strings (and values that failed to parse: an error was reported).
+    Text,
+    Number(crate::values::Number),
+    Date(i128),
+    Bool(bool),
+    Cidr(ipnet::IpNet),
+    Bytes(Vec<u8>),
+    /// A fixed ARN pattern.
+    Arn(ArnPattern),
+}
+
+impl Typed {
+    fn of(family: OperatorFamily, text: &str, template: &Template) -> Typed {
+        use crate::values as v;
+        let parsed = match family {
+            OperatorFamily::Numeric => v::parse_number(text).map(Typed::Number),
+            OperatorFamily::Date => v::parse_date(text).map(Typed::Date),
+            OperatorFamily::Bool | OperatorFamily::Null => v::parse_bool(text).map(Typed::Bool),
+            OperatorFamily::IpAddress => v::parse_cidr(text).map(Typed::Cidr),
+            OperatorFamily::Binary => v::decode_base64(text).map(Typed::Bytes),
+            OperatorFamily::Arn => template
+                .fixed()
+                .map(|g| Typed::Arn(ArnPattern::new(g.clone()))),
+            OperatorFamily::String => None,
+        };
+        parsed.unwrap_or(Typed::Text)
+    }
 }
 
 /// The outcome of parsing: a policy when the text is JSON of the right shape
@@ -205,11 +248,17 @@ pub fn parse_policy_as(text: &str, kind: PolicyKind) -> ParsedPolicy {
             }
         }
     };
-    let mut b = Builder { kind, diags: Vec::new() };
+    let mut b = Builder {
+        kind,
+        diags: Vec::new(),
+    };
     let policy = b.policy(&root).map(Policy::finish);
     let mut diagnostics = b.diags;
     diagnostics.sort_by_key(|d| (d.span.start, d.severity));
-    ParsedPolicy { policy, diagnostics }
+    ParsedPolicy {
+        policy,
+        diagnostics,
+    }
 }
 
 const POLICY_ELEMENTS: [&str; 3] = ["Version", "Id", "Statement"];
@@ -233,7 +282,11 @@ struct Builder {
 
 /// Reports duplicate keys in an object and returns the members to use: the
 /// last of each key, as AWS does.
-fn dedupe<'a>(members: &'a [JsonMember], what: &str, diags: &mut Vec<Diagnostic>) -> Vec<&'a JsonMember> {
+fn dedupe<'a>(
+    members: &'a [JsonMember],
+    what: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<&'a JsonMember> {
     let mut out: Vec<&JsonMember> = Vec::with_capacity(members.len());
     for m in members {
         if let Some(i) = out.iter().position(|o| o.key == m.key) {
@@ -257,11 +310,13 @@ fn dedupe<'a>(members: &'a [JsonMember], what: &str, diags: &mut Vec<Diagnostic>
 
 impl Builder {
     fn err(&mut self, code: C, span: Span, message: impl Into<String>, hint: impl Into<String>) {
-        self.diags.push(Diagnostic::error(code, span, message, hint));
+        self.diags
+            .push(Diagnostic::error(code, span, message, hint));
     }
 
     fn warn(&mut self, code: C, span: Span, message: impl Into<String>, hint: impl Into<String>) {
-        self.diags.push(Diagnostic::warning(code, span, message, hint));
+        self.diags
+            .push(Diagnostic::warning(code, span, message, hint));
     }
 
     fn unknown_key(&mut self, m: &JsonMember, known: &[&str], place: &str) {
@@ -295,8 +350,12 @@ impl Builder {
         for m in &members {
             match m.key.as_str() {
                 "Version" => match m.value.as_str() {
-                    Some("2012-10-17") => version = Some(Spanned::new(PolicyVersion::V2012, m.value.span)),
-                    Some("2008-10-17") => version = Some(Spanned::new(PolicyVersion::V2008, m.value.span)),
+                    Some("2012-10-17") => {
+                        version = Some(Spanned::new(PolicyVersion::V2012, m.value.span))
+                    }
+                    Some("2008-10-17") => {
+                        version = Some(Spanned::new(PolicyVersion::V2008, m.value.span))
+                    }
                     _ => self.err(
                         C::InvalidVersion,
                         m.value.span,
@@ -408,7 +467,10 @@ impl Builder {
             );
             return None;
         };
-        let anchor = members.first().map(|m| m.key_span.start).unwrap_or(v.span.start);
+        let anchor = members
+            .first()
+            .map(|m| m.key_span.start)
+            .unwrap_or(v.span.start);
         let members = dedupe(members, "the statement", &mut self.diags);
         let mut st = Statement {
             index,
@@ -423,7 +485,11 @@ impl Builder {
         };
         let mut saw_effect = false;
         let find = |k: &str| members.iter().find(|m| m.key == k).map(|m| m.key_span);
-        for (a, b) in [("Action", "NotAction"), ("Resource", "NotResource"), ("Principal", "NotPrincipal")] {
+        for (a, b) in [
+            ("Action", "NotAction"),
+            ("Resource", "NotResource"),
+            ("Principal", "NotPrincipal"),
+        ] {
             if let (Some(_), Some(sb)) = (find(a), find(b)) {
                 self.err(
                     C::ConflictingElements,
@@ -459,7 +525,9 @@ impl Builder {
                 "Effect" => {
                     saw_effect = true;
                     match m.value.as_str() {
-                        Some("Allow") => st.effect = Some(Spanned::new(Effect::Allow, m.value.span)),
+                        Some("Allow") => {
+                            st.effect = Some(Spanned::new(Effect::Allow, m.value.span))
+                        }
                         Some("Deny") => st.effect = Some(Spanned::new(Effect::Deny, m.value.span)),
                         Some(other) => {
                             let hint = match did_you_mean(other, &["Allow", "Deny"]) {
@@ -476,14 +544,18 @@ impl Builder {
                         None => self.err(
                             C::WrongType,
                             m.value.span,
-                            format!("Effect must be the string \"Allow\" or \"Deny\", found {}", m.value.type_name()),
+                            format!(
+                                "Effect must be the string \"Allow\" or \"Deny\", found {}",
+                                m.value.type_name()
+                            ),
                             "write \"Effect\": \"Allow\" or \"Effect\": \"Deny\"",
                         ),
                     }
                 }
                 "Action" | "NotAction" => {
                     let negated = m.key == "NotAction";
-                    let patterns = self.strings(m)
+                    let patterns = self
+                        .strings(m)
                         .into_iter()
                         .filter_map(|(text, span)| self.action_pattern(text, span))
                         .collect();
@@ -539,7 +611,12 @@ impl Builder {
                 "add \"Action\": [\"service:ActionName\"], for example \"s3:GetObject\"",
             );
         }
-        if st.resource.is_none() && matches!(self.kind, PolicyKind::Identity | PolicyKind::PermissionsBoundary | PolicyKind::Session) {
+        if st.resource.is_none()
+            && matches!(
+                self.kind,
+                PolicyKind::Identity | PolicyKind::PermissionsBoundary | PolicyKind::Session
+            )
+        {
             self.err(
                 C::MissingElement,
                 head,
@@ -555,7 +632,14 @@ impl Builder {
                 "add \"Principal\": {\"AWS\": \"arn:aws:iam::111122223333:root\"} or \"Principal\": \"*\"",
             );
         }
-        if let (Some(p), Some(Spanned { value: Effect::Allow, .. })) = (&st.principal, &st.effect) {
+        if let (
+            Some(p),
+            Some(Spanned {
+                value: Effect::Allow,
+                ..
+            }),
+        ) = (&st.principal, &st.effect)
+        {
             if p.negated {
                 self.warn(
                     C::NotPrincipalWithAllow,
@@ -588,7 +672,11 @@ impl Builder {
                         None => self.err(
                             C::WrongType,
                             it.span,
-                            format!("each {} entry must be a string, found {}", m.key, it.type_name()),
+                            format!(
+                                "each {} entry must be a string, found {}",
+                                m.key,
+                                it.type_name()
+                            ),
                             "write the entry in double quotes",
                         ),
                     }
@@ -597,8 +685,15 @@ impl Builder {
             _ => self.err(
                 C::WrongType,
                 m.value.span,
-                format!("{} must be a string or an array of strings, found {}", m.key, m.value.type_name()),
-                format!("write \"{}\": \"…\" or \"{}\": [\"…\", \"…\"]", m.key, m.key),
+                format!(
+                    "{} must be a string or an array of strings, found {}",
+                    m.key,
+                    m.value.type_name()
+                ),
+                format!(
+                    "write \"{}\": \"…\" or \"{}\": [\"…\", \"…\"]",
+                    m.key, m.key
+                ),
             ),
         }
         out
@@ -610,30 +705,46 @@ impl Builder {
                 Some((svc, name)) => {
                     !svc.is_empty()
                         && !name.is_empty()
-                        && svc.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '*' || c == '?')
-                        && name
+                        && svc
                             .chars()
-                            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '*' | '?' | '-' | '_' | '.'))
+                            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '*' || c == '?')
+                        && name.chars().all(|c| {
+                            c.is_ascii_alphanumeric() || matches!(c, '*' | '?' | '-' | '_' | '.')
+                        })
                 }
                 None => false,
             };
         if !valid {
             let hint = if !text.contains(':') {
                 // s3GetObject -> s3:GetObject
-                let split = text.char_indices().find(|(i, c)| *i > 0 && c.is_ascii_uppercase()).map(|(i, _)| i);
+                let split = text
+                    .char_indices()
+                    .find(|(i, c)| *i > 0 && c.is_ascii_uppercase())
+                    .map(|(i, _)| i);
                 match split {
                     Some(i) if text.is_char_boundary(i) => {
                         let (a, b) = text.split_at(i);
-                        format!("an action is service:ActionName; did you mean \"{}:{}\"?", a, b)
+                        format!(
+                            "an action is service:ActionName; did you mean \"{}:{}\"?",
+                            a, b
+                        )
                     }
-                    _ => "an action is service:ActionName, for example \"s3:GetObject\", or \"*\"".to_string(),
+                    _ => "an action is service:ActionName, for example \"s3:GetObject\", or \"*\""
+                        .to_string(),
                 }
             } else if text.contains(' ') {
-                "remove the spaces; an action is service:ActionName, for example \"s3:GetObject\"".to_string()
+                "remove the spaces; an action is service:ActionName, for example \"s3:GetObject\""
+                    .to_string()
             } else {
-                "an action is service:ActionName, for example \"s3:GetObject\" or \"s3:Get*\"".to_string()
+                "an action is service:ActionName, for example \"s3:GetObject\" or \"s3:Get*\""
+                    .to_string()
             };
-            self.err(C::MalformedAction, span, format!("\"{text}\" is not a valid action"), hint);
+            self.err(
+                C::MalformedAction,
+                span,
+                format!("\"{text}\" is not a valid action"),
+                hint,
+            );
             return None;
         }
         Some(ActionPattern {
@@ -750,7 +861,10 @@ impl Builder {
                 }
             }
             PrincipalType::Service => {
-                if !text.ends_with(".amazonaws.com") && !text.ends_with(".amazonaws.com.cn") && text != "*" {
+                if !text.ends_with(".amazonaws.com")
+                    && !text.ends_with(".amazonaws.com.cn")
+                    && text != "*"
+                {
                     self.warn(
                         C::InvalidPrincipal,
                         span,
@@ -782,7 +896,10 @@ impl Builder {
                         self.warn(
                             C::OperatorCase,
                             op_m.key_span,
-                            format!("operator \"{}\" is spelled \"{}\" in AWS's documentation", op_m.key, canonical),
+                            format!(
+                                "operator \"{}\" is spelled \"{}\" in AWS's documentation",
+                                op_m.key, canonical
+                            ),
                             format!("write \"{canonical}\""),
                         );
                     }
@@ -813,8 +930,15 @@ impl Builder {
                 self.err(
                     C::WrongType,
                     op_m.value.span,
-                    format!("the value of {} must be an object of condition keys, found {}", op_m.key, op_m.value.type_name()),
-                    format!("write \"{}\": {{ \"aws:SourceIp\": \"203.0.113.0/24\" }}", op_m.key),
+                    format!(
+                        "the value of {} must be an object of condition keys, found {}",
+                        op_m.key,
+                        op_m.value.type_name()
+                    ),
+                    format!(
+                        "write \"{}\": {{ \"aws:SourceIp\": \"203.0.113.0/24\" }}",
+                        op_m.key
+                    ),
                 );
                 continue;
             };
@@ -863,7 +987,10 @@ impl Builder {
                 self.err(
                     C::WrongType,
                     v.span,
-                    format!("a condition value must be a string, number or boolean, found {}", v.type_name()),
+                    format!(
+                        "a condition value must be a string, number or boolean, found {}",
+                        v.type_name()
+                    ),
                     "write the value in double quotes, or list several values in an array",
                 );
                 continue;
@@ -879,12 +1006,16 @@ impl Builder {
                 self.warn(
                     C::MalformedArn,
                     v.span,
-                    format!("\"{text}\" is not an ARN, so {} can never match it", op.base.name()),
+                    format!(
+                        "\"{text}\" is not an ARN, so {} can never match it",
+                        op.base.name()
+                    ),
                     "compare ARNs with Arn operators, other text with String operators",
                 );
             }
             out.push(ConditionValue {
                 template: Template::parse(&text, true, op.base.takes_wildcards()),
+                typed: Typed::Text,
                 text,
                 span: v.span,
             });
@@ -911,14 +1042,7 @@ impl Policy {
             if let Some(r) = &mut st.resource {
                 for p in &mut r.patterns {
                     p.template = Template::parse(&p.text, vars, true);
-                    p.fixed = if p.template.has_variables() {
-                        None
-                    } else {
-                        p.template
-                            .resolve(&crate::context::RequestContext::new())
-                            .ok()
-                            .map(|r| ArnPattern::new(r.glob))
-                    };
+                    p.fixed = p.template.fixed().map(|g| ArnPattern::new(g.clone()));
                 }
             }
             for c in &mut st.conditions {
@@ -926,6 +1050,7 @@ impl Policy {
                 let vars_here = vars && c.operator.base.takes_variables();
                 for v in &mut c.values {
                     v.template = Template::parse(&v.text, vars_here, wild);
+                    v.typed = Typed::of(c.operator.base.family(), &v.text, &v.template);
                 }
             }
         }

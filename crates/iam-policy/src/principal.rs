@@ -16,9 +16,20 @@ pub enum Principal {
     Service { name: String },
     /// The account root user.
     Root { account: String, partition: String },
-    User { account: String, partition: String, arn: String, name: String },
+    User {
+        account: String,
+        partition: String,
+        arn: String,
+        name: String,
+    },
     /// An IAM role ARN given as the caller.
-    Role { account: String, partition: String, arn: String, name: String, service_linked: bool },
+    Role {
+        account: String,
+        partition: String,
+        arn: String,
+        name: String,
+        service_linked: bool,
+    },
     /// A role session: `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`.
     AssumedRole {
         account: String,
@@ -29,7 +40,12 @@ pub enum Principal {
         service_linked: bool,
     },
     /// A federated user session: `arn:aws:sts::ACCOUNT:federated-user/NAME`.
-    FederatedUser { account: String, partition: String, arn: String, name: String },
+    FederatedUser {
+        account: String,
+        partition: String,
+        arn: String,
+        name: String,
+    },
     /// A web identity or SAML provider (the caller of AssumeRoleWith…).
     FederatedProvider { provider: String },
 }
@@ -61,11 +77,15 @@ impl Principal {
             return Ok(Principal::Anonymous);
         }
         if WEB_IDENTITY_PROVIDERS.contains(&t) {
-            return Ok(Principal::FederatedProvider { provider: t.to_string() });
+            return Ok(Principal::FederatedProvider {
+                provider: t.to_string(),
+            });
         }
         if !t.starts_with("arn:") {
             if t.ends_with(".amazonaws.com") || t.ends_with(".amazonaws.com.cn") {
-                return Ok(Principal::Service { name: t.to_string() });
+                return Ok(Principal::Service {
+                    name: t.to_string(),
+                });
             }
             if is_account_id(t) {
                 return Ok(Principal::Root {
@@ -78,9 +98,11 @@ impl Principal {
                 hint: "write an IAM ARN (arn:aws:iam::111122223333:user/alice), an assumed-role ARN (arn:aws:sts::111122223333:assumed-role/Role/session), a service principal (ec2.amazonaws.com) or \"anonymous\"".to_string(),
             });
         }
-        let bad = || PrincipalError {
+        let bad = || {
+            PrincipalError {
             message: format!("\"{t}\" is not an IAM or STS principal ARN"),
             hint: "principal ARNs look like arn:aws:iam::111122223333:user/alice, …:role/Name, …:root, or arn:aws:sts::111122223333:assumed-role/Name/session".to_string(),
+        }
         };
         let a = Arn::parse(t).ok_or_else(bad)?;
         let account = a.account.to_string();
@@ -92,7 +114,12 @@ impl Principal {
                 if a.resource == "root" {
                     Ok(Principal::Root { account, partition })
                 } else if let Some(r) = a.resource.strip_prefix("user/") {
-                    Ok(Principal::User { account, partition, arn, name: last(r) })
+                    Ok(Principal::User {
+                        account,
+                        partition,
+                        arn,
+                        name: last(r),
+                    })
                 } else if let Some(r) = a.resource.strip_prefix("role/") {
                     Ok(Principal::Role {
                         account,
@@ -101,7 +128,9 @@ impl Principal {
                         name: last(r),
                         service_linked: r.starts_with("aws-service-role/"),
                     })
-                } else if a.resource.starts_with("saml-provider/") || a.resource.starts_with("oidc-provider/") {
+                } else if a.resource.starts_with("saml-provider/")
+                    || a.resource.starts_with("oidc-provider/")
+                {
                     Ok(Principal::FederatedProvider { provider: arn })
                 } else {
                     Err(bad())
@@ -119,7 +148,12 @@ impl Principal {
                         service_linked: role.starts_with("AWSServiceRoleFor"),
                     })
                 } else if let Some(r) = a.resource.strip_prefix("federated-user/") {
-                    Ok(Principal::FederatedUser { account, partition, arn, name: r.to_string() })
+                    Ok(Principal::FederatedUser {
+                        account,
+                        partition,
+                        arn,
+                        name: r.to_string(),
+                    })
                 } else {
                     Err(bad())
                 }
@@ -144,7 +178,9 @@ impl Principal {
     /// The caller's own ARN.
     pub fn arn(&self) -> Option<String> {
         match self {
-            Principal::Root { account, partition } => Some(format!("arn:{partition}:iam::{account}:root")),
+            Principal::Root { account, partition } => {
+                Some(format!("arn:{partition}:iam::{account}:root"))
+            }
             Principal::User { arn, .. }
             | Principal::Role { arn, .. }
             | Principal::AssumedRole { arn, .. }
@@ -164,13 +200,22 @@ impl Principal {
     pub fn is_service_linked_role(&self) -> bool {
         matches!(
             self,
-            Principal::Role { service_linked: true, .. } | Principal::AssumedRole { service_linked: true, .. }
+            Principal::Role {
+                service_linked: true,
+                ..
+            } | Principal::AssumedRole {
+                service_linked: true,
+                ..
+            }
         )
     }
 
     /// Sessions carry a session policy.
     pub fn is_session(&self) -> bool {
-        matches!(self, Principal::AssumedRole { .. } | Principal::FederatedUser { .. })
+        matches!(
+            self,
+            Principal::AssumedRole { .. } | Principal::FederatedUser { .. }
+        )
     }
 }
 
@@ -233,7 +278,8 @@ pub fn match_entry(kind: PrincipalType, written: &str, p: &Principal) -> Option<
                         Some(GrantKind::Direct)
                     } else if a.service == "iam" {
                         let r = a.resource.strip_prefix("role/")?;
-                        (r.rsplit('/').next() == Some(role_name.as_str())).then_some(GrantKind::Role)
+                        (r.rsplit('/').next() == Some(role_name.as_str()))
+                            .then_some(GrantKind::Role)
                     } else {
                         None
                     }
@@ -242,11 +288,15 @@ pub fn match_entry(kind: PrincipalType, written: &str, p: &Principal) -> Option<
             }
         }
         PrincipalType::Service => match p {
-            Principal::Service { name } => name.eq_ignore_ascii_case(written).then_some(GrantKind::Direct),
+            Principal::Service { name } => name
+                .eq_ignore_ascii_case(written)
+                .then_some(GrantKind::Direct),
             _ => None,
         },
         PrincipalType::Federated => match p {
-            Principal::FederatedProvider { provider } => (provider == written).then_some(GrantKind::Direct),
+            Principal::FederatedProvider { provider } => {
+                (provider == written).then_some(GrantKind::Direct)
+            }
             _ => None,
         },
         PrincipalType::CanonicalUser => None,
@@ -256,16 +306,26 @@ pub fn match_entry(kind: PrincipalType, written: &str, p: &Principal) -> Option<
 /// The identities a NotPrincipal must list to exclude the caller: its own
 /// ARN and, as AWS documents, its account (and for a session, its role).
 fn not_principal_excludes(el: &PrincipalElement, p: &Principal) -> bool {
-    let listed = |pred: &dyn Fn(PrincipalType, &str) -> bool| el.entries.iter().any(|e| pred(e.kind, &e.text));
+    let listed = |pred: &dyn Fn(PrincipalType, &str) -> bool| {
+        el.entries.iter().any(|e| pred(e.kind, &e.text))
+    };
     match p {
         Principal::Anonymous => listed(&|k, _| k == PrincipalType::Everyone),
-        Principal::Service { name } => listed(&|k, t| k == PrincipalType::Service && t.eq_ignore_ascii_case(name)),
-        Principal::FederatedProvider { provider } => listed(&|k, t| k == PrincipalType::Federated && t == provider),
+        Principal::Service { name } => {
+            listed(&|k, t| k == PrincipalType::Service && t.eq_ignore_ascii_case(name))
+        }
+        Principal::FederatedProvider { provider } => {
+            listed(&|k, t| k == PrincipalType::Federated && t == provider)
+        }
         _ => {
-            let Some(account) = p.account() else { return false };
+            let Some(account) = p.account() else {
+                return false;
+            };
             let account_listed = listed(&|k, t| {
                 k == PrincipalType::Aws
-                    && (t == account || Arn::parse(t).is_some_and(|a| a.account == account && a.resource == "root"))
+                    && (t == account
+                        || Arn::parse(t)
+                            .is_some_and(|a| a.account == account && a.resource == "root"))
             });
             let self_listed = match p {
                 Principal::Root { .. } => true,
@@ -275,7 +335,9 @@ fn not_principal_excludes(el: &PrincipalElement, p: &Principal) -> bool {
                             k == PrincipalType::Aws
                                 && Arn::parse(t).is_some_and(|a| {
                                     a.account == account
-                                        && a.resource.strip_prefix("role/").and_then(|r| r.rsplit('/').next())
+                                        && a.resource
+                                            .strip_prefix("role/")
+                                            .and_then(|r| r.rsplit('/').next())
                                             == Some(role_name.as_str())
                                 })
                         })
@@ -301,6 +363,19 @@ pub struct PrincipalTrace {
     pub matched: bool,
     /// The strongest grant among matching entries (Principal only).
     pub grant: Option<GrantKind>,
+}
+
+/// How a Principal/NotPrincipal element covers the caller, without a trace
+/// (None: it does not). Agrees with [`match_element`].
+pub fn principal_grant(el: &PrincipalElement, p: &Principal) -> Option<GrantKind> {
+    if el.negated {
+        (!not_principal_excludes(el, p)).then_some(GrantKind::Direct)
+    } else {
+        el.entries
+            .iter()
+            .filter_map(|e| match_entry(e.kind, &e.text, p))
+            .max()
+    }
 }
 
 pub fn match_element(el: &PrincipalElement, p: &Principal) -> PrincipalTrace {
@@ -341,7 +416,10 @@ mod tests {
         assert_eq!(p.account(), Some("111122223333"));
         assert!(p.is_session());
         assert_eq!(Principal::parse("anonymous").unwrap(), Principal::Anonymous);
-        assert!(matches!(Principal::parse("ec2.amazonaws.com").unwrap(), Principal::Service { .. }));
+        assert!(matches!(
+            Principal::parse("ec2.amazonaws.com").unwrap(),
+            Principal::Service { .. }
+        ));
         assert!(Principal::parse("alice").is_err());
         let slr = Principal::parse("arn:aws:iam::111122223333:role/aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder").unwrap();
         assert!(slr.is_service_linked_role());
@@ -350,13 +428,46 @@ mod tests {
     #[test]
     fn grants() {
         let s = Principal::parse("arn:aws:sts::111122223333:assumed-role/Admin/alice").unwrap();
-        assert_eq!(match_entry(PrincipalType::Aws, "arn:aws:iam::111122223333:role/Admin", &s), Some(GrantKind::Role));
-        assert_eq!(match_entry(PrincipalType::Aws, "arn:aws:iam::111122223333:role/team/Admin", &s), Some(GrantKind::Role));
-        assert_eq!(match_entry(PrincipalType::Aws, "arn:aws:sts::111122223333:assumed-role/Admin/alice", &s), Some(GrantKind::Direct));
-        assert_eq!(match_entry(PrincipalType::Aws, "111122223333", &s), Some(GrantKind::Account));
-        assert_eq!(match_entry(PrincipalType::Aws, "arn:aws:iam::111122223333:root", &s), Some(GrantKind::Account));
+        assert_eq!(
+            match_entry(
+                PrincipalType::Aws,
+                "arn:aws:iam::111122223333:role/Admin",
+                &s
+            ),
+            Some(GrantKind::Role)
+        );
+        assert_eq!(
+            match_entry(
+                PrincipalType::Aws,
+                "arn:aws:iam::111122223333:role/team/Admin",
+                &s
+            ),
+            Some(GrantKind::Role)
+        );
+        assert_eq!(
+            match_entry(
+                PrincipalType::Aws,
+                "arn:aws:sts::111122223333:assumed-role/Admin/alice",
+                &s
+            ),
+            Some(GrantKind::Direct)
+        );
+        assert_eq!(
+            match_entry(PrincipalType::Aws, "111122223333", &s),
+            Some(GrantKind::Account)
+        );
+        assert_eq!(
+            match_entry(PrincipalType::Aws, "arn:aws:iam::111122223333:root", &s),
+            Some(GrantKind::Account)
+        );
         assert_eq!(match_entry(PrincipalType::Aws, "444455556666", &s), None);
-        assert_eq!(match_entry(PrincipalType::Everyone, "*", &Principal::Anonymous), Some(GrantKind::Direct));
-        assert_eq!(match_entry(PrincipalType::Aws, "*", &Principal::Anonymous), Some(GrantKind::Direct));
+        assert_eq!(
+            match_entry(PrincipalType::Everyone, "*", &Principal::Anonymous),
+            Some(GrantKind::Direct)
+        );
+        assert_eq!(
+            match_entry(PrincipalType::Aws, "*", &Principal::Anonymous),
+            Some(GrantKind::Direct)
+        );
     }
 }

@@ -2,7 +2,7 @@
 //! and the tests (see `shared/spec/scenario-format.md`). Field names are a
 //! contract; unknown fields are errors with positions.
 
-use crate::authorize::{authorize, Authorization, CompiledPolicy, Decision, Layer, PolicySet};
+use crate::authorize::{authorize_with, Authorization, CompiledPolicy, Decision, Layer, PolicySet};
 use crate::context::RequestContext;
 use crate::diagnostic::{did_you_mean, Diagnostic, DiagnosticCode as C};
 use crate::eval::Request;
@@ -93,7 +93,8 @@ pub struct RequestError {
 impl Scenario {
     /// Reads a scenario file, reporting every problem with its position.
     pub fn from_json(text: &str) -> Result<Scenario, Vec<Diagnostic>> {
-        let root = json::parse(text).map_err(|e| vec![Diagnostic::error(C::InvalidJson, e.span, e.message, e.hint)])?;
+        let root = json::parse(text)
+            .map_err(|e| vec![Diagnostic::error(C::InvalidJson, e.span, e.message, e.hint)])?;
         let mut r = Reader { diags: Vec::new() };
         let s = r.scenario(&root);
         if r.diags.iter().any(Diagnostic::is_error) {
@@ -111,7 +112,8 @@ impl Scenario {
     /// Parses every policy once, for evaluating many requests.
     pub fn compile(&self) -> PolicySet {
         let p = &self.policies;
-        let one = |id: String, layer: Layer, s: &PolicySource| CompiledPolicy::new(id, layer, s.text());
+        let one =
+            |id: String, layer: Layer, s: &PolicySource| CompiledPolicy::new(id, layer, s.text());
         PolicySet {
             identity: p
                 .identity
@@ -119,12 +121,18 @@ impl Scenario {
                 .enumerate()
                 .map(|(i, s)| one(format!("identity/{i}"), Layer::Identity, s))
                 .collect(),
-            resource: p.resource.as_ref().map(|s| one("resource".into(), Layer::Resource, s)),
+            resource: p
+                .resource
+                .as_ref()
+                .map(|s| one("resource".into(), Layer::Resource, s)),
             permissions_boundary: p
                 .permissions_boundary
                 .as_ref()
                 .map(|s| one("permissionsBoundary".into(), Layer::PermissionsBoundary, s)),
-            session: p.session.as_ref().map(|s| one("session".into(), Layer::Session, s)),
+            session: p
+                .session
+                .as_ref()
+                .map(|s| one("session".into(), Layer::Session, s)),
             scps: p
                 .scps
                 .iter()
@@ -185,8 +193,17 @@ impl RequestSpec {
         })
     }
 
-    /// Evaluates this request against compiled policies.
+    /// Evaluates this request against compiled policies, with full traces.
     pub fn evaluate(&self, set: &PolicySet) -> Result<Authorization, RequestError> {
+        self.evaluate_with(set, crate::authorize::Detail::Full)
+    }
+
+    /// Evaluates this request, recording as much as `detail` asks.
+    pub fn evaluate_with(
+        &self,
+        set: &PolicySet,
+        detail: crate::authorize::Detail,
+    ) -> Result<Authorization, RequestError> {
         let errors = set.errors();
         if let Some(first) = errors.first() {
             let total: usize = errors.iter().map(|e| e.diagnostics.len()).sum();
@@ -207,13 +224,20 @@ impl RequestSpec {
             });
         }
         let req = self.to_request()?;
-        Ok(authorize(set, &req, self.resource_account.as_deref()))
+        Ok(authorize_with(
+            set,
+            &req,
+            self.resource_account.as_deref(),
+            detail,
+        ))
     }
 }
 
 /// Converts JSON context values: scalars are single values, arrays are
 /// multivalued keys, null means the key is absent.
-pub fn context_from_json(map: &serde_json::Map<String, serde_json::Value>) -> Result<RequestContext, RequestError> {
+pub fn context_from_json(
+    map: &serde_json::Map<String, serde_json::Value>,
+) -> Result<RequestContext, RequestError> {
     let mut ctx = RequestContext::new();
     for (k, v) in map {
         let scalar = |v: &serde_json::Value| -> Option<String> {
@@ -230,19 +254,23 @@ pub fn context_from_json(map: &serde_json::Map<String, serde_json::Value>) -> Re
                 let mut vals = Vec::with_capacity(items.len());
                 for it in items {
                     vals.push(scalar(it).ok_or_else(|| RequestError {
-                        message: format!("context key {k}: array elements must be strings, numbers or booleans"),
+                        message: format!(
+                            "context key {k}: array elements must be strings, numbers or booleans"
+                        ),
                     })?);
                 }
                 ctx.insert(k, vals, true);
             }
-            other => match scalar(other) {
-                Some(s) => ctx.insert(k, vec![s], false),
-                None => {
-                    return Err(RequestError {
-                        message: format!("context key {k}: a value must be a string, number, boolean or array"),
-                    })
+            other => {
+                match scalar(other) {
+                    Some(s) => ctx.insert(k, vec![s], false),
+                    None => return Err(RequestError {
+                        message: format!(
+                            "context key {k}: a value must be a string, number, boolean or array"
+                        ),
+                    }),
                 }
-            },
+            }
         }
     }
     Ok(ctx)
@@ -262,15 +290,35 @@ const POLICY_FIELDS: [&str; 7] = [
     "rcps",
     "vpcEndpoint",
 ];
-const REQUEST_FIELDS: [&str; 7] = ["name", "principal", "action", "resource", "resourceAccount", "context", "expect"];
+const REQUEST_FIELDS: [&str; 7] = [
+    "name",
+    "principal",
+    "action",
+    "resource",
+    "resourceAccount",
+    "context",
+    "expect",
+];
 
 impl Reader {
-    fn err(&mut self, span: crate::span::Span, code: C, message: impl Into<String>, hint: impl Into<String>) {
-        self.diags.push(Diagnostic::error(code, span, message, hint));
+    fn err(
+        &mut self,
+        span: crate::span::Span,
+        code: C,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
+        self.diags
+            .push(Diagnostic::error(code, span, message, hint));
     }
 
     /// Checks an object's keys against the known ones; reports unknown and duplicate keys.
-    fn fields<'a>(&mut self, v: &'a JsonValue, known: &[&str], what: &str) -> Option<Vec<&'a JsonMember>> {
+    fn fields<'a>(
+        &mut self,
+        v: &'a JsonValue,
+        known: &[&str],
+        what: &str,
+    ) -> Option<Vec<&'a JsonMember>> {
         let Some(members) = v.as_object() else {
             self.err(
                 v.span,
@@ -296,7 +344,12 @@ impl Reader {
                     Some(s) => format!("did you mean \"{s}\"? Field names are camelCase"),
                     None => format!("{what} may hold only {}", known.join(", ")),
                 };
-                self.err(m.key_span, C::UnknownElement, format!("unknown field \"{}\" in {what}", m.key), hint);
+                self.err(
+                    m.key_span,
+                    C::UnknownElement,
+                    format!("unknown field \"{}\" in {what}", m.key),
+                    hint,
+                );
                 continue;
             }
             out.push(m);
@@ -311,7 +364,11 @@ impl Reader {
                 self.err(
                     m.value.span,
                     C::WrongType,
-                    format!("\"{}\" must be a string, found {}", m.key, m.value.type_name()),
+                    format!(
+                        "\"{}\" must be a string, found {}",
+                        m.key,
+                        m.value.type_name()
+                    ),
                     "write the value in double quotes",
                 );
                 None
@@ -400,7 +457,10 @@ impl Reader {
                 self.err(
                     v.span,
                     C::WrongType,
-                    format!("{what} must be an array of policies, found {}", v.type_name()),
+                    format!(
+                        "{what} must be an array of policies, found {}",
+                        v.type_name()
+                    ),
                     format!("write \"{what}\": [ {{ … }} ]"),
                 );
                 Vec::new()
@@ -456,7 +516,9 @@ impl Reader {
             match m.key.as_str() {
                 "identity" => p.identity = self.policy_list(&m.value, "identity"),
                 "resource" => p.resource = self.optional_policy(&m.value, "resource"),
-                "permissionsBoundary" => p.permissions_boundary = self.optional_policy(&m.value, "permissionsBoundary"),
+                "permissionsBoundary" => {
+                    p.permissions_boundary = self.optional_policy(&m.value, "permissionsBoundary")
+                }
                 "session" => p.session = self.optional_policy(&m.value, "session"),
                 "scps" => p.scps = self.levels(&m.value, "scps"),
                 "rcps" => p.rcps = self.levels(&m.value, "rcps"),
@@ -523,7 +585,8 @@ impl Reader {
                     None => self.err(
                         m.value.span,
                         C::InvalidValue,
-                        "expect must be \"allowed\", \"explicitDeny\" or \"implicitDeny\"".to_string(),
+                        "expect must be \"allowed\", \"explicitDeny\" or \"implicitDeny\""
+                            .to_string(),
                         "use one of the decision names of AWS's policy simulator",
                     ),
                 },
@@ -531,7 +594,11 @@ impl Reader {
             }
         }
         for (has, field, example) in [
-            (has_p, "principal", "\"arn:aws:iam::111122223333:user/alice\""),
+            (
+                has_p,
+                "principal",
+                "\"arn:aws:iam::111122223333:user/alice\"",
+            ),
             (has_a, "action", "\"imagebuilder:GetComponent\""),
             (has_r, "resource", "an ARN or \"*\""),
         ] {
@@ -552,7 +619,10 @@ impl Reader {
             self.err(
                 v.span,
                 C::WrongType,
-                format!("context must be an object of keys and values, found {}", v.type_name()),
+                format!(
+                    "context must be an object of keys and values, found {}",
+                    v.type_name()
+                ),
                 "write \"context\": { \"aws:SourceIp\": \"203.0.113.5\" }",
             );
             return;
@@ -562,15 +632,21 @@ impl Reader {
                 self.err(
                     m.key_span,
                     C::DuplicateKey,
-                    format!("context key \"{}\" is given twice (key names are case-insensitive)", m.key),
+                    format!(
+                        "context key \"{}\" is given twice (key names are case-insensitive)",
+                        m.key
+                    ),
                     "keep one; give several values as an array",
                 );
                 continue;
             }
             let ok = match &m.value.kind {
-                JsonKind::Array(items) => items
-                    .iter()
-                    .all(|i| matches!(i.kind, JsonKind::String(_) | JsonKind::Number(_) | JsonKind::Bool(_))),
+                JsonKind::Array(items) => items.iter().all(|i| {
+                    matches!(
+                        i.kind,
+                        JsonKind::String(_) | JsonKind::Number(_) | JsonKind::Bool(_)
+                    )
+                }),
                 JsonKind::Object(_) => false,
                 _ => true,
             };

@@ -53,13 +53,22 @@ pub fn parse_date(s: &str) -> Option<i128> {
     if let Ok(d) = DateTime::parse_from_rfc3339(t) {
         return Some(to_ns(d.with_timezone(&Utc)));
     }
-    for f in ["%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%dT%H:%M%z", "%Y%m%dT%H%M%S%z"] {
+    for f in [
+        "%Y-%m-%dT%H:%M:%S%.f%z",
+        "%Y-%m-%dT%H:%M%z",
+        "%Y%m%dT%H%M%S%z",
+    ] {
         if let Ok(d) = DateTime::parse_from_str(t, f) {
             return Some(to_ns(d.with_timezone(&Utc)));
         }
     }
     let naive = t.strip_suffix('Z').unwrap_or(t);
-    for f in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y%m%dT%H%M%S"] {
+    for f in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+        "%Y%m%dT%H%M%S",
+    ] {
         if let Ok(d) = NaiveDateTime::parse_from_str(naive, f) {
             return Some(to_ns(d.and_utc()));
         }
@@ -101,7 +110,9 @@ pub fn parse_ip(s: &str) -> Option<IpAddr> {
 }
 
 pub fn decode_base64(s: &str) -> Option<Vec<u8>> {
-    base64::engine::general_purpose::STANDARD.decode(s.trim()).ok()
+    base64::engine::general_purpose::STANDARD
+        .decode(s.trim())
+        .ok()
 }
 
 /// Checks a value written in a policy for the operator's type. Returns the
@@ -148,8 +159,14 @@ mod tests {
 
     #[test]
     fn numbers() {
-        assert_eq!(compare_numbers(parse_number("10").unwrap(), parse_number("9.5").unwrap()), Some(Ordering::Greater));
-        assert_eq!(compare_numbers(parse_number("3").unwrap(), parse_number("3.0").unwrap()), Some(Ordering::Equal));
+        assert_eq!(
+            compare_numbers(parse_number("10").unwrap(), parse_number("9.5").unwrap()),
+            Some(Ordering::Greater)
+        );
+        assert_eq!(
+            compare_numbers(parse_number("3").unwrap(), parse_number("3.0").unwrap()),
+            Some(Ordering::Equal)
+        );
         assert!(parse_number("ten").is_none());
     }
 
@@ -158,7 +175,11 @@ mod tests {
         let n = parse_cidr("54.240.143.0/24").unwrap();
         assert!(n.contains(&parse_ip("54.240.143.188").unwrap()));
         assert!(!n.contains(&parse_ip("2001:db8::1").unwrap()));
-        assert!(parse_cidr("203.0.113.7").unwrap().contains(&parse_ip("203.0.113.7").unwrap()));
-        assert!(parse_cidr("2001:db8::/32").unwrap().contains(&parse_ip("2001:db8::1").unwrap()));
+        assert!(parse_cidr("203.0.113.7")
+            .unwrap()
+            .contains(&parse_ip("203.0.113.7").unwrap()));
+        assert!(parse_cidr("2001:db8::/32")
+            .unwrap()
+            .contains(&parse_ip("2001:db8::1").unwrap()));
     }
 }
