@@ -21,6 +21,8 @@ struct Cli {
     command: Command,
 }
 
+// Parsed once per run: the size of the biggest variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 enum Command {
     /// Evaluate the requests of scenario files (or folders of them) and compare with their expectations.
@@ -352,6 +354,9 @@ fn load(
     Ok(CompiledPolicy::new(id, layer, text))
 }
 
+/// A decision, the policy files' labels (id, path), and the policies.
+type Simulated = (Authorization, Vec<(String, String)>, PolicySet);
+
 fn simulate(
     files: &PolicyFiles,
     action: &str,
@@ -361,7 +366,7 @@ fn simulate(
     context: &[String],
     json: bool,
 ) -> ExitCode {
-    let run = || -> Result<(Authorization, Vec<(String, String)>, PolicySet), (String, u8)> {
+    let run = || -> Result<Simulated, (String, u8)> {
         let mut labels = Vec::new();
         let e2 = |e: String| (e, 2u8);
         let mut set = PolicySet::default();
