@@ -1,5 +1,7 @@
 //! `iam-policy`: check scenario files and simulate requests against policies.
 
+mod lint_cmd;
+
 use clap::{Parser, Subcommand};
 use iam_policy::authorize::{CompiledPolicy, Layer, PolicySet};
 use iam_policy::explain;
@@ -81,12 +83,42 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Validate policies against the service catalog: errors, security warnings, warnings, suggestions.
+    /// A FILE may be a policy or a scenario file (every policy of it is linted with its layer's kind).
+    Lint {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Print the findings as JSON.
+        #[arg(long)]
+        json: bool,
+        /// The kind of plain policy files.
+        #[arg(long, value_enum, default_value = "identity")]
+        kind: lint_cmd::Kind,
+    },
+    /// List the actions an action pattern such as 's3:Get*' matches, with their access levels.
+    Expand {
+        pattern: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Per service, the access levels a policy (or each policy of a scenario) grants, fully or in part.
+    Summary {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+        /// The kind of a plain policy file.
+        #[arg(long, value_enum, default_value = "identity")]
+        kind: lint_cmd::Kind,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check { paths, json } => check(&paths, json),
+        Command::Lint { files, json, kind } => lint_cmd::lint(&files, json, kind),
+        Command::Expand { pattern, json } => lint_cmd::expand(&pattern, json),
+        Command::Summary { file, json, kind } => lint_cmd::summary(&file, json, kind),
         Command::Simulate {
             policies,
             resource_policy,
@@ -537,30 +569,7 @@ fn render(a: &Authorization, labels: &[(String, String)], action: &str, resource
                 ));
                 let tick = |ok: bool| if ok { "✓" } else { "✗" };
                 if let Some(pr) = &s.principal {
-                    let covered: Vec<&str> = pr
-                        .entries
-                        .iter()
-                        .filter(|e| e.grant.is_some())
-                        .map(|e| e.written.as_str())
-                        .collect();
-                    let name = if pr.negated {
-                        "NotPrincipal"
-                    } else {
-                        "Principal"
-                    };
-                    let text = if pr.matched {
-                        format!(
-                            "{name} covers the caller{}",
-                            if covered.is_empty() {
-                                String::new()
-                            } else {
-                                format!(" ({})", covered.join(", "))
-                            }
-                        )
-                    } else {
-                        format!("{name} does not cover the caller")
-                    };
-                    out.push_str(&format!("        {} {text}\n", tick(pr.matched)));
+                    out.push_str(&format!("        {} {}\n", tick(pr.matched), explain::principal_sentence(pr)));
                 }
                 out.push_str(&format!(
                     "        {} {}\n",

@@ -120,6 +120,15 @@ pub fn condition_sentence(c: &ConditionTrace) -> String {
                 truth(c.result)
             )
         }
+        ConditionOutcome::Compared if c.parsed.base == BaseOperator::Bool && c.parsed.set.is_none() => {
+            let rvs = c.request_values.as_deref().unwrap_or_default();
+            let got: Vec<&str> = rvs.iter().map(|v| v.value.as_str()).collect();
+            if c.result {
+                format!("{key} is {}, as the policy requires, so {op} is true", got.join(", "))
+            } else {
+                format!("{key} is {}, but the policy requires {}, so {op} is false", got.join(", "), quote_list(&policy_values))
+            }
+        }
         ConditionOutcome::Compared => {
             let rvs = c.request_values.as_deref().unwrap_or_default();
             let positive = c.parsed.base.positive();
@@ -202,6 +211,17 @@ pub fn element_sentence(what: &str, e: &ElementTrace, subject: &str) -> String {
         ));
     }
     s
+}
+
+/// One sentence on a Principal/NotPrincipal element.
+pub fn principal_sentence(p: &crate::principal::PrincipalTrace) -> String {
+    let name = if p.negated { "NotPrincipal" } else { "Principal" };
+    let covered: Vec<&str> = p.entries.iter().filter(|e| e.grant.is_some()).map(|e| e.written.as_str()).collect();
+    match (p.matched, covered.is_empty()) {
+        (true, true) => format!("{name} covers the caller"),
+        (true, false) => format!("{name} covers the caller ({})", covered.join(", ")),
+        (false, _) => format!("{name} does not cover the caller"),
+    }
 }
 
 /// Why a statement applies or not, in one line.
@@ -330,6 +350,22 @@ pub fn decision_sentence(a: &Authorization) -> String {
 mod tests {
     use super::*;
     use crate::scenario::Scenario;
+
+    #[test]
+    fn bool_sentence_reads_naturally() {
+        let s = Scenario::from_json(
+            r#"{"policies":{"identity":[{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*",
+            "Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}]},
+            "requests":[{"principal":"arn:aws:iam::111122223333:user/alice","action":"s3:GetObject","resource":"*","context":{"aws:SecureTransport":"true"}}]}"#,
+        )
+        .unwrap();
+        let r = crate::check::check_scenario(&s, "x");
+        let c = &r[0].authorization.as_ref().unwrap().layers[0].policies[0].statements[0].conditions[0];
+        assert_eq!(
+            condition_sentence(c),
+            "aws:SecureTransport is true, but the policy requires false, so Bool is false"
+        );
+    }
 
     #[test]
     fn not_ip_address_sentence() {

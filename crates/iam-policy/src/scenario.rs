@@ -261,16 +261,16 @@ pub fn context_from_json(
                 }
                 ctx.insert(k, vals, true);
             }
-            other => {
-                match scalar(other) {
-                    Some(s) => ctx.insert(k, vec![s], false),
-                    None => return Err(RequestError {
+            other => match scalar(other) {
+                Some(s) => ctx.insert(k, vec![s], false),
+                None => {
+                    return Err(RequestError {
                         message: format!(
                             "context key {k}: a value must be a string, number, boolean or array"
                         ),
-                    }),
+                    })
                 }
-            }
+            },
         }
     }
     Ok(ctx)

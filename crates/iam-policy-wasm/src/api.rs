@@ -1,0 +1,488 @@
+//! The JavaScript API as plain Rust: every function takes text and returns a
+//! serializable value, so it is tested natively (`cargo test`) and the
+//! WebAssembly glue in `lib.rs` only converts. Nothing here panics or throws:
+//! failures are `{ ok: false, error, diagnostics }` values.
+
+use iam_policy::check::CheckResult;
+use iam_policy::explain;
+use iam_policy::{
+    check_compiled, parse_policy_as, Authorization, Diagnostic, PolicyDecision, PolicyKind,
+    Scenario, Span, StatementTrace,
+};
+use serde::Serialize;
+
+/// `{ ok: false, error, diagnostics }`: what every function returns instead of throwing.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Failure {
+    pub ok: bool,
+    /// One line for people: the first problem, with its line and column when it has one.
+    pub error: String,
+    /// Every problem with its position (empty when the input could not be read at all).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Failure {
+    pub fn new(error: impl Into<String>) -> Failure {
+        Failure {
+            ok: false,
+            error: error.into(),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// A scenario that could not be read.
+    pub fn scenario(diagnostics: Vec<Diagnostic>) -> Failure {
+        let error = match diagnostics
+            .iter()
+            .find(|d| d.is_error())
+            .or(diagnostics.first())
+        {
+            Some(d) => format!(
+                "the scenario cannot be read: line {}, column {}: {}",
+                d.span.start.line, d.span.start.column, d.message
+            ),
+            None => "the scenario cannot be read".to_string(),
+        };
+        Failure {
+            ok: false,
+            error,
+            diagnostics,
+        }
+    }
+}
+
+/// The result of `parse` and `lint`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ParseOutput {
+    /// No error-severity diagnostic (warnings may remain).
+    pub ok: bool,
+    pub kind: PolicyKind,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Statements read (0 when the text is not a policy).
+    pub statement_count: usize,
+}
+
+/// The policy kinds' names as JavaScript passes them.
+pub const KINDS: [(&str, PolicyKind); 7] = [
+    ("identity", PolicyKind::Identity),
+    ("resource", PolicyKind::Resource),
+    ("permissionsBoundary", PolicyKind::PermissionsBoundary),
+    ("session", PolicyKind::Session),
+    ("scp", PolicyKind::Scp),
+    ("rcp", PolicyKind::Rcp),
+    ("vpcEndpoint", PolicyKind::VpcEndpoint),
+];
+
+/// Reads a kind name (`identity` when none is given).
+pub fn policy_kind(name: Option<&str>) -> Result<PolicyKind, Failure> {
+    let Some(name) = name else {
+        return Ok(PolicyKind::Identity);
+    };
+    KINDS
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, k)| *k)
+        .ok_or_else(|| {
+            let names: Vec<&str> = KINDS.iter().map(|(n, _)| *n).collect();
+            Failure::new(format!(
+                "unknown policy kind \"{name}\": use one of {}",
+                names.join(", ")
+            ))
+        })
+}
+
+/// Parses and validates one policy.
+pub fn parse(text: &str, kind: Option<&str>) -> Result<ParseOutput, Failure> {
+    let kind = policy_kind(kind)?;
+    let parsed = parse_policy_as(text, kind);
+    Ok(ParseOutput {
+        ok: !parsed.has_errors(),
+        kind,
+        statement_count: parsed.policy.as_ref().map_or(0, |p| p.statements.len()),
+        diagnostics: parsed.diagnostics,
+    })
+}
+
+/// Lints one policy. Today: the parser's and validator's diagnostics (as
+/// `parse`); checks against the service catalog will add to them.
+pub fn lint(text: &str, kind: Option<&str>) -> Result<ParseOutput, Failure> {
+    parse(text, kind)
+}
+
+/// Reads a scenario file's text.
+pub fn read_scenario(text: &str) -> Result<Scenario, Failure> {
+    Scenario::from_json(text).map_err(Failure::scenario)
+}
+
+/// The result of `check`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CheckOutput {
+    pub ok: bool,
+    /// Exactly the objects `iam-policy check --json` prints, one per request.
+    pub results: Vec<CheckResult>,
+    /// Requests whose expectation holds.
+    pub passed: usize,
+    /// Requests whose expectation fails, or that could not be evaluated.
+    pub failed: usize,
+}
+
+fn tally(results: &[CheckResult]) -> (usize, usize) {
+    let passed = results.iter().filter(|r| r.pass == Some(true)).count();
+    let failed = results
+        .iter()
+        .filter(|r| r.pass == Some(false) || r.error.is_some())
+        .count();
+    (passed, failed)
+}
+
+/// Evaluates every request of a scenario (as `iam-policy check --json`).
+pub fn check(text: &str, file: &str) -> Result<CheckOutput, Failure> {
+    let scenario = read_scenario(text)?;
+    let results = iam_policy::check_scenario(&scenario, file);
+    let (passed, failed) = tally(&results);
+    Ok(CheckOutput {
+        ok: true,
+        results,
+        passed,
+        failed,
+    })
+}
+
+/// One element of a statement (Principal, Action, Resource or a condition) in words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ElementExplanation {
+    /// Whether the element covers the request (for a condition: whether it is true).
+    pub ok: bool,
+    pub sentence: String,
+    /// Where the element is written (its key, or the condition's operator).
+    pub span: Option<Span>,
+}
+
+/// One statement in words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StatementExplanation {
+    pub index: usize,
+    pub sid: Option<String>,
+    pub applies: bool,
+    pub summary: String,
+    pub line: u32,
+    pub column: u32,
+    pub principal: Option<ElementExplanation>,
+    pub action: ElementExplanation,
+    pub resource: ElementExplanation,
+    pub conditions: Vec<ElementExplanation>,
+}
+
+/// One policy of a layer in words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PolicyExplanation {
+    pub policy: String,
+    pub decision: PolicyDecision,
+    pub statements: Vec<StatementExplanation>,
+}
+
+/// One layer in words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LayerExplanation {
+    pub layer: String,
+    pub sentence: String,
+    pub policies: Vec<PolicyExplanation>,
+}
+
+/// A decision in words: the sentences of the command line's `simulate`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Explanation {
+    /// "The request is allowed: …".
+    pub decision: String,
+    pub layers: Vec<LayerExplanation>,
+}
+
+fn explain_statement(s: &StatementTrace, action: &str, resource: &str) -> StatementExplanation {
+    StatementExplanation {
+        index: s.index,
+        sid: s.sid.clone(),
+        applies: s.applies,
+        summary: explain::statement_summary(s),
+        line: s.anchor.line,
+        column: s.anchor.column,
+        principal: s.principal.as_ref().map(|p| ElementExplanation {
+            ok: p.matched,
+            sentence: explain::principal_sentence(p),
+            span: Some(p.key_span),
+        }),
+        action: ElementExplanation {
+            ok: s.action.matched,
+            sentence: explain::element_sentence("Action", &s.action, action),
+            span: s.action.key_span,
+        },
+        resource: ElementExplanation {
+            ok: s.resource.matched,
+            sentence: explain::element_sentence("Resource", &s.resource, resource),
+            span: s.resource.key_span,
+        },
+        conditions: s
+            .conditions
+            .iter()
+            .map(|c| ElementExplanation {
+                ok: c.result,
+                sentence: explain::condition_sentence(c),
+                span: Some(c.operator_span),
+            })
+            .collect(),
+    }
+}
+
+/// Explains one authorization in words.
+pub fn explain_authorization(a: &Authorization, action: &str, resource: &str) -> Explanation {
+    Explanation {
+        decision: explain::decision_sentence(a),
+        layers: a
+            .layers
+            .iter()
+            .map(|l| LayerExplanation {
+                layer: l.layer.clone(),
+                sentence: explain::layer_sentence(l),
+                policies: l
+                    .policies
+                    .iter()
+                    .map(|p| PolicyExplanation {
+                        policy: p.policy.clone(),
+                        decision: p.decision,
+                        statements: p
+                            .statements
+                            .iter()
+                            .map(|s| explain_statement(s, action, resource))
+                            .collect(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+/// One request's result with the full trace and its explanation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SimulateResult {
+    /// The `check --json` object.
+    #[serde(flatten)]
+    pub check: CheckResult,
+    /// The full evaluation (null when the request could not be evaluated).
+    pub authorization: Option<Authorization>,
+    /// The same in words (null when the request could not be evaluated).
+    pub explanation: Option<Explanation>,
+}
+
+/// One policy of the scenario, as the engine read it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PolicyReport {
+    /// `identity/0`, `resource`, `scps/0/1`, …
+    pub policy: String,
+    pub kind: PolicyKind,
+    /// The text that positions refer to (an object policy's pretty-printed form).
+    pub text: String,
+    pub ok: bool,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The result of `simulate`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SimulateOutput {
+    pub ok: bool,
+    pub results: Vec<SimulateResult>,
+    pub policies: Vec<PolicyReport>,
+    pub passed: usize,
+    pub failed: usize,
+}
+
+/// Evaluates every request of a scenario and explains each decision.
+pub fn simulate(text: &str, file: &str) -> Result<SimulateOutput, Failure> {
+    let scenario = read_scenario(text)?;
+    let set = scenario.compile();
+    let checks = check_compiled(&scenario, &set, file);
+    let (passed, failed) = tally(&checks);
+    let results = checks
+        .into_iter()
+        .zip(scenario.requests.iter())
+        .map(|(mut check, req)| {
+            let authorization = check.authorization.take();
+            let explanation = authorization
+                .as_ref()
+                .map(|a| explain_authorization(a, req.action.trim(), req.resource.trim()));
+            SimulateResult {
+                check,
+                authorization,
+                explanation,
+            }
+        })
+        .collect();
+    let policies = set
+        .all()
+        .map(|p| PolicyReport {
+            policy: p.id.clone(),
+            kind: p.layer.kind(),
+            text: p.text.clone(),
+            ok: !p.parsed.has_errors(),
+            diagnostics: p.parsed.diagnostics.clone(),
+        })
+        .collect();
+    Ok(SimulateOutput {
+        ok: true,
+        results,
+        policies,
+        passed,
+        failed,
+    })
+}
+
+/// The result of `shareFragment`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ShareOutput {
+    pub ok: bool,
+    /// `s=1.…`, to put after `#` in the playground's address.
+    pub fragment: String,
+}
+
+/// The share-link fragment of a scenario.
+pub fn share_fragment(text: &str) -> Result<ShareOutput, Failure> {
+    let scenario = read_scenario(text)?;
+    Ok(ShareOutput {
+        ok: true,
+        fragment: iam_share::encode_scenario(&scenario),
+    })
+}
+
+/// The result of `readShareFragment`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReadShareOutput {
+    pub ok: bool,
+    pub scenario: Scenario,
+}
+
+/// Reads the scenario of a share-link fragment (with or without `#`).
+pub fn read_share_fragment(fragment: &str) -> Result<ReadShareOutput, Failure> {
+    match iam_share::decode_scenario(fragment) {
+        Ok(scenario) => Ok(ReadShareOutput { ok: true, scenario }),
+        Err(iam_share::ShareError::BadScenario(d)) => Err(Failure::scenario(d)),
+        Err(e) => Err(Failure::new(e.to_string())),
+    }
+}
+
+/// Any result as JSON text (a failure if it cannot be serialized, which does not happen).
+pub fn to_json<T: Serialize>(r: &Result<T, Failure>) -> String {
+    let out = match r {
+        Ok(v) => serde_json::to_string(v),
+        Err(f) => serde_json::to_string(f),
+    };
+    out.unwrap_or_else(|e| {
+        serde_json::to_string(&Failure::new(format!(
+            "internal error: cannot serialize the result: {e}"
+        )))
+        .unwrap_or_default()
+    })
+}
+
+#[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+mod tests {
+    use super::*;
+
+    const IP: &str =
+        include_str!("../../../tests/scenarios/shared/image-builder/component-ip-restriction.json");
+
+    #[test]
+    fn check_matches_the_engine() {
+        let out = check(IP, "ip.json").unwrap();
+        let s = Scenario::from_json(IP).unwrap();
+        let engine = iam_policy::check_scenario(&s, "ip.json");
+        assert_eq!(
+            serde_json::to_value(&out.results).unwrap(),
+            serde_json::to_value(&engine).unwrap()
+        );
+        assert_eq!((out.passed, out.failed), (7, 0));
+    }
+
+    #[test]
+    fn simulate_explains() {
+        let out = simulate(IP, "ip.json").unwrap();
+        let first = &out.results[0];
+        assert_eq!(first.check.decision, Some(iam_policy::Decision::Allowed));
+        let e = first.explanation.as_ref().unwrap();
+        assert!(
+            e.decision.starts_with("The request is allowed"),
+            "{}",
+            e.decision
+        );
+        let st = &e.layers[0].policies[0].statements[0];
+        assert!(st.applies);
+        assert_eq!(st.conditions.len(), 2);
+        assert!(
+            st.conditions[0]
+                .sentence
+                .contains("is inside 54.240.143.0/24"),
+            "{}",
+            st.conditions[0].sentence
+        );
+        let v = serde_json::to_value(&out).unwrap();
+        // flattened check fields sit beside the trace
+        assert_eq!(v["results"][0]["decision"], "allowed");
+        assert_eq!(v["results"][0]["authorization"]["decision"], "allowed");
+        assert_eq!(v["policies"][0]["policy"], "identity/0");
+        assert_eq!(v["policies"][0]["ok"], true);
+    }
+
+    #[test]
+    fn errors_are_values() {
+        let f = check("{", "x").unwrap_err();
+        assert!(!f.ok);
+        assert!(f.error.contains("line 1"), "{}", f.error);
+        assert_eq!(f.diagnostics.len(), 1);
+        let f = simulate(r#"{"policies":{},"requestz":[]}"#, "x").unwrap_err();
+        assert!(f.error.contains("requestz"), "{}", f.error);
+        let f = parse("{}", Some("banana")).unwrap_err();
+        assert!(f.error.contains("unknown policy kind"));
+        let p = parse(
+            "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [ { \"Efect\": \"Allow\" } ]\n}",
+            None,
+        )
+        .unwrap();
+        assert!(!p.ok);
+        assert!(
+            p.diagnostics.iter().any(|d| d.span.start.line == 3),
+            "{:?}",
+            p.diagnostics
+        );
+        let r = read_share_fragment("s=1.AAAA").unwrap_err();
+        assert!(r.error.contains("damaged"));
+    }
+
+    #[test]
+    fn share_round_trip() {
+        let f = share_fragment(IP).unwrap();
+        let back = read_share_fragment(&f.fragment).unwrap();
+        assert_eq!(back.scenario, Scenario::from_json(IP).unwrap());
+    }
+
+    #[test]
+    fn kinds() {
+        for (name, kind) in KINDS {
+            assert_eq!(policy_kind(Some(name)).unwrap(), kind);
+            assert_eq!(
+                serde_json::to_value(kind).unwrap(),
+                name,
+                "JS names equal the engine's serialized names"
+            );
+        }
+    }
+}

@@ -1,0 +1,104 @@
+//! # iam-policy-wasm
+//!
+//! The IAM policy engine ([`iam_policy`]) for JavaScript, built by wasm-pack into npm
+//! packages for browsers (`--target web`) and Node.js (`--target nodejs`).
+//!
+//! Every function returns a plain JavaScript object and never throws: a failure is
+//! `{ ok: false, error, diagnostics }`. Scenarios are objects or JSON text in the
+//! format of `shared/spec/scenario-format.md`; `check` returns the very objects of
+//! `iam-policy check --json`. The TypeScript types are written by hand in
+//! `src/types.d.ts` (included in the generated `.d.ts`) and checked against real
+//! results by the package's Node tests.
+
+pub mod api;
+
+use wasm_bindgen::prelude::*;
+
+// The package's TypeScript types, functions included, are written by hand (every
+// function below skips wasm-bindgen's own declaration): see types.d.ts.
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = include_str!("types.d.ts");
+
+/// JSON text → JavaScript value (a failure value if the text is somehow not JSON).
+fn js(json: String) -> JsValue {
+    js_sys::JSON::parse(&json).unwrap_or_else(|_| {
+        let f = api::Failure::new("internal error: the result is not JSON");
+        js_sys::JSON::parse(&api::to_json::<()>(&Err(f))).unwrap_or(JsValue::NULL)
+    })
+}
+
+/// A scenario given as an object or as JSON text → its text.
+fn scenario_text(scenario: &JsValue) -> Result<String, api::Failure> {
+    if let Some(s) = scenario.as_string() {
+        return Ok(s);
+    }
+    if scenario.is_undefined() || scenario.is_null() {
+        return Err(api::Failure::new(
+            "no scenario given: pass a scenario object or its JSON text",
+        ));
+    }
+    match js_sys::JSON::stringify_with_replacer_and_space(
+        scenario,
+        &JsValue::NULL,
+        &JsValue::from_f64(2.0),
+    ) {
+        Ok(s) => s.as_string().ok_or_else(|| {
+            api::Failure::new("the scenario cannot be written as JSON (a function or a symbol?)")
+        }),
+        Err(_) => Err(api::Failure::new(
+            "the scenario cannot be written as JSON (a cycle, or a BigInt?)",
+        )),
+    }
+}
+
+fn with_scenario<T: serde::Serialize>(
+    scenario: &JsValue,
+    f: impl FnOnce(&str) -> Result<T, api::Failure>,
+) -> JsValue {
+    let r = scenario_text(scenario).and_then(|t| f(&t));
+    js(api::to_json(&r))
+}
+
+/// Parses and validates one policy; diagnostics carry line and column (1-based, in characters).
+#[wasm_bindgen(skip_typescript)]
+pub fn parse(text: &str, kind: Option<String>) -> JsValue {
+    js(api::to_json(&api::parse(text, kind.as_deref())))
+}
+
+/// Lints one policy. Today the same diagnostics as `parse`; catalog-based checks will add to them.
+#[wasm_bindgen(skip_typescript)]
+pub fn lint(text: &str, kind: Option<String>) -> JsValue {
+    js(api::to_json(&api::lint(text, kind.as_deref())))
+}
+
+/// Evaluates every request of a scenario: `results` are the objects of `iam-policy check --json`.
+#[wasm_bindgen(skip_typescript)]
+pub fn check(scenario: JsValue, file: Option<String>) -> JsValue {
+    let file = file.unwrap_or_else(|| "scenario.json".to_string());
+    with_scenario(&scenario, |t| api::check(t, &file))
+}
+
+/// As `check`, with each request's full evaluation trace and its explanation in words.
+#[wasm_bindgen(skip_typescript)]
+pub fn simulate(scenario: JsValue, file: Option<String>) -> JsValue {
+    let file = file.unwrap_or_else(|| "scenario.json".to_string());
+    with_scenario(&scenario, |t| api::simulate(t, &file))
+}
+
+/// The playground share-link fragment (`s=1.…`, without `#`) of a scenario.
+#[wasm_bindgen(js_name = shareFragment, skip_typescript)]
+pub fn share_fragment(scenario: JsValue) -> JsValue {
+    with_scenario(&scenario, api::share_fragment)
+}
+
+/// Reads the scenario of a share-link fragment (with or without `#`).
+#[wasm_bindgen(js_name = readShareFragment, skip_typescript)]
+pub fn read_share_fragment(fragment: &str) -> JsValue {
+    js(api::to_json(&api::read_share_fragment(fragment)))
+}
+
+/// The engine's version.
+#[wasm_bindgen(skip_typescript)]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}

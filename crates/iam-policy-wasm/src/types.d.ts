@@ -1,0 +1,373 @@
+
+// ---------------------------------------------------------------------------
+// Hand-written types (crates/iam-policy-wasm/src/types.d.ts). The package's
+// Node tests type-check real results of every seed scenario against them.
+// ---------------------------------------------------------------------------
+
+/** Which layer a policy belongs to: decides which elements it may or must have. */
+export type PolicyKind =
+  | "identity" | "resource" | "permissionsBoundary" | "session" | "scp" | "rcp" | "vpcEndpoint";
+
+/** A decision, named as in AWS's own simulator. */
+export type Decision = "allowed" | "explicitDeny" | "implicitDeny";
+
+/** A point in a text: 1-based line and column and 0-based offset, counted in characters (not bytes). */
+export interface Position { line: number; column: number; offset: number; }
+/** A range `[start, end)` of a text. */
+export interface Span { start: Position; end: Position; }
+
+export type Severity = "error" | "warning";
+export type DiagnosticCode =
+  | "invalid-json" | "duplicate-key" | "unknown-element" | "missing-element" | "conflicting-elements"
+  | "not-allowed-here" | "wrong-type" | "empty-value" | "invalid-version" | "missing-version"
+  | "invalid-effect" | "duplicate-sid" | "invalid-sid" | "malformed-action" | "malformed-arn"
+  | "invalid-principal" | "unknown-operator" | "operator-case" | "invalid-condition-value"
+  | "not-principal-with-allow" | "invalid-value";
+
+/** A problem in a policy or scenario text, with where it is and how to fix it. */
+export interface Diagnostic {
+  severity: Severity;
+  code: DiagnosticCode;
+  message: string;
+  hint: string | null;
+  span: Span;
+}
+
+/** What every function returns instead of throwing. */
+export interface Failure {
+  ok: false;
+  /** One line for people: the first problem, with its line and column when it has one. */
+  error: string;
+  /** Every problem with its position (empty when the input could not be read at all). */
+  diagnostics: Diagnostic[];
+}
+
+/** `parse` / `lint`: `ok` is false when any diagnostic is an error (warnings may remain). */
+export interface ParseResult {
+  ok: boolean;
+  kind: PolicyKind;
+  diagnostics: Diagnostic[];
+  statementCount: number;
+}
+
+// --------------------------------------------------------------- scenarios
+
+/** The policy document as a JSON object, or its text exactly as written. */
+export type PolicySource = string | Record<string, unknown>;
+
+export interface ScenarioPolicies {
+  identity?: PolicySource[];
+  resource?: PolicySource | null;
+  permissionsBoundary?: PolicySource | null;
+  session?: PolicySource | null;
+  /** One array per organization level, root first. */
+  scps?: PolicySource[][];
+  rcps?: PolicySource[][];
+  vpcEndpoint?: PolicySource[];
+}
+
+export type ContextValue = string | number | boolean | null;
+
+export interface RequestSpec {
+  name?: string;
+  /** An IAM user/role/assumed-role/root ARN, a service principal, or "anonymous". */
+  principal: string;
+  action: string;
+  /** An ARN, or "*". */
+  resource: string;
+  resourceAccount?: string;
+  /** Request context keys (case-insensitive); an array is a multivalued key. */
+  context?: Record<string, ContextValue | ContextValue[]>;
+  expect?: Decision;
+}
+
+/** A scenario file (shared/spec/scenario-format.md). Unknown fields are errors. */
+export interface Scenario {
+  format?: number;
+  name?: string;
+  description?: string;
+  policies: ScenarioPolicies;
+  requests?: RequestSpec[];
+}
+
+// ----------------------------------------------------------------- check
+
+/** A statement that decided the outcome. */
+export interface StatementRef {
+  /** "identity/0", "resource", "permissionsBoundary", "session", "scps/LEVEL/N", "rcps/LEVEL/N", "vpcEndpoint/N". */
+  policy: string;
+  statement: number;
+  sid?: string;
+  line: number;
+  column: number;
+}
+
+export type LayerDecision = "allow" | "explicitDeny" | "implicitDeny" | "notApplicable";
+export type NotApplicable =
+  | "noIamIdentity" | "rootUser" | "notASession" | "serviceLinkedRole" | "notAnAccountPrincipal" | "servicePrincipal";
+/** How a resource-based policy's Principal covered the caller. */
+export type GrantKind = "account" | "role" | "direct";
+
+/** The documented rule that produced the decision. */
+export type DecisionRule =
+  | { rule: "explicitDeny"; layers: string[] }
+  | { rule: "guardrailNoAllow"; layer: string }
+  | { rule: "resourcePolicyRequired"; service: string }
+  | { rule: "onlyResourcePolicyCanGrant" }
+  | { rule: "resourcePolicyGrantsCaller" }
+  | { rule: "resourcePolicyGrantsRole" }
+  | { rule: "identityPolicyAllows" }
+  | { rule: "rootUser" }
+  | { rule: "crossAccountBothAllow" }
+  | { rule: "crossAccountMissingAllow"; identityAllows: boolean; resourceAllows: boolean }
+  | { rule: "limitedBy"; layer: string }
+  | { rule: "noAllow" };
+
+/** One layer's verdict, as `check --json` reports it. */
+export interface LayerSummary {
+  layer: string;
+  decision: LayerDecision;
+  notApplicable?: NotApplicable;
+  grant?: GrantKind;
+  decidingStatements: StatementRef[];
+  missingContext: string[];
+}
+
+/** One object of `iam-policy check --json` (shared/spec/scenario-format.md). */
+export interface CheckResult {
+  file: string;
+  /** Index within the scenario's requests. */
+  request: number;
+  name?: string;
+  decision: Decision | null;
+  expect?: Decision;
+  /** Present when `expect` is given. */
+  pass?: boolean;
+  decidingStatements: StatementRef[];
+  missingContext: string[];
+  /** Why the request could not be evaluated. */
+  error: string | null;
+  /** The layer whose missing allow caused an implicit deny. */
+  blockedBy: string | null;
+  rule?: DecisionRule;
+  layers: LayerSummary[];
+}
+
+/** `check`: `ok` means the scenario was read, not that every expectation holds (see `failed`). */
+export interface CheckOutput {
+  ok: true;
+  /** Exactly the array `iam-policy check --json` prints. */
+  results: CheckResult[];
+  passed: number;
+  failed: number;
+}
+
+// ----------------------------------------------------------- full traces
+
+export type Layer =
+  | { type: "identity" } | { type: "resource" } | { type: "permissionsBoundary" } | { type: "session" }
+  | { type: "scp"; level: number } | { type: "rcp"; level: number } | { type: "vpcEndpoint" };
+export type Effect = "Allow" | "Deny";
+export type PolicyDecision = "allow" | "deny" | "noMatch";
+
+export interface EntryTrace {
+  written: string;
+  /** After variable substitution (null when a variable is unresolved). */
+  resolved: string | null;
+  unresolved: string[];
+  matched: boolean;
+  span: Span;
+}
+
+/** Action/NotAction or Resource/NotResource compared with the request. */
+export interface ElementTrace {
+  negated: boolean;
+  /** null when the element is absent. */
+  keySpan: Span | null;
+  entries: EntryTrace[];
+  matched: boolean;
+}
+
+export type PrincipalType = "*" | "AWS" | "Service" | "Federated" | "CanonicalUser";
+export interface PrincipalEntryTrace { principalType: PrincipalType; written: string; span: Span; grant: GrantKind | null; }
+export interface PrincipalTrace {
+  negated: boolean;
+  keySpan: Span;
+  entries: PrincipalEntryTrace[];
+  matched: boolean;
+  grant: GrantKind | null;
+}
+
+export type BaseOperator =
+  | "StringEquals" | "StringNotEquals" | "StringEqualsIgnoreCase" | "StringNotEqualsIgnoreCase"
+  | "StringLike" | "StringNotLike" | "NumericEquals" | "NumericNotEquals" | "NumericLessThan"
+  | "NumericLessThanEquals" | "NumericGreaterThan" | "NumericGreaterThanEquals" | "DateEquals"
+  | "DateNotEquals" | "DateLessThan" | "DateLessThanEquals" | "DateGreaterThan" | "DateGreaterThanEquals"
+  | "Bool" | "BinaryEquals" | "IpAddress" | "NotIpAddress" | "ArnEquals" | "ArnLike" | "ArnNotEquals"
+  | "ArnNotLike" | "Null";
+export interface Operator { set: "ForAllValues" | "ForAnyValue" | null; base: BaseOperator; ifExists: boolean; }
+export type OperatorFamily = "string" | "numeric" | "date" | "bool" | "binary" | "ipAddress" | "arn" | "null";
+
+export type ConditionOutcome =
+  | { kind: "compared" } | { kind: "keyAbsent" } | { kind: "keyAbsentNegated" } | { kind: "keyAbsentIfExists" }
+  | { kind: "forAllValuesNoValues" } | { kind: "forAnyValueNoValues" }
+  | { kind: "nullCheck"; present: boolean }
+  | { kind: "unresolvedVariable"; keys: string[] };
+
+export interface PolicyValueTrace { written: string; resolved: string | null; unresolved: string[]; span: Span; }
+export interface RequestValueTrace { value: string; matched: number[]; valid: boolean; result: boolean; }
+
+export interface ConditionTrace {
+  /** The operator as written. */
+  operator: string;
+  parsed: Operator;
+  family: OperatorFamily;
+  negated: boolean;
+  key: string;
+  operatorSpan: Span;
+  keySpan: Span;
+  /** null when the request does not carry the key. */
+  requestValues: RequestValueTrace[] | null;
+  multivalued: boolean;
+  values: PolicyValueTrace[];
+  outcome: ConditionOutcome;
+  result: boolean;
+}
+
+export interface StatementTrace {
+  index: number;
+  sid: string | null;
+  effect: Effect | null;
+  span: Span;
+  anchor: Position;
+  action: ElementTrace;
+  resource: ElementTrace;
+  principal: PrincipalTrace | null;
+  conditions: ConditionTrace[];
+  scopeMatched: boolean;
+  conditionsMet: boolean;
+  applies: boolean;
+}
+
+export interface PolicyResult { policy: string; decision: PolicyDecision; statements: StatementTrace[]; }
+
+export interface LayerResult {
+  layer: string;
+  kind: Layer;
+  decision: LayerDecision;
+  notApplicable?: NotApplicable;
+  grant?: GrantKind;
+  decidingStatements: StatementRef[];
+  missingContext: string[];
+  policies: PolicyResult[];
+}
+
+/** The full answer for one request. */
+export interface Authorization {
+  decision: Decision;
+  rule: DecisionRule;
+  decidingStatements: StatementRef[];
+  missingContext: string[];
+  blockedBy: string | null;
+  crossAccount: boolean;
+  callerAccount: string | null;
+  resourceAccount: string | null;
+  layers: LayerResult[];
+}
+
+// ------------------------------------------------------------ in words
+
+/** One element (Principal, Action, Resource or a condition) in words. */
+export interface ElementExplanation {
+  /** Whether it covers the request (for a condition: whether it is true). */
+  ok: boolean;
+  sentence: string;
+  span: Span | null;
+}
+
+export interface StatementExplanation {
+  index: number;
+  sid: string | null;
+  applies: boolean;
+  /** e.g. `statement 0 "IPAllow" (Allow) does not apply: a condition is false`. */
+  summary: string;
+  line: number;
+  column: number;
+  principal: ElementExplanation | null;
+  action: ElementExplanation;
+  resource: ElementExplanation;
+  conditions: ElementExplanation[];
+}
+
+export interface PolicyExplanation { policy: string; decision: PolicyDecision; statements: StatementExplanation[]; }
+export interface LayerExplanation { layer: string; sentence: string; policies: PolicyExplanation[]; }
+
+/** The sentences of the command line's `simulate`. */
+export interface Explanation {
+  /** e.g. "The request is allowed: an identity-based policy allows it, and no guardrail objects." */
+  decision: string;
+  layers: LayerExplanation[];
+}
+
+/** A `check --json` object with the full trace and its explanation (both null when `error` is set). */
+export interface SimulateResult extends CheckResult {
+  authorization: Authorization | null;
+  explanation: Explanation | null;
+}
+
+/** A policy of the scenario as the engine read it. */
+export interface PolicyReport {
+  policy: string;
+  kind: PolicyKind;
+  /** The text positions refer to (an object policy's pretty-printed form). */
+  text: string;
+  ok: boolean;
+  diagnostics: Diagnostic[];
+}
+
+export interface SimulateOutput {
+  ok: true;
+  results: SimulateResult[];
+  policies: PolicyReport[];
+  passed: number;
+  failed: number;
+}
+
+export interface ShareOutput {
+  ok: true;
+  /** `s=1.…`: append to the playground's address after `#`. */
+  fragment: string;
+}
+
+export interface ReadShareOutput { ok: true; scenario: Scenario; }
+
+// ------------------------------------------------------------- functions
+// None of them throws: a failure is returned as a `Failure` value (`ok: false`).
+
+/** Parses and validates one policy (default kind: "identity"). Diagnostics carry line and column. */
+export function parse(text: string, kind?: PolicyKind | null): ParseResult | Failure;
+
+/**
+ * Lints one policy. Today: the same parse and validation diagnostics as `parse`;
+ * checks against the service catalog (unknown actions, condition keys…) will add to them.
+ */
+export function lint(text: string, kind?: PolicyKind | null): ParseResult | Failure;
+
+/**
+ * Evaluates every request of a scenario (an object, or its JSON text); `results` is exactly
+ * the array `iam-policy check --json` prints. `file` fills each result's `file` (default
+ * "scenario.json"). For an object, diagnostic positions refer to `JSON.stringify(scenario, null, 2)`.
+ */
+export function check(scenario: Scenario | string, file?: string | null): CheckOutput | Failure;
+
+/** As `check`, each result with its full evaluation trace and the explanation in words. */
+export function simulate(scenario: Scenario | string, file?: string | null): SimulateOutput | Failure;
+
+/** The playground share-link fragment of a scenario: open `<playground>#<fragment>`. */
+export function shareFragment(scenario: Scenario | string): ShareOutput | Failure;
+
+/** Reads the scenario of a share-link fragment (with or without the leading `#`). */
+export function readShareFragment(fragment: string): ReadShareOutput | Failure;
+
+/** The engine's version. */
+export function version(): string;

@@ -1,0 +1,162 @@
+// The API's contract: positions in diagnostics, errors as values (never a throw),
+// share links, lint.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { root, wasm } from "./helpers.mjs";
+
+const ipScenario = JSON.parse(
+  readFileSync(join(root, "tests/scenarios/shared/image-builder/component-ip-restriction.json"), "utf8"),
+);
+
+test("parse: a valid policy", () => {
+  const text = JSON.stringify(ipScenario.policies.identity[0], null, 2);
+  const r = wasm.parse(text);
+  assert.equal(r.ok, true);
+  assert.equal(r.kind, "identity");
+  assert.equal(r.statementCount, 1);
+  assert.deepEqual(r.diagnostics.filter((d) => d.severity === "error"), []);
+});
+
+test("parse: diagnostics carry line and column", () => {
+  const text = [
+    "{",
+    '  "Version": "2012-10-17",',
+    '  "Statement": [',
+    '    { "Efect": "Allow", "Action": "s3:GetObject", "Resource": "*" }',
+    "  ]",
+    "}",
+  ].join("\n");
+  const r = wasm.parse(text);
+  assert.equal(r.ok, false);
+  const d = r.diagnostics.find((d) => d.code === "unknown-element");
+  assert.ok(d, JSON.stringify(r.diagnostics));
+  assert.equal(d.severity, "error");
+  assert.equal(d.span.start.line, 4);
+  assert.equal(d.span.start.column, 7); // the key "Efect", counted in characters, 1-based
+  assert.match(d.hint, /Effect/);
+});
+
+test("parse: JSON syntax errors are positioned too, in characters not bytes", () => {
+  const r = wasm.parse('{\n  "Version": "2012-10-17",\n  "Id": "ünïcode",,\n}');
+  assert.equal(r.ok, false);
+  const d = r.diagnostics[0];
+  assert.equal(d.code, "invalid-json");
+  assert.equal(d.span.start.line, 3);
+  assert.equal(d.span.start.column, 19); // 22 if it counted UTF-8 bytes
+});
+
+test("parse: policy kinds", () => {
+  const resourcePolicy = JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }],
+  });
+  // A resource-based policy needs a Principal; an identity-based one must not have one.
+  assert.equal(wasm.parse(resourcePolicy, "identity").ok, true);
+  const r = wasm.parse(resourcePolicy, "resource");
+  assert.equal(r.ok, false);
+  assert.equal(r.kind, "resource");
+  assert.ok(r.diagnostics.some((d) => d.code === "missing-element"), JSON.stringify(r.diagnostics));
+});
+
+test("lint: today the same diagnostics as parse", () => {
+  const text = '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3GetObject", "Resource": "*"}]}';
+  assert.deepEqual(wasm.lint(text), wasm.parse(text));
+  assert.equal(wasm.lint(text).ok, false);
+});
+
+test("errors come back as values, never thrown", () => {
+  const failures = {
+    "unknown kind": () => wasm.parse("{}", "banana"),
+    "invalid JSON": () => wasm.check("{ nope"),
+    "unknown field": () => wasm.check({ policies: {}, requestz: [] }),
+    "undefined": () => wasm.check(undefined),
+    "null": () => wasm.simulate(null),
+    "a number": () => wasm.simulate(42),
+    "a cycle": () => {
+      const o = { policies: {} };
+      o.self = o;
+      return wasm.simulate(o);
+    },
+    "a BigInt": () => wasm.check({ policies: {}, format: 1n }),
+    "share: not a link": () => wasm.readShareFragment("#top"),
+    "share: damaged": () => wasm.readShareFragment("s=1.AAAA"),
+    "share: newer version": () => wasm.readShareFragment("s=7.abc"),
+    "share: invalid scenario": () => wasm.shareFragment({ requests: [] }),
+  };
+  for (const [what, call] of Object.entries(failures)) {
+    let r;
+    assert.doesNotThrow(() => (r = call()), what);
+    assert.equal(r.ok, false, what);
+    assert.equal(typeof r.error, "string", what);
+    assert.ok(r.error.length > 0, what);
+    assert.ok(Array.isArray(r.diagnostics), what);
+  }
+  const bad = wasm.check('{\n  "policies": {},\n  "requestz": []\n}');
+  assert.equal(bad.diagnostics[0].span.start.line, 3);
+  assert.match(bad.error, /line 3, column 3/);
+  assert.match(wasm.parse("{}", "banana").error, /unknown policy kind "banana"/);
+});
+
+test("a request that cannot be evaluated is a result with an error, not a failure", () => {
+  const s = structuredClone(ipScenario);
+  s.requests = [{ principal: "arn:aws:iam::111122223333:user/alice", action: "imagebuilder:GetComponent", resource: "" }];
+  const out = wasm.simulate(s);
+  assert.equal(out.ok, true);
+  assert.equal(out.results[0].decision, null);
+  assert.match(out.results[0].error, /resource is empty/);
+  assert.equal(out.results[0].authorization, null);
+  assert.equal(out.results[0].explanation, null);
+  assert.equal(out.failed, 1);
+});
+
+test("an invalid policy in a scenario: diagnostics in policies[], errors in results", () => {
+  const s = structuredClone(ipScenario);
+  s.policies.identity = ['{\n  "Version": "2012-10-17",\n  "Statement": [ { "Effect": "Alow", "Action": "*", "Resource": "*" } ]\n}'];
+  const out = wasm.simulate(s);
+  assert.equal(out.ok, true);
+  assert.equal(out.policies[0].ok, false);
+  assert.equal(out.policies[0].diagnostics[0].span.start.line, 3);
+  assert.match(out.results[0].error, /identity\/0 is invalid/);
+});
+
+test("simulate explains conditions in words", () => {
+  const s = structuredClone(ipScenario);
+  const out = wasm.simulate(s);
+  const excluded = out.results[1];
+  assert.equal(excluded.decision, "implicitDeny");
+  const st = excluded.explanation.layers[0].policies[0].statements[0];
+  assert.equal(st.sid, "IPAllow");
+  assert.equal(st.applies, false);
+  assert.deepEqual(
+    st.conditions.map((c) => [c.ok, c.sentence]),
+    [
+      [true, "aws:SourceIp 54.240.143.188 is inside 54.240.143.0/24, so IpAddress is true"],
+      [false, "aws:SourceIp 54.240.143.188 is inside 54.240.143.188/32, so NotIpAddress is false"],
+    ],
+  );
+  assert.match(excluded.explanation.decision, /^The request is implicitly denied/);
+  // The trace is there too, with source positions of the policy's pretty-printed text.
+  const trace = excluded.authorization.layers[0].policies[0].statements[0];
+  assert.equal(trace.conditions[1].operator, "NotIpAddress");
+  const text = out.policies[0].text.split("\n");
+  const at = trace.conditions[1].operatorSpan.start;
+  assert.equal(text[at.line - 1].slice(at.column - 1, at.column - 1 + '"NotIpAddress"'.length), '"NotIpAddress"');
+});
+
+test("share fragments round-trip", () => {
+  const r = wasm.shareFragment(ipScenario);
+  assert.equal(r.ok, true);
+  assert.match(r.fragment, /^s=1\.[A-Za-z0-9_-]+$/);
+  assert.ok(r.fragment.length < JSON.stringify(ipScenario).length);
+  const back = wasm.readShareFragment("#" + r.fragment);
+  assert.equal(back.ok, true);
+  assert.deepEqual(back.scenario, ipScenario);
+  // Text in, the same link out.
+  assert.equal(wasm.shareFragment(JSON.stringify(ipScenario)).fragment, r.fragment);
+});
+
+test("version", () => {
+  assert.match(wasm.version(), /^\d+\.\d+\.\d+/);
+});
