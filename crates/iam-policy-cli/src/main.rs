@@ -569,7 +569,11 @@ fn render(a: &Authorization, labels: &[(String, String)], action: &str, resource
                 ));
                 let tick = |ok: bool| if ok { "✓" } else { "✗" };
                 if let Some(pr) = &s.principal {
-                    out.push_str(&format!("        {} {}\n", tick(pr.matched), explain::principal_sentence(pr)));
+                    out.push_str(&format!(
+                        "        {} {}\n",
+                        tick(pr.matched),
+                        explain::principal_sentence(pr)
+                    ));
                 }
                 out.push_str(&format!(
                     "        {} {}\n",

@@ -1,0 +1,207 @@
+//! Least privilege: what a policy grants per service and access level (the
+//! IAM console's policy summary), and which concrete actions a statement or
+//! a wildcard grants.
+
+use crate::text::is_all_star;
+use iam_catalog::{AccessLevel, AccessLevels, ActionRef, Catalog, Coverage, StatementActions};
+use iam_policy::policy::ResourceElement;
+use iam_policy::{Effect, Policy, Statement};
+use serde::Serialize;
+
+/// One access level of a [`ServiceSummary`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LevelSummary {
+    pub level: AccessLevel,
+    /// `Full` when every action of the level in the service may be granted.
+    pub coverage: Coverage,
+    /// Actions of this level the policy may grant (Allow statements, minus
+    /// unconditional Denies on all resources).
+    pub granted: usize,
+    /// Actions of this level in the service.
+    pub total: usize,
+    /// Of `granted`, those granted whatever the request: by an Allow without
+    /// conditions and not removed by any Deny.
+    pub unconditional: usize,
+    /// Of `granted`, those granted on every resource (`"Resource": "*"` or
+    /// NotResource).
+    pub on_all_resources: usize,
+    /// Some granted actions depend on conditions (`unconditional < granted`).
+    pub conditional: bool,
+    /// Every granted action is limited to specific resources (`on_all_resources == 0`).
+    pub resource_scoped: bool,
+}
+
+/// What a policy grants in one service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceSummary {
+    pub prefix: String,
+    pub name: String,
+    pub granted_actions: usize,
+    pub total_actions: usize,
+    /// Levels with something granted, in List, Read, Write, Permissions
+    /// management, Tagging order. An action with two levels ("Tagging,
+    /// Write") counts toward both.
+    pub levels: Vec<LevelSummary>,
+    /// Some of the service's grants depend on conditions.
+    pub conditional: bool,
+    /// All of the service's grants are limited to specific resources.
+    pub resource_scoped: bool,
+}
+
+impl ServiceSummary {
+    pub fn level(&self, level: AccessLevel) -> Option<&LevelSummary> {
+        self.levels.iter().find(|l| l.level == level)
+    }
+}
+
+fn broad(res: Option<&ResourceElement>) -> bool {
+    res.is_some_and(|r| r.negated || r.patterns.iter().any(|p| is_all_star(&p.text)))
+}
+
+fn statement_actions(st: &Statement, allow: bool) -> Option<StatementActions> {
+    let a = st.action.as_ref()?;
+    Some(StatementActions {
+        allow,
+        not_action: a.negated,
+        patterns: a.patterns.iter().map(|p| p.text.clone()).collect(),
+    })
+}
+
+/// Per service, the access levels `policy` grants, fully or in part, like
+/// the IAM console's policy summary. Built on [`Catalog::summarize`] three
+/// times: the most the policy can grant (every Allow, minus unconditional
+/// Denies that cover all resources), the least (unconditional Allows minus
+/// every Deny), and what it grants on all resources; the differences mark
+/// levels as `conditional` or `resource_scoped`. Services sorted by prefix.
+pub fn summary(policy: &Policy, catalog: &Catalog) -> Vec<ServiceSummary> {
+    let mut max: Vec<StatementActions> = Vec::new();
+    let mut min: Vec<StatementActions> = Vec::new();
+    let mut all_res: Vec<StatementActions> = Vec::new();
+    let mut deny_all: Vec<StatementActions> = Vec::new();
+    let mut deny_certain: Vec<StatementActions> = Vec::new();
+    for st in &policy.statements {
+        let Some(effect) = st.effect.as_ref().map(|e| e.value) else {
+            continue;
+        };
+        let allow = effect == Effect::Allow;
+        let Some(sa) = statement_actions(st, allow) else {
+            continue;
+        };
+        if allow {
+            if st.conditions.is_empty() {
+                min.push(sa.clone());
+            }
+            if broad(st.resource.as_ref()) {
+                all_res.push(sa.clone());
+            }
+            max.push(sa);
+        } else {
+            // A Deny without conditions on every resource (or, in a
+            // resource-based policy, on the resource itself) removes the
+            // actions for sure; any other Deny only may.
+            let everywhere = st
+                .resource
+                .as_ref()
+                .is_none_or(|r| !r.negated && r.patterns.iter().any(|p| is_all_star(&p.text)));
+            if st.conditions.is_empty() && everywhere {
+                deny_certain.push(sa.clone());
+            }
+            deny_all.push(sa);
+        }
+    }
+    if max.is_empty() {
+        return Vec::new();
+    }
+    max.extend(deny_certain.iter().cloned());
+    all_res.extend(deny_certain);
+    min.extend(deny_all);
+    let most = catalog.summarize(&max);
+    let least = if min.iter().any(|s| s.allow) {
+        catalog.summarize(&min)
+    } else {
+        Vec::new()
+    };
+    let everywhere = if all_res.iter().any(|s| s.allow) {
+        catalog.summarize(&all_res)
+    } else {
+        Vec::new()
+    };
+    let find = |v: &[iam_catalog::ServiceSummary], prefix: &str, level: AccessLevel| -> usize {
+        v.iter()
+            .find(|s| s.prefix == prefix)
+            .and_then(|s| s.level(level))
+            .map_or(0, |l| l.granted)
+    };
+    most.into_iter()
+        .map(|s| {
+            let levels: Vec<LevelSummary> = s
+                .levels
+                .iter()
+                .map(|l| {
+                    let unconditional = find(&least, &s.prefix, l.level);
+                    let on_all_resources = find(&everywhere, &s.prefix, l.level);
+                    LevelSummary {
+                        level: l.level,
+                        coverage: l.coverage,
+                        granted: l.granted,
+                        total: l.total,
+                        unconditional,
+                        on_all_resources,
+                        conditional: unconditional < l.granted,
+                        resource_scoped: on_all_resources == 0,
+                    }
+                })
+                .collect();
+            ServiceSummary {
+                conditional: levels.iter().any(|l| l.conditional),
+                resource_scoped: levels.iter().all(|l| l.resource_scoped),
+                prefix: s.prefix,
+                name: s.name,
+                granted_actions: s.granted_actions,
+                total_actions: s.total_actions,
+                levels,
+            }
+        })
+        .collect()
+}
+
+/// The catalog actions a pattern such as `s3:Get*` matches, in catalog order.
+pub fn expand<'c>(pattern: &str, catalog: &'c Catalog) -> Vec<ActionRef<'c>> {
+    catalog.expand(pattern)
+}
+
+/// The catalog actions a statement's Action element covers (for
+/// `NotAction`, every action it does not list), without duplicates, in
+/// catalog order. Empty without an Action element.
+pub fn expand_statement<'c>(statement: &Statement, catalog: &'c Catalog) -> Vec<ActionRef<'c>> {
+    match statement_actions(statement, true) {
+        Some(sa) => catalog.granted_actions(&[sa]),
+        None => Vec::new(),
+    }
+}
+
+/// One action as plain data, for JSON output and the playground.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExpandedAction {
+    /// `s3:GetObject`.
+    pub action: String,
+    pub access_levels: AccessLevels,
+    /// Resource types the action works on (empty: only `"Resource": "*"`).
+    pub resource_types: Vec<String>,
+}
+
+impl From<ActionRef<'_>> for ExpandedAction {
+    fn from(a: ActionRef<'_>) -> Self {
+        ExpandedAction {
+            action: a.full_name(),
+            access_levels: a.access_levels(),
+            resource_types: a
+                .resource_types()
+                .map(|r| r.resource_type.name().to_string())
+                .collect(),
+        }
+    }
+}
