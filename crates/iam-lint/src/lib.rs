@@ -91,7 +91,7 @@ macro_rules! codes {
             /// The stable kebab-case name.
             pub fn as_str(&self) -> &'static str {
                 match self {
-                    FindingCode::Engine(d) => engine_code_name(*d),
+                    FindingCode::Engine(d) => d.as_str(),
                     $(FindingCode::$variant => $name,)*
                 }
             }
@@ -182,33 +182,6 @@ codes! {
     EmptySid = "empty-sid",
     /// The policy is larger than AWS's quota for its kind.
     PolicyTooLarge = "policy-too-large",
-}
-
-fn engine_code_name(d: DiagnosticCode) -> &'static str {
-    use DiagnosticCode as D;
-    match d {
-        D::InvalidJson => "invalid-json",
-        D::DuplicateKey => "duplicate-key",
-        D::UnknownElement => "unknown-element",
-        D::MissingElement => "missing-element",
-        D::ConflictingElements => "conflicting-elements",
-        D::NotAllowedHere => "not-allowed-here",
-        D::WrongType => "wrong-type",
-        D::EmptyValue => "empty-value",
-        D::InvalidVersion => "invalid-version",
-        D::MissingVersion => "missing-version",
-        D::InvalidEffect => "invalid-effect",
-        D::DuplicateSid => "duplicate-sid",
-        D::InvalidSid => "invalid-sid",
-        D::MalformedAction => "malformed-action",
-        D::MalformedArn => "malformed-arn",
-        D::InvalidPrincipal => "invalid-principal",
-        D::UnknownOperator => "unknown-operator",
-        D::OperatorCase => "operator-case",
-        D::InvalidConditionValue => "invalid-condition-value",
-        D::NotPrincipalWithAllow => "not-principal-with-allow",
-        D::InvalidValue => "invalid-value",
-    }
 }
 
 impl Serialize for FindingCode {

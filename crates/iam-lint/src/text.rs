@@ -3,54 +3,7 @@
 
 use iam_policy::{Position, Span};
 
-/// Edit distance (Levenshtein) over characters, case-insensitive.
-pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().flat_map(char::to_lowercase).collect();
-    let b: Vec<char> = b.chars().flat_map(char::to_lowercase).collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.iter().enumerate() {
-        if let Some(c0) = cur.first_mut() {
-            *c0 = i + 1;
-        }
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != cb);
-            let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
-            let ins = cur.get(j).copied().unwrap_or(0) + 1;
-            if let Some(c) = cur.get_mut(j + 1) {
-                *c = sub.min(del).min(ins);
-            }
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev.last().copied().unwrap_or(0)
-}
-
-/// The closest candidate, if close enough to be a typo of `word`.
-pub(crate) fn did_you_mean<'a, I>(word: &str, candidates: I) -> Option<&'a str>
-where
-    I: IntoIterator<Item = &'a str>,
-{
-    let len = word.chars().count();
-    // short names tolerate one typo, longer ones about one per three characters
-    let max = if len <= 4 { 1 } else { (len / 3).max(2) };
-    let mut best: Option<(usize, &'a str)> = None;
-    for c in candidates {
-        // cheap length filter before the quadratic distance
-        if c.chars().count().abs_diff(len) > max {
-            continue;
-        }
-        let d = edit_distance(word, c);
-        let better = match best {
-            Some((bd, _)) => d < bd,
-            None => true,
-        };
-        if d <= max && better {
-            best = Some((d, c));
-        }
-    }
-    best.map(|(_, c)| c)
-}
+pub(crate) use iam_policy::diagnostic::did_you_mean;
 
 /// The span of characters `[start, start + len)` of a JSON string's content,
 /// when the string sits on one line and holds no escape (so that source
@@ -231,6 +184,5 @@ mod tests {
             Some("GetObject")
         );
         assert_eq!(did_you_mean("Banana", ["GetObject"]), None);
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
     }
 }

@@ -245,7 +245,11 @@ pub struct LayerResult {
 
 /// The documented rule that produced the decision.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase", rename_all_fields = "camelCase", tag = "rule")]
+#[serde(
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase",
+    tag = "rule"
+)]
 pub enum DecisionRule {
     /// An explicit Deny in some layer.
     ExplicitDeny { layers: Vec<String> },

@@ -40,6 +40,35 @@ pub enum DiagnosticCode {
     InvalidValue,
 }
 
+impl DiagnosticCode {
+    /// The stable kebab-case name (as serialized).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DiagnosticCode::InvalidJson => "invalid-json",
+            DiagnosticCode::DuplicateKey => "duplicate-key",
+            DiagnosticCode::UnknownElement => "unknown-element",
+            DiagnosticCode::MissingElement => "missing-element",
+            DiagnosticCode::ConflictingElements => "conflicting-elements",
+            DiagnosticCode::NotAllowedHere => "not-allowed-here",
+            DiagnosticCode::WrongType => "wrong-type",
+            DiagnosticCode::EmptyValue => "empty-value",
+            DiagnosticCode::InvalidVersion => "invalid-version",
+            DiagnosticCode::MissingVersion => "missing-version",
+            DiagnosticCode::InvalidEffect => "invalid-effect",
+            DiagnosticCode::DuplicateSid => "duplicate-sid",
+            DiagnosticCode::InvalidSid => "invalid-sid",
+            DiagnosticCode::MalformedAction => "malformed-action",
+            DiagnosticCode::MalformedArn => "malformed-arn",
+            DiagnosticCode::InvalidPrincipal => "invalid-principal",
+            DiagnosticCode::UnknownOperator => "unknown-operator",
+            DiagnosticCode::OperatorCase => "operator-case",
+            DiagnosticCode::InvalidConditionValue => "invalid-condition-value",
+            DiagnosticCode::NotPrincipalWithAllow => "not-principal-with-allow",
+            DiagnosticCode::InvalidValue => "invalid-value",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
     pub severity: Severity,
@@ -99,10 +128,11 @@ impl std::fmt::Display for Diagnostic {
     }
 }
 
-/// Edit distance (Levenshtein, in characters), for "did you mean" hints.
+/// Edit distance (Levenshtein, in characters, case-insensitive), for "did
+/// you mean" hints.
 pub fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
+    let a: Vec<char> = a.chars().flat_map(char::to_lowercase).collect();
+    let b: Vec<char> = b.chars().flat_map(char::to_lowercase).collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     let mut cur = vec![0; b.len() + 1];
     for (i, ca) in a.iter().enumerate() {
@@ -122,15 +152,26 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     prev.last().copied().unwrap_or(0)
 }
 
-/// The closest candidate (case-insensitive), if close enough to be a typo.
-pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    let w = word.to_lowercase();
-    candidates
-        .iter()
-        .map(|c| (edit_distance(&w, &c.to_lowercase()), *c))
-        .filter(|(d, c)| *d <= (c.len() / 3).max(2))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
+/// The closest candidate, if close enough to be a typo of `word`: short
+/// names tolerate one typo, longer ones about one per three characters.
+pub fn did_you_mean<'a, I>(word: &str, candidates: I) -> Option<&'a str>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    let len = word.chars().count();
+    let max = if len <= 4 { 1 } else { (len / 3).max(2) };
+    let mut best: Option<(usize, &'a str)> = None;
+    for c in candidates {
+        // cheap length filter before the quadratic distance
+        if c.chars().count().abs_diff(len) > max {
+            continue;
+        }
+        let d = edit_distance(word, c);
+        if d <= max && best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, c));
+        }
+    }
+    best.map(|(_, c)| c)
 }
 
 #[cfg(test)]
@@ -139,12 +180,19 @@ mod tests {
 
     #[test]
     fn suggestions() {
-        assert_eq!(did_you_mean("Efect", &["Effect", "Action"]), Some("Effect"));
-        assert_eq!(
-            did_you_mean("effect", &["Effect", "Action"]),
-            Some("Effect")
-        );
-        assert_eq!(did_you_mean("Banana", &["Effect", "Action"]), None);
+        assert_eq!(did_you_mean("Efect", ["Effect", "Action"]), Some("Effect"));
+        assert_eq!(did_you_mean("effect", ["Effect", "Action"]), Some("Effect"));
+        assert_eq!(did_you_mean("Banana", ["Effect", "Action"]), None);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(
+            DiagnosticCode::NotPrincipalWithAllow.as_str(),
+            "not-principal-with-allow"
+        );
+        assert_eq!(
+            serde_json::to_value(DiagnosticCode::InvalidConditionValue).ok(),
+            Some(serde_json::json!(
+                DiagnosticCode::InvalidConditionValue.as_str()
+            ))
+        );
     }
 }

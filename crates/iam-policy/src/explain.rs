@@ -120,13 +120,22 @@ pub fn condition_sentence(c: &ConditionTrace) -> String {
                 truth(c.result)
             )
         }
-        ConditionOutcome::Compared if c.parsed.base == BaseOperator::Bool && c.parsed.set.is_none() => {
+        ConditionOutcome::Compared
+            if c.parsed.base == BaseOperator::Bool && c.parsed.set.is_none() =>
+        {
             let rvs = c.request_values.as_deref().unwrap_or_default();
             let got: Vec<&str> = rvs.iter().map(|v| v.value.as_str()).collect();
             if c.result {
-                format!("{key} is {}, as the policy requires, so {op} is true", got.join(", "))
+                format!(
+                    "{key} is {}, as the policy requires, so {op} is true",
+                    got.join(", ")
+                )
             } else {
-                format!("{key} is {}, but the policy requires {}, so {op} is false", got.join(", "), quote_list(&policy_values))
+                format!(
+                    "{key} is {}, but the policy requires {}, so {op} is false",
+                    got.join(", "),
+                    quote_list(&policy_values)
+                )
             }
         }
         ConditionOutcome::Compared => {
@@ -215,8 +224,17 @@ pub fn element_sentence(what: &str, e: &ElementTrace, subject: &str) -> String {
 
 /// One sentence on a Principal/NotPrincipal element.
 pub fn principal_sentence(p: &crate::principal::PrincipalTrace) -> String {
-    let name = if p.negated { "NotPrincipal" } else { "Principal" };
-    let covered: Vec<&str> = p.entries.iter().filter(|e| e.grant.is_some()).map(|e| e.written.as_str()).collect();
+    let name = if p.negated {
+        "NotPrincipal"
+    } else {
+        "Principal"
+    };
+    let covered: Vec<&str> = p
+        .entries
+        .iter()
+        .filter(|e| e.grant.is_some())
+        .map(|e| e.written.as_str())
+        .collect();
     match (p.matched, covered.is_empty()) {
         (true, true) => format!("{name} covers the caller"),
         (true, false) => format!("{name} covers the caller ({})", covered.join(", ")),
@@ -360,7 +378,8 @@ mod tests {
         )
         .unwrap();
         let r = crate::check::check_scenario(&s, "x");
-        let c = &r[0].authorization.as_ref().unwrap().layers[0].policies[0].statements[0].conditions[0];
+        let c =
+            &r[0].authorization.as_ref().unwrap().layers[0].policies[0].statements[0].conditions[0];
         assert_eq!(
             condition_sentence(c),
             "aws:SecureTransport is true, but the policy requires false, so Bool is false"

@@ -320,7 +320,7 @@ impl Builder {
     }
 
     fn unknown_key(&mut self, m: &JsonMember, known: &[&str], place: &str) {
-        let hint = match did_you_mean(&m.key, known) {
+        let hint = match did_you_mean(&m.key, known.iter().copied()) {
             Some(s) => format!("did you mean \"{s}\"? Element names are case-sensitive"),
             None => format!("remove it; {place} may hold only {}", known.join(", ")),
         };
@@ -530,7 +530,7 @@ impl Builder {
                         }
                         Some("Deny") => st.effect = Some(Spanned::new(Effect::Deny, m.value.span)),
                         Some(other) => {
-                            let hint = match did_you_mean(other, &["Allow", "Deny"]) {
+                            let hint = match did_you_mean(other, ["Allow", "Deny"]) {
                                 Some(s) => format!("write \"{s}\" (case-sensitive)"),
                                 None => "write \"Allow\" or \"Deny\"".to_string(),
                             };
@@ -909,7 +909,7 @@ impl Builder {
                     let names = all_names();
                     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
                     let base = op_m.key.rsplit(':').next().unwrap_or(&op_m.key);
-                    let hint = match did_you_mean(base, &refs) {
+                    let hint = match did_you_mean(base, refs.iter().copied()) {
                         Some(s) if op_m.key.contains(':') => format!(
                             "did you mean \"{}:{s}\"? The prefix may only be ForAllValues: or ForAnyValue:",
                             op_m.key.split(':').next().unwrap_or("")

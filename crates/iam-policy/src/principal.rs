@@ -8,7 +8,11 @@ use serde::Serialize;
 
 /// The caller of a request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase", rename_all_fields = "camelCase", tag = "type")]
+#[serde(
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase",
+    tag = "type"
+)]
 pub enum Principal {
     /// An unauthenticated caller.
     Anonymous,

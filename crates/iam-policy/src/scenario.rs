@@ -340,7 +340,7 @@ impl Reader {
                 continue;
             }
             if !known.contains(&m.key.as_str()) {
-                let hint = match did_you_mean(&m.key, known) {
+                let hint = match did_you_mean(&m.key, known.iter().copied()) {
                     Some(s) => format!("did you mean \"{s}\"? Field names are camelCase"),
                     None => format!("{what} may hold only {}", known.join(", ")),
                 };
