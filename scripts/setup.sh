@@ -15,6 +15,15 @@ case "$what" in
 esac
 
 if [ "$need_web" = 1 ]; then
+  # Node.js and npm: the editor bundle (esbuild), Trunk's build hooks, the end-to-end tests.
+  if command -v node >/dev/null && command -v npm >/dev/null; then
+    say "node $(node --version) and npm $(npm --version): present"
+  else
+    say "installing nodejs and npm from Debian"
+    if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nodejs npm
+  fi
   if rustup target list --installed | grep -qx wasm32-unknown-unknown; then
     say "rust target wasm32-unknown-unknown: present"
   else

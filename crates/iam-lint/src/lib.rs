@@ -297,6 +297,27 @@ pub fn lint_parsed(
     catalog: &Catalog,
     options: &LintOptions,
 ) -> LintReport {
+    lint_core(text, parsed, kind, Some(catalog), options)
+}
+
+/// What can be checked before the service catalog is loaded (a browser loads
+/// it lazily): the engine's diagnostics and the size quota.
+pub fn lint_without_catalog(
+    text: &str,
+    parsed: &ParsedPolicy,
+    kind: PolicyKind,
+    options: &LintOptions,
+) -> LintReport {
+    lint_core(text, parsed, kind, None, options)
+}
+
+fn lint_core(
+    text: &str,
+    parsed: &ParsedPolicy,
+    kind: PolicyKind,
+    catalog: Option<&Catalog>,
+    options: &LintOptions,
+) -> LintReport {
     let mut findings: Vec<Finding> = parsed
         .diagnostics
         .iter()
@@ -320,7 +341,7 @@ pub fn lint_parsed(
         size: limit.measure(text),
         limit,
     };
-    if let Some(policy) = &parsed.policy {
+    if let (Some(policy), Some(catalog)) = (&parsed.policy, catalog) {
         findings.extend(checks::run(policy, kind, catalog));
     }
     if size.size > limit.max {

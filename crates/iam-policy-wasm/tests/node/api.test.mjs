@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { root, wasm } from "./helpers.mjs";
+import { root, wasm, pkgDir } from "./helpers.mjs";
 
 const ipScenario = JSON.parse(
   readFileSync(join(root, "tests/scenarios/shared/image-builder/component-ip-restriction.json"), "utf8"),
@@ -60,10 +60,43 @@ test("parse: policy kinds", () => {
   assert.ok(r.diagnostics.some((d) => d.code === "missing-element"), JSON.stringify(r.diagnostics));
 });
 
-test("lint: today the same diagnostics as parse", () => {
+test("lint before loadCatalog: grammar findings and the size quota only", () => {
   const text = '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3GetObject", "Resource": "*"}]}';
-  assert.deepEqual(wasm.lint(text), wasm.parse(text));
-  assert.equal(wasm.lint(text).ok, false);
+  const r = wasm.lint(text);
+  assert.equal(r.catalogLoaded, false);
+  assert.equal(r.ok, false);
+  const f = r.findings.find((x) => x.code === "malformed-action");
+  assert.ok(f, JSON.stringify(r.findings));
+  assert.equal(f.category, "error");
+  assert.deepEqual([f.span.start.line, f.span.start.column], [1, text.indexOf('"s3GetObject"') + 1]);
+  assert.ok(r.size.size > 0 && r.size.limit.max === 6144, JSON.stringify(r.size));
+});
+
+test("lint after loadCatalog: checks against the service catalog", () => {
+  const info = wasm.loadCatalog(readFileSync(join(pkgDir, "catalog.json"), "utf8"));
+  assert.equal(info.ok, true, JSON.stringify(info));
+  assert.ok(info.actions > 20000 && info.services > 400, JSON.stringify(info));
+  const text = [
+    "{",
+    '  "Version": "2012-10-17",',
+    '  "Statement": [',
+    '    { "Effect": "Allow", "Action": ["s3:GetObjekt", "iam:PassRole"], "Resource": "*" }',
+    "  ]",
+    "}",
+  ].join("\n");
+  const r = wasm.lint(text);
+  assert.equal(r.catalogLoaded, true);
+  assert.equal(r.ok, false);
+  const unknown = r.findings.find((x) => x.code === "unknown-action");
+  assert.ok(unknown, JSON.stringify(r.findings));
+  assert.equal(unknown.span.start.line, 4);
+  assert.match(unknown.hint, /s3:GetObject/);
+  assert.ok(r.findings.some((x) => x.code === "pass-role-star-resource" && x.category === "securityWarning"));
+  // the seed IP policy lints clean
+  const seed = JSON.stringify(ipScenario.policies.identity[0], null, 2);
+  assert.deepEqual(wasm.lint(seed).findings, []);
+  // a bad catalog is a value, not a throw (and keeps the loaded one)
+  assert.equal(wasm.loadCatalog("{").ok, true);
 });
 
 test("errors come back as values, never thrown", () => {

@@ -30,7 +30,7 @@ test("the .d.ts types match real results", { skip: !existsSync(tsc) && "run npm 
     }
   }
   add("T.ParseResult", wasm.parse('{"Version": "2012-10-17", "Statement": [{"Efect": "Allow"}]}'));
-  add("T.ParseResult", wasm.lint("{", "scp"));
+  add("T.LintResult", wasm.lint("{", "scp"));
   add("T.Failure", wasm.check("{"));
   add("T.Failure", wasm.parse("{}", "banana"));
   add("T.Failure", wasm.readShareFragment("s=1.AAAA"));
@@ -41,7 +41,7 @@ test("the .d.ts types match real results", { skip: !existsSync(tsc) && "run npm 
   lines.push(
     `declare const s: T.Scenario;`,
     `const c: T.CheckOutput | T.Failure = T.check(s); if (c.ok) { const d: (T.Decision | null)[] = c.results.map((r) => r.decision); void d; } else { const e: string = c.error; void e; }`,
-    `const p: T.ParseResult | T.Failure = T.parse("{}"); void p; const q = T.lint("{}", "scp"); void q;`,
+    `const p: T.ParseResult | T.Failure = T.parse("{}"); void p; const q: T.LintResult | T.Failure = T.lint("{}", "scp"); void q; const cat: T.CatalogInfo | T.Failure = T.loadCatalog("{}"); void cat;`,
     `const m = T.simulate("{}", "f.json"); if (m.ok) { const e: string | undefined = m.results[0]?.explanation?.decision; void e; }`,
     `const f: string = T.version(); void f; void T.shareFragment(s); void T.readShareFragment("#s=1.x");`,
   );

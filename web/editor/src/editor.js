@@ -1,0 +1,366 @@
+// CodeMirror 6 policy editor, driven from Rust (web/src/editor.rs) through wasm-bindgen.
+//
+// The bundle (esbuild, IIFE) installs one global, `window.IamEditor`, with `create(...)`.
+// Rust never sees CodeMirror objects: it talks to the small handle returned by `create`.
+//
+// Positions that cross this boundary are engine positions: 1-based line and column counted in
+// characters (Unicode scalar values). CodeMirror counts UTF-16 code units; `toPos` converts.
+//
+// Size: search, auto-closing brackets and code folding are left out, and problems are drawn
+// by a few lines here instead of @codemirror/lint (together about 20 KB gzip less); the
+// browser's own find (Ctrl+F) still works on the visible text.
+//
+// Keyboard: Tab is NOT bound (no indentWithTab), so Tab and Shift-Tab move focus out of the
+// editor as everywhere else on the page.
+
+import { EditorState, StateEffect, StateField, Annotation, RangeSetBuilder } from "@codemirror/state";
+import {
+  EditorView,
+  Decoration,
+  keymap,
+  lineNumbers,
+  highlightActiveLineGutter,
+  highlightSpecialChars,
+  drawSelection,
+  highlightActiveLine,
+  hoverTooltip,
+} from "@codemirror/view";
+import { history, defaultKeymap, historyKeymap } from "@codemirror/commands";
+import {
+  indentOnInput,
+  bracketMatching,
+  syntaxHighlighting,
+  HighlightStyle,
+} from "@codemirror/language";
+import { json } from "@codemirror/lang-json";
+import { tags as t } from "@lezer/highlight";
+
+// Transactions made on Rust's behalf carry this, so they don't echo back as user edits.
+const fromHost = Annotation.define();
+
+// ---- the deciding-statement highlight ----------------------------------------------------
+
+const setHighlight = StateEffect.define();
+
+const highlightField = StateField.define({
+  create() {
+    return Decoration.none;
+  },
+  update(deco, tr) {
+    deco = deco.map(tr.changes);
+    for (const e of tr.effects) {
+      if (e.is(setHighlight)) deco = e.value;
+    }
+    return deco;
+  },
+  provide: (f) => EditorView.decorations.from(f),
+});
+
+const decidingMark = Decoration.mark({ class: "cm-deciding" });
+const decidingLine = Decoration.line({ class: "cm-deciding-line" });
+
+function buildHighlight(doc, ranges) {
+  const marks = [];
+  for (const r of ranges) {
+    const from = toPos(doc, r.fromLine, r.fromCol);
+    const to = Math.max(from, toPos(doc, r.toLine, r.toCol));
+    marks.push({ from, to });
+  }
+  marks.sort((a, b) => a.from - b.from);
+  const builder = new RangeSetBuilder();
+  // Line decorations must come before marks starting at the same position.
+  const items = [];
+  for (const m of marks) {
+    const first = doc.lineAt(m.from).number;
+    const last = doc.lineAt(m.to).number;
+    for (let n = first; n <= last; n++) {
+      const line = doc.line(n);
+      items.push({ from: line.from, to: line.from, deco: decidingLine, order: 0 });
+    }
+    if (m.to > m.from) items.push({ from: m.from, to: m.to, deco: decidingMark, order: 1 });
+  }
+  items.sort((a, b) => a.from - b.from || a.order - b.order || a.to - b.to);
+  let lastLineStart = -1;
+  for (const it of items) {
+    if (it.order === 0) {
+      if (it.from === lastLineStart) continue;
+      lastLineStart = it.from;
+    }
+    builder.add(it.from, it.to, it.deco);
+  }
+  return builder.finish();
+}
+
+// ---- the engine's problems: squiggles, with the message on hover -------------------------
+// (Our own few lines instead of @codemirror/lint: the same underlines and hover, 9 KB gzip
+// less. The list under the editor shows every problem too, for keyboard and screen readers.)
+
+const setProblems = StateEffect.define();
+
+const problemsField = StateField.define({
+  create() {
+    return { deco: Decoration.none, list: [] };
+  },
+  update(value, tr) {
+    let { deco, list } = value;
+    if (tr.docChanged) {
+      deco = deco.map(tr.changes);
+      list = list.map((d) => ({ ...d, from: tr.changes.mapPos(d.from), to: tr.changes.mapPos(d.to) }));
+    }
+    for (const e of tr.effects) {
+      if (e.is(setProblems)) {
+        list = e.value;
+        const ranges = list
+          .filter((d) => d.to > d.from)
+          .map((d) =>
+            Decoration.mark({
+              class: `cm-lintRange-${d.severity}`,
+              attributes: { "aria-invalid": "true" },
+            }).range(d.from, d.to)
+          );
+        deco = Decoration.set(ranges, true);
+      }
+    }
+    return { deco, list };
+  },
+  provide: (f) => EditorView.decorations.from(f, (v) => v.deco),
+});
+
+const problemTooltip = hoverTooltip((view, pos) => {
+  const hits = view.state.field(problemsField).list.filter((d) => d.from <= pos && pos <= d.to);
+  if (!hits.length) return null;
+  return {
+    pos: Math.min(...hits.map((d) => d.from)),
+    end: Math.max(...hits.map((d) => d.to)),
+    above: true,
+    create() {
+      const dom = document.createElement("div");
+      dom.className = "cm-problem-tooltip";
+      for (const d of hits) {
+        const line = document.createElement("div");
+        line.className = `cm-problem cm-problem-${d.severity}`;
+        line.textContent = d.message;
+        dom.appendChild(line);
+      }
+      return { dom };
+    },
+  };
+});
+
+// ---- positions ---------------------------------------------------------------------------
+
+// 1-based line and character column -> CodeMirror offset (clamped into the document).
+function toPos(doc, line, col) {
+  if (!(line >= 1)) line = 1;
+  if (line > doc.lines) return doc.length;
+  const l = doc.line(line);
+  let pos = l.from;
+  let chars = 1;
+  const text = l.text;
+  let i = 0;
+  while (chars < col && i < text.length) {
+    const code = text.codePointAt(i);
+    i += code > 0xffff ? 2 : 1;
+    chars += 1;
+  }
+  pos += i;
+  return Math.min(pos, l.to);
+}
+
+// ---- theme: colours come from CSS variables, so light and dark follow the page ----------
+
+const theme = EditorView.theme({
+  "&": {
+    color: "var(--fg)",
+    backgroundColor: "var(--editor-bg)",
+    height: "100%",
+    fontSize: "13px",
+  },
+  ".cm-scroller": { fontFamily: "var(--mono)", lineHeight: "1.5" },
+  ".cm-content": { caretColor: "var(--accent)" },
+  "&.cm-focused .cm-cursor": { borderLeftColor: "var(--accent)" },
+  ".cm-gutters": {
+    backgroundColor: "var(--editor-gutter)",
+    color: "var(--muted)",
+    borderRight: "1px solid var(--border)",
+  },
+  ".cm-activeLine": { backgroundColor: "var(--editor-active)" },
+  ".cm-activeLineGutter": { backgroundColor: "var(--editor-active)" },
+  "&.cm-focused .cm-selectionBackground, .cm-selectionBackground, ::selection": {
+    backgroundColor: "var(--editor-selection) !important",
+  },
+  ".cm-matchingBracket": {
+    backgroundColor: "var(--editor-bracket)",
+    outline: "1px solid var(--accent)",
+  },
+  ".cm-deciding": { backgroundColor: "var(--deciding-bg)" },
+  ".cm-deciding-line": { boxShadow: "inset 3px 0 0 var(--deciding-edge)" },
+  "&.cm-focused": { outline: "2px solid var(--focus)", outlineOffset: "-2px" },
+  ".cm-tooltip": {
+    backgroundColor: "var(--panel)",
+    color: "var(--fg)",
+    border: "1px solid var(--border)",
+    borderRadius: "4px",
+  },
+  ".cm-lintRange-error": {
+    textDecoration: "underline wavy var(--deny)",
+    textDecorationSkipInk: "none",
+    textUnderlineOffset: "3px",
+  },
+  ".cm-lintRange-warning": {
+    textDecoration: "underline wavy var(--implicit)",
+    textDecorationSkipInk: "none",
+    textUnderlineOffset: "3px",
+  },
+  ".cm-lintRange-info": { textDecoration: "underline dotted var(--muted)" },
+  ".cm-problem-tooltip": { padding: "4px 8px", maxWidth: "480px", fontFamily: "var(--sans)", whiteSpace: "pre-wrap" },
+  ".cm-problem-error": { borderLeft: "3px solid var(--deny)", paddingLeft: "6px" },
+  ".cm-problem-warning": { borderLeft: "3px solid var(--implicit)", paddingLeft: "6px" },
+});
+
+const highlightStyle = HighlightStyle.define([
+  { tag: t.propertyName, color: "var(--syn-key)" },
+  { tag: t.string, color: "var(--syn-string)" },
+  { tag: t.number, color: "var(--syn-number)" },
+  { tag: [t.bool, t.null], color: "var(--syn-atom)" },
+  { tag: [t.brace, t.squareBracket, t.separator, t.punctuation], color: "var(--syn-punct)" },
+  { tag: t.invalid, color: "var(--deny)" },
+]);
+
+function extensions(label, onChange, getId) {
+  return [
+    lineNumbers(),
+    highlightActiveLineGutter(),
+    highlightSpecialChars(),
+    history(),
+    drawSelection(),
+    indentOnInput(),
+    syntaxHighlighting(highlightStyle),
+    bracketMatching(),
+    highlightActiveLine(),
+    json(),
+    highlightField,
+    problemsField,
+    problemTooltip,
+    theme,
+    EditorState.tabSize.of(2),
+    EditorView.lineWrapping,
+    EditorView.contentAttributes.of({ "aria-label": label, "aria-multiline": "true" }),
+    keymap.of([
+      ...defaultKeymap,
+      ...historyKeymap,
+    ]),
+    EditorView.updateListener.of((update) => {
+      if (!update.docChanged) return;
+      if (update.transactions.some((tr) => tr.annotation(fromHost))) return;
+      onChange(getId(), update.state.doc.toString());
+    }),
+  ];
+}
+
+// Lists come from Rust as JSON text (or as arrays from JS callers).
+function parseList(v) {
+  if (typeof v === "string") {
+    try {
+      v = JSON.parse(v);
+    } catch {
+      return [];
+    }
+  }
+  return Array.isArray(v) ? v : [];
+}
+
+// ---- the handle Rust holds ---------------------------------------------------------------
+
+class Handle {
+  constructor(parent, id, text, label, onChange) {
+    this.id = id;
+    this.label = label;
+    this.saved = new Map(); // document id -> EditorState (keeps undo history per policy)
+    this.ext = extensions(label, onChange, () => this.id);
+    this.view = new EditorView({
+      parent,
+      state: EditorState.create({ doc: text, extensions: this.ext }),
+    });
+  }
+
+  // Show document `id` with `text`. Switching back to a document restores its undo history.
+  setDoc(id, text) {
+    if (id !== this.id) {
+      this.saved.set(this.id, this.view.state);
+      const old = this.saved.get(id);
+      this.id = id;
+      if (old && old.doc.toString() === text) {
+        this.view.setState(old);
+        return;
+      }
+      this.view.setState(EditorState.create({ doc: text, extensions: this.ext }));
+      return;
+    }
+    this.setText(text);
+  }
+
+  // Replace the text (no-op when it is already the same, so the cursor is kept while typing).
+  setText(text) {
+    const cur = this.view.state.doc.toString();
+    if (cur === text) return;
+    this.view.dispatch({
+      changes: { from: 0, to: cur.length, insert: text },
+      annotations: fromHost.of(true),
+    });
+  }
+
+  getText() {
+    return this.view.state.doc.toString();
+  }
+
+  // diags: [{fromLine, fromCol, toLine, toCol, severity: "error"|"warning"|"info", message}]
+  setDiagnostics(diags) {
+    diags = parseList(diags);
+    const doc = this.view.state.doc;
+    const list = [];
+    for (const d of diags) {
+      let from = toPos(doc, d.fromLine, d.fromCol);
+      let to = toPos(doc, d.toLine, d.toCol);
+      if (to < from) to = from;
+      if (to === from && from < doc.length) to = from + 1; // a visible squiggle
+      const severity = d.severity === "warning" || d.severity === "info" ? d.severity : "error";
+      list.push({ from, to, severity, message: String(d.message || "") });
+    }
+    this.view.dispatch({ effects: setProblems.of(list) });
+  }
+
+  // ranges: [{fromLine, fromCol, toLine, toCol}] — the deciding statement(s).
+  setHighlight(ranges) {
+    const deco = buildHighlight(this.view.state.doc, parseList(ranges));
+    this.view.dispatch({ effects: setHighlight.of(deco) });
+  }
+
+  // Select a range, scroll it to the middle and focus the editor.
+  reveal(fromLine, fromCol, toLine, toCol) {
+    const doc = this.view.state.doc;
+    const from = toPos(doc, fromLine, fromCol);
+    const to = Math.max(from, toPos(doc, toLine, toCol));
+    this.view.dispatch({
+      selection: { anchor: from, head: to },
+      effects: EditorView.scrollIntoView(from, { y: "center" }),
+    });
+    this.view.focus();
+  }
+
+  focus() {
+    this.view.focus();
+  }
+
+  destroy() {
+    this.view.destroy();
+    this.saved.clear();
+  }
+}
+
+// create(parent, id, text, label, onChange(id, text)) -> Handle
+function create(parent, id, text, label, onChange) {
+  return new Handle(parent, id, text, label, onChange);
+}
+
+window.IamEditor = { create, version: 1 };

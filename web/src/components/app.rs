@@ -1,0 +1,109 @@
+use gloo::events::EventListener;
+use yew::prelude::*;
+
+use super::gallery::Gallery;
+use super::policies::PolicyPanel;
+use super::requests::RequestPanel;
+use super::toolbar::Toolbar;
+use super::Store;
+use crate::browser;
+use crate::state::{Action, Notice, State};
+
+#[derive(Properties, Clone, PartialEq)]
+pub struct AppProps {
+    /// Start from this workspace instead of the address/autosave (component tests).
+    #[prop_or_default]
+    pub initial: Option<crate::model::Workspace>,
+    /// Keep the autosave out of it (component tests).
+    #[prop_or(true)]
+    pub persist: bool,
+}
+
+/// What the page mounts (`yew::Renderer::new` uses `Default`): the address or the autosave,
+/// and autosave on.
+impl Default for AppProps {
+    fn default() -> Self {
+        AppProps {
+            initial: None,
+            persist: true,
+        }
+    }
+}
+
+#[component]
+pub fn App(props: &AppProps) -> Html {
+    let initial = props.initial.clone();
+    let store: Store = use_reducer(move || match initial {
+        Some(ws) => State::new(ws, None),
+        None => {
+            let (ws, notice) = browser::initial_workspace();
+            State::new(ws, notice)
+        }
+    });
+
+    // Autosave: every change of the workspace goes to localStorage.
+    {
+        let store = store.clone();
+        let persist = props.persist;
+        use_effect_with(store.revision, move |_| {
+            if persist {
+                browser::save(&store.ws);
+            }
+        });
+    }
+
+    // A share link pasted into the address bar of an open playground.
+    {
+        let dispatcher = store.dispatcher();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().map(|w| {
+                EventListener::new(&w, "hashchange", move |_| {
+                    match browser::open_fragment(&browser::fragment()) {
+                        Ok(Some(ws)) => {
+                            browser::clear_fragment();
+                            dispatcher.dispatch(Action::Load(
+                                Box::new(ws),
+                                Notice::info("Opened the shared scenario from the link."),
+                            ));
+                        }
+                        Ok(None) => {}
+                        Err(e) => dispatcher.dispatch(Action::Notify(Notice::error(format!(
+                            "Could not open the link: {e}."
+                        )))),
+                    }
+                })
+            });
+            move || drop(listener)
+        });
+    }
+
+    let notice = store.notice.clone();
+    let dismiss = {
+        let d = store.dispatcher();
+        Callback::from(move |_| d.dispatch(Action::DismissNotice))
+    };
+    html! {
+        <ContextProvider<Store> context={store.clone()}>
+            <div class="app" data-revision={store.revision.to_string()}>
+                <a class="skip-link" href="#requests-heading">{ "Skip to requests" }</a>
+                <Toolbar />
+                <div class="status-line" role="status" aria-live="polite" aria-atomic="true">
+                    if let Some(n) = notice {
+                        <span class={classes!("notice", n.error.then_some("notice-error"))}>
+                            { n.text }
+                            <button class="link-button" onclick={dismiss} aria-label="Dismiss message">{ "×" }</button>
+                        </span>
+                    }
+                </div>
+                <main class="workspace">
+                    <PolicyPanel />
+                    <RequestPanel />
+                </main>
+                <footer class="footer">
+                    { "Runs entirely in your browser: nothing you type is sent anywhere. Works offline after the first visit." }
+                </footer>
+                if store.gallery_open { <Gallery /> }
+            </div>
+        </ContextProvider<Store>>
+    }
+}

@@ -1,0 +1,225 @@
+//! The policy editor: CodeMirror 6 (web/editor/src/editor.js, bundled by esbuild into a
+//! script that installs `window.IamEditor`), driven through wasm-bindgen.
+//!
+//! When the bundle is missing (it failed to load, or a test page without it) the component
+//! falls back to a plain labelled textarea, so the app still works.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+use web_sys::HtmlTextAreaElement;
+use yew::prelude::*;
+
+use crate::engine::{Diag, Range};
+
+#[wasm_bindgen]
+extern "C" {
+    /// The handle editor.js returns (a small class around an EditorView).
+    pub type EditorHandle;
+
+    #[wasm_bindgen(catch, js_namespace = IamEditor, js_name = create)]
+    fn create_editor(
+        parent: &web_sys::Element,
+        id: &str,
+        text: &str,
+        label: &str,
+        on_change: &Closure<dyn FnMut(String, String)>,
+    ) -> Result<EditorHandle, JsValue>;
+
+    #[wasm_bindgen(method, catch, js_name = setDoc)]
+    fn set_doc(this: &EditorHandle, id: &str, text: &str) -> Result<(), JsValue>;
+
+    #[wasm_bindgen(method, catch, js_name = setDiagnostics)]
+    fn set_diagnostics(this: &EditorHandle, json: &str) -> Result<(), JsValue>;
+
+    #[wasm_bindgen(method, catch, js_name = setHighlight)]
+    fn set_highlight(this: &EditorHandle, json: &str) -> Result<(), JsValue>;
+
+    #[wasm_bindgen(method, catch)]
+    fn reveal(
+        this: &EditorHandle,
+        from_line: u32,
+        from_col: u32,
+        to_line: u32,
+        to_col: u32,
+    ) -> Result<(), JsValue>;
+
+    #[wasm_bindgen(method, catch)]
+    fn destroy(this: &EditorHandle) -> Result<(), JsValue>;
+}
+
+/// Whether the CodeMirror bundle is on the page.
+pub fn available() -> bool {
+    web_sys::window()
+        .map(|w| js_sys::Reflect::has(&w, &JsValue::from_str("IamEditor")).unwrap_or(false))
+        .unwrap_or(false)
+}
+
+fn range_json(r: &Range) -> serde_json::Value {
+    serde_json::json!({
+        "fromLine": r.from_line, "fromCol": r.from_col,
+        "toLine": r.to_line, "toCol": r.to_col,
+    })
+}
+
+/// The diagnostics as editor.js takes them.
+pub fn diagnostics_json(diags: &[Diag]) -> String {
+    let list: Vec<serde_json::Value> = diags
+        .iter()
+        .map(|d| {
+            let mut v = range_json(&d.range);
+            let message = match &d.hint {
+                Some(h) if !h.is_empty() => format!("{}\n{}", d.message, h),
+                _ => d.message.clone(),
+            };
+            if let Some(o) = v.as_object_mut() {
+                o.insert("severity".into(), d.severity.key().into());
+                o.insert("message".into(), message.into());
+            }
+            v
+        })
+        .collect();
+    serde_json::Value::Array(list).to_string()
+}
+
+fn ranges_json(ranges: &[Range]) -> String {
+    serde_json::Value::Array(ranges.iter().map(range_json).collect()).to_string()
+}
+
+#[derive(Properties, Clone, PartialEq)]
+pub struct EditorProps {
+    /// Which document is shown (the editor keeps undo history per document).
+    pub doc_id: AttrValue,
+    pub text: AttrValue,
+    /// Accessible name of the text area.
+    pub label: AttrValue,
+    pub diagnostics: Rc<Vec<Diag>>,
+    /// Ranges to highlight (the deciding statement of the selected request).
+    pub highlight: Rc<Vec<Range>>,
+    /// Select and scroll to a range; the number changes for each new request.
+    #[prop_or_default]
+    pub reveal: Option<(Range, u64)>,
+    /// (doc_id, new text) on every user edit.
+    pub on_change: Callback<(String, String)>,
+}
+
+struct Live {
+    handle: EditorHandle,
+    _on_change: Closure<dyn FnMut(String, String)>,
+}
+
+#[component]
+pub fn PolicyEditor(props: &EditorProps) -> Html {
+    let host = use_node_ref();
+    let live: Rc<RefCell<Option<Live>>> = use_mut_ref(|| None);
+    // The latest callback, read by the JS closure (props change between renders).
+    let on_change = use_mut_ref(|| props.on_change.clone());
+    *on_change.borrow_mut() = props.on_change.clone();
+    let use_cm = use_state(available);
+
+    {
+        let host = host.clone();
+        let live = live.clone();
+        let on_change = on_change.clone();
+        let (doc_id, text, label) = (
+            props.doc_id.clone(),
+            props.text.clone(),
+            props.label.clone(),
+        );
+        let use_cm = *use_cm;
+        use_effect_with((), move |_| {
+            if use_cm {
+                if let Some(el) = host.cast::<web_sys::Element>() {
+                    let cb = on_change.clone();
+                    let closure = Closure::<dyn FnMut(String, String)>::new(
+                        move |id: String, text: String| {
+                            let cb = cb.borrow().clone();
+                            cb.emit((id, text));
+                        },
+                    );
+                    if let Ok(handle) = create_editor(&el, &doc_id, &text, &label, &closure) {
+                        *live.borrow_mut() = Some(Live {
+                            handle,
+                            _on_change: closure,
+                        });
+                    }
+                }
+            }
+            let live = live.clone();
+            move || {
+                if let Some(l) = live.borrow_mut().take() {
+                    let _ = l.handle.destroy();
+                }
+            }
+        });
+    }
+    {
+        let live = live.clone();
+        use_effect_with(
+            (props.doc_id.clone(), props.text.clone()),
+            move |(id, text)| {
+                if let Some(l) = live.borrow().as_ref() {
+                    let _ = l.handle.set_doc(id, text);
+                }
+            },
+        );
+    }
+    {
+        let live = live.clone();
+        use_effect_with(
+            (props.doc_id.clone(), props.diagnostics.clone()),
+            move |(_, diags)| {
+                if let Some(l) = live.borrow().as_ref() {
+                    let _ = l.handle.set_diagnostics(&diagnostics_json(diags));
+                }
+            },
+        );
+    }
+    {
+        let live = live.clone();
+        use_effect_with(
+            (props.doc_id.clone(), props.highlight.clone()),
+            move |(_, ranges)| {
+                if let Some(l) = live.borrow().as_ref() {
+                    let _ = l.handle.set_highlight(&ranges_json(ranges));
+                }
+            },
+        );
+    }
+    {
+        let live = live.clone();
+        use_effect_with(props.reveal, move |reveal| {
+            if let (Some(l), Some((r, _))) = (live.borrow().as_ref(), reveal) {
+                let _ = l
+                    .handle
+                    .reveal(r.from_line, r.from_col, r.to_line, r.to_col);
+            }
+        });
+    }
+
+    if *use_cm {
+        html! { <div class="editor-host" ref={host} data-doc={props.doc_id.clone()}></div> }
+    } else {
+        let id = props.doc_id.clone();
+        let cb = props.on_change.clone();
+        let oninput = Callback::from(move |e: InputEvent| {
+            if let Some(t) = e.target_dyn_into::<HtmlTextAreaElement>() {
+                cb.emit((id.to_string(), t.value()));
+            }
+        });
+        let first = props.diagnostics.first().map(|d| {
+            format!(
+                "Line {}, column {}: {}",
+                d.range.from_line, d.range.from_col, d.message
+            )
+        });
+        html! {
+            <div class="editor-host fallback" ref={host}>
+                <textarea class="editor-fallback" aria-label={props.label.clone()}
+                    spellcheck="false" value={props.text.clone()} {oninput} />
+                if let Some(msg) = first { <p class="diag-line" role="alert">{ msg }</p> }
+            </div>
+        }
+    }
+}

@@ -1,0 +1,64 @@
+//! The IAM policy playground: a Yew app. Built by Trunk from the repository's index.html.
+//!
+//! - `model`: the workspace the user edits (a scenario plus names and switched-off layers)
+//! - `state`: the reducer; components only dispatch actions
+//! - `engine`: the one module that calls the policy engine
+//! - `share`, `browser`: share links, autosave, downloads (nothing leaves the browser)
+//! - `editor`: the CodeMirror 6 editor, driven through wasm-bindgen
+//! - `components`: the view
+#![cfg_attr(
+    test,
+    allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic
+    )
+)]
+
+pub mod browser;
+pub mod components;
+pub mod editor;
+pub mod engine;
+pub mod gallery;
+pub mod model;
+pub mod share;
+pub mod state;
+
+use wasm_bindgen::prelude::*;
+
+/// Mounts the app on the page's body.
+pub fn run() {
+    yew::Renderer::<components::app::App>::new().render();
+}
+
+/// Times what every edit costs: parse and check `policies` policies, decide `requests`
+/// requests against them and trace the one shown in detail, `runs` times. Returns JSON `{"runs":…, "medianMs":…, "minMs":…,
+/// "maxMs":…, "policies":…, "requests":…}`. Called by the end-to-end tests through
+/// `window.wasmBindings`.
+#[wasm_bindgen]
+pub fn bench_reevaluate(policies: usize, requests: usize, runs: usize) -> String {
+    let ws = engine::bench_workspace(policies, requests);
+    let runs = runs.max(1);
+    let mut times = Vec::with_capacity(runs);
+    // One warm-up run.
+    let _ = engine::evaluate(&ws, Some(0));
+    for _ in 0..runs {
+        let t0 = browser::now_ms();
+        let eval = engine::evaluate(&ws, Some(0));
+        let t1 = browser::now_ms();
+        std::hint::black_box(&eval);
+        times.push(t1 - t0);
+    }
+    times.sort_by(f64::total_cmp);
+    let median = times.get(times.len() / 2).copied().unwrap_or_default();
+    serde_json::json!({
+        "runs": runs,
+        "policies": policies,
+        "requests": requests,
+        "medianMs": median,
+        "minMs": times.first().copied().unwrap_or_default(),
+        "maxMs": times.last().copied().unwrap_or_default(),
+    })
+    .to_string()
+}

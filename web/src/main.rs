@@ -1,0 +1,3 @@
+fn main() {
+    iam_playground::run();
+}

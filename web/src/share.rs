@@ -1,0 +1,136 @@
+//! Share links: the whole workspace in the URL fragment (crate `iam-share` does the
+//! encoding: `<part>=1.<base64url(raw DEFLATE(JSON))>`, `1` being the share format version).
+//!
+//! A playground link has two `&`-separated parts:
+//! - `s=1.…`: the scenario (spec format) that is evaluated. Any tool that reads share links
+//!   (`iam_share::decode_scenario`) gets the scenario from it.
+//! - `p=1.…`: the playground's workspace exactly as it was (policy names, layers switched
+//!   off, request rows as typed), so that opening the link restores the same screen.
+//!
+//! A link with only `s=` (made by another tool) opens too. Browsers never send the fragment
+//! to a server: a shared scenario stays between the people who share it.
+
+use crate::model::Workspace;
+
+pub use iam_share::{ShareError, SHARE_VERSION};
+
+/// The fragment part holding the playground's workspace.
+const WORKSPACE_PREFIX: &str = "p=";
+
+/// The fragment (without `#`) for a workspace.
+pub fn encode(ws: &Workspace) -> String {
+    let scenario = serde_json::to_vec(&ws.to_scenario()).unwrap_or_default();
+    let workspace = serde_json::to_vec(ws).unwrap_or_default();
+    let s = iam_share::encode_bytes(&scenario);
+    let p = iam_share::encode_bytes(&workspace);
+    let p = p.strip_prefix(iam_share::PREFIX).unwrap_or(&p);
+    format!("{s}&{WORKSPACE_PREFIX}{p}")
+}
+
+/// What a fragment holds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Shared {
+    /// A playground link: the workspace exactly.
+    Workspace(Box<Workspace>),
+    /// A scenario-only link (`s=` part, JSON text), to read with the engine.
+    Scenario(String),
+}
+
+/// Reads a fragment (with or without the leading `#`).
+pub fn decode(fragment: &str) -> Result<Shared, ShareError> {
+    let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
+    let workspace_part = fragment
+        .split('&')
+        .find_map(|part| part.strip_prefix(WORKSPACE_PREFIX));
+    if let Some(p) = workspace_part {
+        let bytes = iam_share::decode_bytes(&format!("{}{p}", iam_share::PREFIX))?;
+        let text = String::from_utf8(bytes).map_err(|e| ShareError::BadJson(e.to_string()))?;
+        return serde_json::from_str::<Workspace>(&text)
+            .map(|ws| Shared::Workspace(Box::new(ws)))
+            .map_err(|e| ShareError::BadJson(e.to_string()));
+    }
+    let bytes = iam_share::decode_bytes(fragment)?;
+    String::from_utf8(bytes)
+        .map(Shared::Scenario)
+        .map_err(|e| ShareError::BadJson(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ContextEntry, LayerKind, RequestRow, ValueKind};
+
+    fn sample() -> Workspace {
+        let mut ws = Workspace {
+            name: "ünïcode ✓ name".into(),
+            ..Workspace::default()
+        };
+        ws.add_policy(LayerKind::Identity, None);
+        ws.add_policy(LayerKind::Scps, None);
+        ws.set_on(LayerKind::Scps, false);
+        if let Some(p) = ws.policy_mut(crate::model::PolicyId::Identity(0)) {
+            p.name = "my own name".into();
+        }
+        ws.requests.push(RequestRow {
+            source_ip: "54.240.143.188".into(),
+            context: vec![ContextEntry {
+                key: "s3:max-keys".into(),
+                kind: ValueKind::Number,
+                multi: false,
+                values: vec!["1.50".into()],
+            }],
+            ..RequestRow::example()
+        });
+        ws
+    }
+
+    #[test]
+    fn round_trip_is_exact() {
+        let ws = sample();
+        let frag = encode(&ws);
+        assert!(frag.starts_with("s=1."));
+        assert!(frag.contains("&p=1."));
+        assert!(frag
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.=&".contains(c)));
+        let expected = Shared::Workspace(Box::new(ws.clone()));
+        assert_eq!(decode(&frag), Ok(expected.clone()));
+        assert_eq!(decode(&format!("#{frag}")), Ok(expected));
+    }
+
+    #[test]
+    fn other_tools_read_the_scenario_part() {
+        let ws = sample();
+        let frag = encode(&ws);
+        let scenario = iam_share::decode_scenario(&frag).expect("a scenario");
+        assert_eq!(scenario.requests.len(), 1);
+        assert!(
+            scenario.policies.scps.is_empty(),
+            "switched-off layers are not evaluated"
+        );
+        // And a scenario-only link opens in the playground.
+        let s_only = frag.split('&').next().unwrap_or_default();
+        match decode(s_only) {
+            Ok(Shared::Scenario(text)) => {
+                let back = crate::engine::import_scenario(&text).expect("reads");
+                assert_eq!(back.requests.len(), 1);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn errors_are_reported_not_panicked() {
+        assert_eq!(decode(""), Err(ShareError::NotALink));
+        assert_eq!(decode("#top"), Err(ShareError::NotALink));
+        assert_eq!(
+            decode("s=9.abc"),
+            Err(ShareError::UnknownVersion("9".into()))
+        );
+        assert_eq!(decode("s=1.%%%"), Err(ShareError::BadEncoding));
+        assert_eq!(decode("p=1.AAAA"), Err(ShareError::BadCompression));
+        let frag = encode(&sample());
+        let cut = frag.get(..frag.len() - 20).unwrap_or_default();
+        assert!(decode(cut).is_err());
+    }
+}

@@ -1,0 +1,370 @@
+//! The app state and its reducer (Yew's `use_reducer`, as in the function_todomvc example).
+//! Components only dispatch `Action`s; every change of the workspace re-evaluates every
+//! request through the one engine service (`crate::engine`).
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::engine::{self, Evaluation, Range};
+use crate::model::{ContextEntry, Decision, LayerKind, PolicyId, RequestRow, ValueKind, Workspace};
+
+/// A short message for the status line (also announced to screen readers).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    pub text: String,
+    pub error: bool,
+}
+
+impl Notice {
+    pub fn info(text: impl Into<String>) -> Self {
+        Notice {
+            text: text.into(),
+            error: false,
+        }
+    }
+    pub fn error(text: impl Into<String>) -> Self {
+        Notice {
+            text: text.into(),
+            error: true,
+        }
+    }
+}
+
+/// A request to move the editor's selection to a range (the nonce makes each click count).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reveal {
+    pub policy: PolicyId,
+    pub range: Range,
+    pub nonce: u64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct State {
+    pub ws: Workspace,
+    /// The policy shown in the editor.
+    pub selected: Option<PolicyId>,
+    /// The request whose details and explanation are shown.
+    pub active_request: Option<usize>,
+    pub eval: Rc<Evaluation>,
+    pub notice: Option<Notice>,
+    pub reveal: Option<Reveal>,
+    /// Counts workspace changes (autosave and tests watch it).
+    pub revision: u64,
+    /// The examples dialog is open.
+    pub gallery_open: bool,
+    /// The share link last made (shown for copying).
+    pub share_link: Option<String>,
+}
+
+impl State {
+    pub fn new(ws: Workspace, notice: Option<Notice>) -> Self {
+        let selected = ws.first_policy();
+        let active_request = if ws.requests.is_empty() {
+            None
+        } else {
+            Some(0)
+        };
+        let eval = Rc::new(engine::evaluate(&ws, active_request));
+        State {
+            ws,
+            selected,
+            active_request,
+            eval,
+            notice,
+            reveal: None,
+            revision: 0,
+            gallery_open: false,
+            share_link: None,
+        }
+    }
+}
+
+/// One edit of a request row.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RequestEdit {
+    Name(String),
+    Principal(String),
+    Action(String),
+    Resource(String),
+    ResourceAccount(String),
+    SourceIp(String),
+    Expect(Option<Decision>),
+    AddContext,
+    RemoveContext(usize),
+    ContextKey(usize, String),
+    ContextKind(usize, ValueKind),
+    ContextMulti(usize, bool),
+    ContextValue(usize, usize, String),
+    AddContextValue(usize),
+    RemoveContextValue(usize, usize),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// Replace the whole workspace (gallery, upload, share link).
+    Load(Box<Workspace>, Notice),
+    SelectPolicy(PolicyId),
+    EditPolicy(PolicyId, String),
+    RenamePolicy(PolicyId, String),
+    /// Add a policy to a layer; for SCPs/RCPs `Some(level)` adds to that level, `None` adds a
+    /// new level.
+    AddPolicy(LayerKind, Option<usize>),
+    RemovePolicy(PolicyId),
+    SetLayerOn(LayerKind, bool),
+    AddRequest,
+    DuplicateRequest(usize),
+    RemoveRequest(usize),
+    SelectRequest(usize),
+    EditRequest(usize, RequestEdit),
+    /// Show a policy range in the editor (a deciding statement, an error).
+    Reveal(PolicyId, Range),
+    Notify(Notice),
+    DismissNotice,
+    ShowGallery(bool),
+    ShowShareLink(Option<String>),
+}
+
+fn apply_request_edit(row: &mut RequestRow, edit: RequestEdit) {
+    match edit {
+        RequestEdit::Name(v) => row.name = v,
+        RequestEdit::Principal(v) => row.principal = v,
+        RequestEdit::Action(v) => row.action = v,
+        RequestEdit::Resource(v) => row.resource = v,
+        RequestEdit::ResourceAccount(v) => row.resource_account = v,
+        RequestEdit::SourceIp(v) => row.source_ip = v,
+        RequestEdit::Expect(v) => row.expect = v,
+        RequestEdit::AddContext => row.context.push(ContextEntry {
+            values: vec![String::new()],
+            ..ContextEntry::default()
+        }),
+        RequestEdit::RemoveContext(i) => {
+            if i < row.context.len() {
+                row.context.remove(i);
+            }
+        }
+        RequestEdit::ContextKey(i, v) => {
+            if let Some(e) = row.context.get_mut(i) {
+                e.key = v;
+            }
+        }
+        RequestEdit::ContextKind(i, k) => {
+            if let Some(e) = row.context.get_mut(i) {
+                e.kind = k;
+            }
+        }
+        RequestEdit::ContextMulti(i, m) => {
+            if let Some(e) = row.context.get_mut(i) {
+                e.multi = m;
+                if !m {
+                    e.values.truncate(1);
+                }
+                if e.values.is_empty() {
+                    e.values.push(String::new());
+                }
+            }
+        }
+        RequestEdit::ContextValue(i, j, v) => {
+            if let Some(slot) = row.context.get_mut(i).and_then(|e| e.values.get_mut(j)) {
+                *slot = v;
+            }
+        }
+        RequestEdit::AddContextValue(i) => {
+            if let Some(e) = row.context.get_mut(i) {
+                e.multi = true;
+                e.values.push(String::new());
+            }
+        }
+        RequestEdit::RemoveContextValue(i, j) => {
+            if let Some(e) = row.context.get_mut(i) {
+                if j < e.values.len() && e.values.len() > 1 {
+                    e.values.remove(j);
+                }
+            }
+        }
+    }
+}
+
+impl Reducible for State {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = (*self).clone();
+        let mut changed = true;
+        match action {
+            Action::Load(ws, notice) => {
+                let revision = self.revision;
+                next = State::new(*ws, Some(notice));
+                next.revision = revision;
+            }
+            Action::SelectPolicy(id) => {
+                changed = false;
+                if next.ws.policy(id).is_some() {
+                    next.selected = Some(id);
+                }
+            }
+            Action::EditPolicy(id, text) => match next.ws.policy_mut(id) {
+                Some(p) if p.text != text => p.text = text,
+                _ => changed = false,
+            },
+            Action::RenamePolicy(id, name) => match next.ws.policy_mut(id) {
+                Some(p) => p.name = name,
+                None => changed = false,
+            },
+            Action::AddPolicy(layer, level) => {
+                let id = next.ws.add_policy(layer, level);
+                next.ws.set_on(layer, true);
+                next.selected = Some(id);
+            }
+            Action::RemovePolicy(id) => {
+                changed = next.ws.remove_policy(id);
+                if next.selected.is_some_and(|s| next.ws.policy(s).is_none()) {
+                    next.selected = next.ws.first_policy();
+                }
+            }
+            Action::SetLayerOn(layer, on) => next.ws.set_on(layer, on),
+            Action::AddRequest => {
+                let row = next
+                    .active_request
+                    .and_then(|i| next.ws.requests.get(i))
+                    .map(|r| RequestRow {
+                        name: String::new(),
+                        expect: None,
+                        ..r.clone()
+                    })
+                    .unwrap_or_else(RequestRow::example);
+                next.ws.requests.push(row);
+                next.active_request = Some(next.ws.requests.len() - 1);
+            }
+            Action::DuplicateRequest(i) => match next.ws.requests.get(i).cloned() {
+                Some(mut row) => {
+                    if !row.name.is_empty() {
+                        row.name.push_str(" (copy)");
+                    }
+                    next.ws.requests.insert(i + 1, row);
+                    next.active_request = Some(i + 1);
+                }
+                None => changed = false,
+            },
+            Action::RemoveRequest(i) => {
+                if i < next.ws.requests.len() {
+                    next.ws.requests.remove(i);
+                    let n = next.ws.requests.len();
+                    next.active_request = match next.active_request {
+                        _ if n == 0 => None,
+                        Some(a) if a >= n => Some(n - 1),
+                        other => other,
+                    };
+                } else {
+                    changed = false;
+                }
+            }
+            Action::SelectRequest(i) => {
+                changed = false;
+                if i < next.ws.requests.len() {
+                    next.active_request = Some(i);
+                }
+            }
+            Action::EditRequest(i, edit) => match next.ws.requests.get_mut(i) {
+                Some(row) => {
+                    apply_request_edit(row, edit);
+                    next.active_request = Some(i);
+                }
+                None => changed = false,
+            },
+            Action::Reveal(policy, range) => {
+                changed = false;
+                if next.ws.policy(policy).is_some() {
+                    next.selected = Some(policy);
+                    let nonce = self.reveal.as_ref().map_or(1, |r| r.nonce + 1);
+                    next.reveal = Some(Reveal {
+                        policy,
+                        range,
+                        nonce,
+                    });
+                }
+            }
+            Action::Notify(n) => {
+                changed = false;
+                next.notice = Some(n);
+            }
+            Action::DismissNotice => {
+                changed = false;
+                next.notice = None;
+            }
+            Action::ShowGallery(open) => {
+                changed = false;
+                next.gallery_open = open;
+            }
+            Action::ShowShareLink(link) => {
+                changed = false;
+                next.share_link = link;
+            }
+        }
+        if changed {
+            next.share_link = None;
+            next.revision = self.revision + 1;
+        }
+        if changed || next.active_request != self.active_request {
+            next.eval = Rc::new(engine::evaluate(&next.ws, next.active_request));
+        }
+        Rc::new(next)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state() -> Rc<State> {
+        Rc::new(State::new(crate::gallery::default_workspace(), None))
+    }
+
+    #[test]
+    fn editing_a_policy_re_evaluates() {
+        let s = state();
+        let before = s.eval.clone();
+        let id = PolicyId::Identity(0);
+        let s = s.reduce(Action::EditPolicy(id, "{ not json".into()));
+        assert_eq!(s.revision, 1);
+        assert!(!Rc::ptr_eq(&before, &s.eval));
+        assert!(s.eval.diagnostics.get(&id).is_some_and(|d| !d.is_empty()));
+    }
+
+    #[test]
+    fn selection_does_not_count_as_a_change() {
+        let s = state().reduce(Action::SelectRequest(1));
+        assert_eq!(s.active_request, Some(1));
+        assert_eq!(s.revision, 0);
+    }
+
+    #[test]
+    fn policies_are_added_renamed_and_removed() {
+        let s = state().reduce(Action::AddPolicy(LayerKind::Identity, None));
+        assert_eq!(s.selected, Some(PolicyId::Identity(1)));
+        let s = s.reduce(Action::RenamePolicy(PolicyId::Identity(1), "extra".into()));
+        assert_eq!(
+            s.ws.policy(PolicyId::Identity(1)).map(|p| p.name.as_str()),
+            Some("extra")
+        );
+        let s = s.reduce(Action::RemovePolicy(PolicyId::Identity(1)));
+        assert_eq!(s.ws.policies.identity.len(), 1);
+        assert_eq!(s.selected, Some(PolicyId::Identity(0)));
+    }
+
+    #[test]
+    fn requests_are_added_and_removed() {
+        let s = state();
+        let n = s.ws.requests.len();
+        let s = s.reduce(Action::AddRequest);
+        assert_eq!(s.ws.requests.len(), n + 1);
+        assert_eq!(s.eval.outcomes.len(), n + 1);
+        let s = s.reduce(Action::RemoveRequest(n));
+        assert_eq!(s.ws.requests.len(), n);
+        assert_eq!(s.active_request, Some(n - 1));
+        let s = s.reduce(Action::EditRequest(0, RequestEdit::AddContext));
+        let s = s.reduce(Action::EditRequest(0, RequestEdit::AddContextValue(0)));
+        assert_eq!(s.ws.requests[0].context[0].values.len(), 2);
+        assert!(s.ws.requests[0].context[0].multi);
+    }
+}

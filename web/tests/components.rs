@@ -1,0 +1,276 @@
+//! Component tests in a real browser (headless Chromium through chromedriver):
+//! `CHROMEDRIVER=/usr/bin/chromedriver cargo test -p iam-playground --target wasm32-unknown-unknown`
+//! (`cargo xtask test` runs them). Each test mounts the app on its own element.
+#![cfg(target_arch = "wasm32")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use gloo_timers::future::TimeoutFuture;
+use iam_playground::components::app::{App, AppProps};
+use iam_playground::engine;
+use iam_playground::gallery;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement, HtmlInputElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// The CodeMirror bundle (web/editor/dist/editor.js, built before these tests).
+const EDITOR_JS: &str = include_str!("../editor/dist/editor.js");
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+fn install_editor() {
+    let doc = document();
+    if js_sys::Reflect::has(&web_sys::window().unwrap(), &"IamEditor".into()).unwrap() {
+        return;
+    }
+    let script = doc.create_element("script").unwrap();
+    script.set_text_content(Some(EDITOR_JS));
+    doc.head().unwrap().append_child(&script).unwrap();
+}
+
+fn uninstall_editor() {
+    let window: js_sys::Object = web_sys::window().unwrap().into();
+    let _ = js_sys::Reflect::delete_property(&window, &"IamEditor".into());
+}
+
+async fn tick() {
+    TimeoutFuture::new(30).await;
+}
+
+fn example(path: &str) -> iam_playground::model::Workspace {
+    engine::import_scenario(gallery::example(path).unwrap().text).unwrap()
+}
+
+/// Mounts the app with a gallery example on a fresh element.
+async fn mount(path: &str) -> Element {
+    mount_ws(example(path)).await
+}
+
+async fn mount_ws(ws: iam_playground::model::Workspace) -> Element {
+    let root = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<App>::with_root_and_props(
+        root.clone(),
+        AppProps {
+            initial: Some(ws),
+            persist: false,
+        },
+    )
+    .render();
+    tick().await;
+    root
+}
+
+fn decisions(root: &Element) -> Vec<String> {
+    let list = root
+        .query_selector_all(".req-table tbody .col-decision .badge")
+        .unwrap();
+    (0..list.length())
+        .map(|i| {
+            list.item(i)
+                .unwrap()
+                .unchecked_into::<Element>()
+                .get_attribute("data-decision")
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+fn q(root: &Element, sel: &str) -> Element {
+    root.query_selector(sel)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no {sel}"))
+}
+
+fn type_into(root: &Element, sel: &str, value: &str) {
+    let input: HtmlInputElement = q(root, sel).unchecked_into();
+    input.set_value(value);
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let ev = web_sys::Event::new_with_event_init_dict("input", &init).unwrap();
+    input.dispatch_event(&ev).unwrap();
+}
+
+fn click(root: &Element, sel: &str) {
+    q(root, sel).unchecked_into::<HtmlElement>().click();
+}
+
+const IP: &str = "image-builder/component-ip-restriction.json";
+
+#[wasm_bindgen_test]
+async fn the_seed_example_shows_its_decisions() {
+    uninstall_editor();
+    let root = mount(IP).await;
+    assert_eq!(
+        decisions(&root),
+        [
+            "allowed",
+            "implicitDeny",
+            "implicitDeny",
+            "implicitDeny",
+            "implicitDeny",
+            "allowed",
+            "implicitDeny"
+        ]
+    );
+    let summary = q(&root, "#summary").text_content().unwrap_or_default();
+    assert!(summary.contains("2 of 7 allowed"), "{summary}");
+    assert!(summary.contains("7 as expected, 0 not"), "{summary}");
+}
+
+#[wasm_bindgen_test]
+async fn changing_the_source_ip_changes_the_decision_and_the_explanation() {
+    uninstall_editor();
+    let root = mount(IP).await;
+    click(&root, ".req-table tbody tr:nth-child(2) .row-select");
+    tick().await;
+    let why = q(&root, ".explanation").text_content().unwrap_or_default();
+    assert!(
+        why.contains(
+            "aws:SourceIp 54.240.143.188 is inside 54.240.143.188/32, so NotIpAddress is false"
+        ),
+        "{why}"
+    );
+    type_into(&root, "#req-source-ip", "54.240.143.7");
+    tick().await;
+    assert_eq!(decisions(&root)[1], "allowed");
+    let verdict = q(&root, "#verdict").text_content().unwrap_or_default();
+    assert!(verdict.starts_with("Allowed"), "{verdict}");
+    // An empty source IP: the missing key is called out.
+    type_into(&root, "#req-source-ip", "");
+    tick().await;
+    let missing = q(&root, "#missing-keys").text_content().unwrap_or_default();
+    assert!(missing.contains("aws:SourceIp"), "{missing}");
+}
+
+#[wasm_bindgen_test]
+async fn the_textarea_fallback_reports_errors_at_their_line() {
+    uninstall_editor();
+    let root = mount(IP).await;
+    let area: web_sys::HtmlTextAreaElement = q(&root, "textarea.editor-fallback").unchecked_into();
+    area.set_value("{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [ { \"Effect\": \"Allow\" \"Action\": \"*\" } ]\n}");
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    area.dispatch_event(&web_sys::Event::new_with_event_init_dict("input", &init).unwrap())
+        .unwrap();
+    tick().await;
+    let diags = q(&root, ".diag-list").text_content().unwrap_or_default();
+    assert!(diags.contains("Line 3"), "{diags}");
+    assert!(
+        decisions(&root).iter().all(|d| d.is_empty()),
+        "requests are not evaluated"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn codemirror_mounts_labelled_and_highlights_the_deciding_statement() {
+    install_editor();
+    let root = mount(IP).await;
+    tick().await;
+    q(&root, ".cm-editor");
+    let content = q(&root, ".cm-content");
+    assert_eq!(
+        content.get_attribute("aria-label").unwrap_or_default(),
+        "Policy 1 — Identity policies (JSON)"
+    );
+    // No problems: no lint marks.
+    assert!(root
+        .query_selector(".cm-lintRange-error")
+        .unwrap()
+        .is_none());
+    // The deciding statement of the selected (allowed) request is highlighted.
+    assert!(root.query_selector(".cm-deciding").unwrap().is_some());
+    // Switch to a policy with an error through the UI: add a policy and break it.
+    click(&root, ".layer[data-layer=identity] .add-item");
+    tick().await;
+    let count = root
+        .query_selector_all(".layer[data-layer=identity] .policy-item")
+        .unwrap()
+        .length();
+    assert_eq!(count, 2);
+    let name: HtmlInputElement = q(&root, "#policy-name").unchecked_into();
+    assert_eq!(name.value(), "Policy 2");
+    type_into(&root, "#policy-name", "extra rules");
+    tick().await;
+    assert!(q(&root, ".layer[data-layer=identity]")
+        .text_content()
+        .unwrap_or_default()
+        .contains("extra rules"));
+}
+
+#[wasm_bindgen_test]
+async fn engine_errors_are_squiggles_at_their_line() {
+    install_editor();
+    let mut ws = example(IP);
+    ws.policies.identity[0].text =
+        "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [ { \"Effect\": \"Alow\" } ]\n}"
+            .into();
+    let root = mount_ws(ws).await;
+    tick().await;
+    let marks = root.query_selector_all(".cm-lintRange-error").unwrap();
+    assert!(marks.length() > 0, "squiggles under the errors");
+    // The squiggle is on line 3 (CodeMirror's line elements are in document order).
+    let lines = root.query_selector_all(".cm-line").unwrap();
+    let line3 = lines.item(2).unwrap().unchecked_into::<Element>();
+    assert!(line3
+        .query_selector(".cm-lintRange-error")
+        .unwrap()
+        .is_some());
+    // Hovering a squiggle explains it; the list under the editor says it too.
+    let listed = q(&root, ".diag-list").text_content().unwrap_or_default();
+    assert!(listed.contains("Line 3"), "{listed}");
+}
+
+#[wasm_bindgen_test]
+async fn layers_can_be_switched_off() {
+    uninstall_editor();
+    let root = mount(IP).await;
+    let switch: HtmlInputElement = q(&root, "#layer-on-identity").unchecked_into();
+    assert!(switch.checked());
+    switch.click();
+    tick().await;
+    assert!(decisions(&root).iter().all(|d| d == "implicitDeny"));
+    let switch: HtmlInputElement = q(&root, "#layer-on-identity").unchecked_into();
+    switch.click();
+    tick().await;
+    assert_eq!(decisions(&root)[0], "allowed");
+}
+
+#[wasm_bindgen_test]
+async fn the_gallery_loads_every_example() {
+    uninstall_editor();
+    let root = mount(IP).await;
+    for e in gallery::examples() {
+        click(&root, "#open-gallery");
+        tick().await;
+        click(&root, &format!(".example[data-path=\"{}\"]", e.path));
+        tick().await;
+        assert!(root.query_selector(".modal").unwrap().is_none());
+        assert_eq!(decisions(&root).len(), e.requests, "{}", e.path);
+        let summary = q(&root, "#summary").text_content().unwrap_or_default();
+        assert!(summary.contains(", 0 not"), "{}: {summary}", e.path);
+    }
+}
+
+#[wasm_bindgen_test]
+fn bench_runs_in_the_browser() {
+    let out = iam_playground::bench_reevaluate(5, 100, 3);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["requests"], 100);
+    assert!(v["medianMs"].as_f64().unwrap() >= 0.0);
+}
+
+#[wasm_bindgen_test]
+fn the_page_mounts_with_autosave_on() {
+    // yew::Renderer::new() mounts the App with AppProps::default().
+    assert!(AppProps::default().persist);
+    assert!(AppProps::default().initial.is_none());
+}
