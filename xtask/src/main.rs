@@ -339,8 +339,12 @@ fn wasm_test_step() -> Step {
 }
 
 fn cmd_test() -> bool {
-    let mut steps: Vec<Step> = vec![
-        setup("test"),
+    let mut steps: Vec<Step> = vec![setup("test")];
+    // The editor bundle first: the playground's component tests include it
+    // (include_str!), so clippy and the tests need it on a clean clone.
+    steps.extend(npm_ci_step("web/editor"));
+    steps.push(editor_bundle());
+    steps.extend([
         Step::new("rustfmt", &["cargo", "fmt", "--all", "--", "--check"]),
         Step::new(
             "clippy (native)",
@@ -386,11 +390,7 @@ fn cmd_test() -> bool {
                 "tests/scenarios",
             ],
         ),
-    ];
-    if let Some(s) = npm_ci_step("web/editor") {
-        steps.push(s);
-    }
-    steps.push(editor_bundle());
+    ]);
     steps.push(wasm_test_step());
     steps.push(widget_build());
     steps.push(trunk_build());
