@@ -318,15 +318,34 @@ pub fn layer_sentence(l: &LayerResult) -> String {
     format!("{} {what}", l.layer)
 }
 
+/// A layer's name for people: `scps/1` → "the SCPs of organization level 1 (scps/1)".
+pub fn layer_name(id: &str) -> String {
+    let level = |prefix: &str| id.strip_prefix(prefix).map(str::to_string);
+    match id {
+        "identity" => "the identity-based policies".to_string(),
+        "resource" => "the resource-based policy".to_string(),
+        "permissionsBoundary" => "the permissions boundary".to_string(),
+        "session" => "the session policy".to_string(),
+        "vpcEndpoint" => "the VPC endpoint policy".to_string(),
+        _ => match (level("scps/"), level("rcps/")) {
+            (Some(l), _) => format!("the SCPs of organization level {l} ({id})"),
+            (_, Some(l)) => format!("the RCPs of organization level {l} ({id})"),
+            _ => id.to_string(),
+        },
+    }
+}
+
 /// The headline: the decision and the documented rule behind it.
 pub fn decision_sentence(a: &Authorization) -> String {
     let rule = match &a.rule {
         DecisionRule::ExplicitDeny { layers } => {
-            format!("an explicit Deny in {} overrides every Allow", layers.join(", "))
+            let names: Vec<String> = layers.iter().map(|l| layer_name(l)).collect();
+            format!("an explicit Deny in {} overrides every Allow", names.join(" and "))
         }
-        DecisionRule::GuardrailNoAllow { layer } => {
-            format!("{layer} has no statement that allows the request, and every guardrail level must allow")
-        }
+        DecisionRule::GuardrailNoAllow { layer } => format!(
+            "no statement in {} allows the request, and each guardrail (every SCP and RCP level, the VPC endpoint policy) must allow it",
+            layer_name(layer)
+        ),
         DecisionRule::ResourcePolicyRequired { service } => match service.as_str() {
             "kms" => "a KMS key policy must allow the request (directly, or by delegating to the account's IAM policies), and it does not".to_string(),
             _ => "the role's trust policy must allow sts:AssumeRole, and it does not".to_string(),
@@ -350,9 +369,10 @@ pub fn decision_sentence(a: &Authorization) -> String {
             if *identity_allows { "allow" } else { "do not allow" },
             if *resource_allows { "allows" } else { "does not allow" }
         ),
-        DecisionRule::LimitedBy { layer } => {
-            format!("{layer} does not allow it, and it limits what the other policies grant")
-        }
+        DecisionRule::LimitedBy { layer } => format!(
+            "{} does not allow it, and it limits what the other policies grant",
+            layer_name(layer)
+        ),
         DecisionRule::NoAllow => "no applicable policy allows it".to_string(),
     };
     let head = match a.decision {
@@ -407,5 +427,9 @@ mod tests {
         );
         assert!(statement_summary(st).contains("a condition is false"));
         assert!(decision_sentence(a).starts_with("The request is implicitly denied"));
+        assert_eq!(
+            layer_name("scps/1"),
+            "the SCPs of organization level 1 (scps/1)"
+        );
     }
 }
