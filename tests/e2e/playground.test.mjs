@@ -243,6 +243,8 @@ describe("the playground", () => {
     });
     const page = await openApp(context, server.url);
     await page.evaluate(() => navigator.serviceWorker.ready);
+    // The lazy part (editor-extras.js, the lint engine, the catalog) is part of the load.
+    await page.waitForSelector('.app[data-catalog="ready"]', { timeout: 30000 });
     await page.waitForTimeout(300);
     const atLoad = requests.length;
     // Every request of the load itself went to the page's own server.
@@ -280,6 +282,13 @@ describe("the playground", () => {
     await page.fill("#req-source-ip", "54.240.143.8");
     await waitForDecisions(page, ["allowed", "allowed", ...IP_DECISIONS.slice(2)]);
     assert.ok(await page.$(".cm-editor"), "the editor bundle came from the cache too");
+    // ... and so did the lazy part: the catalog checks work offline.
+    await page.waitForSelector('.app[data-catalog="ready"]', { timeout: 30000 });
+    await replaceEditorText(
+      page,
+      '{\n  "Version": "2012-10-17",\n  "Statement": [ { "Effect": "Allow", "Action": "s3:GetObjekt", "Resource": "*" } ]\n}'
+    );
+    await page.waitForFunction(() => /s3:GetObject/.test(document.querySelector(".diag-list")?.textContent || ""));
     await context.close();
   });
 
@@ -291,15 +300,24 @@ describe("the playground", () => {
       p.on("response", (r) => loaded.push(new URL(r.url()).pathname))
     );
     const bench = JSON.parse(await page.evaluate(() => window.wasmBindings.bench_reevaluate(5, 100, 41)));
-    // Sizes of what the first visit loaded, gzip-compressed (what a server would send).
+    await page.waitForSelector('.app[data-catalog="ready"]', { timeout: 30000 });
+    // Sizes of what the first visit loaded, gzip-compressed (what a server would send). The
+    // lazy part, loaded after the first render (editor-extras.js and widget/: the lint engine
+    // and the service catalog), is measured apart and not counted in the first load.
     const sizes = { wasm: 0, js: 0, css: 0 };
+    const lazy = {};
+    const isLazy = (rel) => rel === "editor-extras.js" || rel.startsWith("widget/");
+    const root = new URL(server.url).pathname;
     for (const path of new Set(loaded)) {
-      const m = /\.(wasm|js|css)$/.exec(path);
-      if (!m || basename(path) === "sw.js") continue;
-      const body = readFileSync(join(DIST, basename(path)));
-      sizes[m[1]] += gzipSync(body, { level: 9 }).length;
+      const rel = path.startsWith(root) ? path.slice(root.length) : basename(path);
+      const m = /\.(wasm|js|css|json)$/.exec(rel);
+      if (!m || rel === "sw.js") continue;
+      const gz = gzipSync(readFileSync(join(DIST, rel)), { level: 9 }).length;
+      if (isLazy(rel)) lazy[rel] = gz;
+      else if (m[1] !== "json") sizes[m[1]] += gz;
     }
     const total = sizes.wasm + sizes.js + sizes.css;
+    const lazyTotal = Object.values(lazy).reduce((a, b) => a + b, 0);
     const kb = (n) => (n / 1024).toFixed(1) + " KiB";
     console.log(
       `re-evaluate ${bench.requests} requests × ${bench.policies} policies: median ${bench.medianMs.toFixed(2)} ms ` +
@@ -309,7 +327,20 @@ describe("the playground", () => {
       `first-load transfer (gzip): wasm ${kb(sizes.wasm)} + js ${kb(sizes.js)} + css ${kb(sizes.css)} = ${kb(total)}, ` +
         `${total} bytes (budget 400 KB)`
     );
-    writeFileSync(artifact("metrics.json"), JSON.stringify({ bench, gzipBytes: { ...sizes, total } }, null, 2));
+    console.log(
+      `lazy load after the first render (gzip, not in the first load): ` +
+        Object.entries(lazy).map(([f, n]) => `${f} ${kb(n)}`).join(" + ") +
+        ` = ${kb(lazyTotal)}, ${lazyTotal} bytes (catalog budget 250 KB)`
+    );
+    writeFileSync(
+      artifact("metrics.json"),
+      JSON.stringify({ bench, gzipBytes: { ...sizes, total }, lazyGzipBytes: { ...lazy, total: lazyTotal } }, null, 2)
+    );
+    // The lazy files did load, and none of them is counted in the first load.
+    for (const f of ["editor-extras.js", "widget/iam_policy_wasm.js", "widget/iam_policy_wasm_bg.wasm", "widget/catalog.json"]) {
+      assert.ok(lazy[f] > 0, `${f} was loaded lazily: ${JSON.stringify(lazy)}`);
+    }
+    assert.ok(lazy["widget/catalog.json"] <= 250 * 1000, `catalog ${lazy["widget/catalog.json"]} bytes gzip > 250 KB`);
     assert.ok(bench.medianMs > 0);
     assert.ok(sizes.wasm > 0 && sizes.js > 0 && sizes.css > 0);
     await context.close();

@@ -74,7 +74,10 @@ pub fn diagnostics_json(diags: &[Diag]) -> String {
                 _ => d.message.clone(),
             };
             if let Some(o) = v.as_object_mut() {
-                o.insert("severity".into(), d.severity.key().into());
+                o.insert(
+                    "severity".into(),
+                    d.category.unwrap_or(d.severity.key()).into(),
+                );
                 o.insert("message".into(), message.into());
             }
             v

@@ -58,6 +58,9 @@ pub struct Diag {
     pub message: String,
     pub hint: Option<String>,
     pub range: Range,
+    /// iam-lint's category (`error`, `securityWarning`, `warning`, `suggestion`) for the
+    /// catalog's findings (crate::catalog); `None` for the engine's own diagnostics.
+    pub category: Option<&'static str>,
 }
 
 impl From<&Diagnostic> for Diag {
@@ -74,6 +77,7 @@ impl From<&Diagnostic> for Diag {
             message: d.message.clone(),
             hint: d.hint.clone().filter(|h| !h.is_empty()),
             range: d.span.into(),
+            category: None,
         }
     }
 }

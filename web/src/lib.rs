@@ -3,6 +3,7 @@
 //! - `model`: the workspace the user edits (a scenario plus names and switched-off layers)
 //! - `state`: the reducer; components only dispatch actions
 //! - `engine`: the one module that calls the policy engine
+//! - `catalog`: the lazily loaded service catalog: lint findings, access summaries
 //! - `share`, `browser`: share links, autosave, downloads (nothing leaves the browser)
 //! - `editor`: the CodeMirror 6 editor, driven through wasm-bindgen
 //! - `components`: the view
@@ -17,6 +18,7 @@
 )]
 
 pub mod browser;
+pub mod catalog;
 pub mod components;
 pub mod editor;
 pub mod engine;

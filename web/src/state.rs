@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::catalog::{self, CatalogStatus, Lint};
 use crate::engine::{self, Evaluation, Range};
 use crate::model::{ContextEntry, Decision, LayerKind, PolicyId, RequestRow, ValueKind, Workspace};
 
@@ -55,6 +56,10 @@ pub struct State {
     pub gallery_open: bool,
     /// The share link last made (shown for copying).
     pub share_link: Option<String>,
+    /// The lazily loaded service catalog (crate::catalog).
+    pub catalog: CatalogStatus,
+    /// Its findings and the selected policy's access summary (empty until it is loaded).
+    pub lint: Rc<Lint>,
 }
 
 impl State {
@@ -76,6 +81,8 @@ impl State {
             revision: 0,
             gallery_open: false,
             share_link: None,
+            catalog: CatalogStatus::Loading,
+            lint: Rc::default(),
         }
     }
 }
@@ -123,6 +130,8 @@ pub enum Action {
     DismissNotice,
     ShowGallery(bool),
     ShowShareLink(Option<String>),
+    /// The lazy catalog loaded, or why it could not.
+    CatalogLoaded(Result<(), String>),
 }
 
 fn apply_request_edit(row: &mut RequestRow, edit: RequestEdit) {
@@ -196,6 +205,7 @@ impl Reducible for State {
                 let revision = self.revision;
                 next = State::new(*ws, Some(notice));
                 next.revision = revision;
+                next.catalog = self.catalog.clone();
             }
             Action::SelectPolicy(id) => {
                 changed = false;
@@ -300,6 +310,13 @@ impl Reducible for State {
                 changed = false;
                 next.share_link = link;
             }
+            Action::CatalogLoaded(r) => {
+                changed = false;
+                next.catalog = match r {
+                    Ok(()) => CatalogStatus::Ready,
+                    Err(e) => CatalogStatus::Failed(e),
+                };
+            }
         }
         if changed {
             next.share_link = None;
@@ -307,6 +324,11 @@ impl Reducible for State {
         }
         if changed || next.active_request != self.active_request {
             next.eval = Rc::new(engine::evaluate(&next.ws, next.active_request));
+        }
+        if next.catalog == CatalogStatus::Ready
+            && (changed || next.selected != self.selected || self.catalog != next.catalog)
+        {
+            next.lint = Rc::new(catalog::lint_workspace(&next.ws, next.selected));
         }
         Rc::new(next)
     }
@@ -366,5 +388,23 @@ mod tests {
         let s = s.reduce(Action::EditRequest(0, RequestEdit::AddContextValue(0)));
         assert_eq!(s.ws.requests[0].context[0].values.len(), 2);
         assert!(s.ws.requests[0].context[0].multi);
+    }
+
+    #[test]
+    fn the_catalog_arrives_or_fails_without_touching_the_workspace() {
+        let s = state();
+        assert_eq!(s.catalog, CatalogStatus::Loading);
+        let failed = s
+            .clone()
+            .reduce(Action::CatalogLoaded(Err("offline".into())));
+        assert_eq!(failed.catalog, CatalogStatus::Failed("offline".into()));
+        assert_eq!(failed.revision, 0);
+        let ready = s.reduce(Action::CatalogLoaded(Ok(())));
+        assert_eq!(ready.catalog, CatalogStatus::Ready);
+        assert_eq!(ready.revision, 0);
+        // Loading an example keeps the catalog.
+        let ws = crate::gallery::default_workspace();
+        let loaded = ready.reduce(Action::Load(Box::new(ws), Notice::info("x")));
+        assert_eq!(loaded.catalog, CatalogStatus::Ready);
     }
 }

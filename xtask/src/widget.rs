@@ -182,6 +182,9 @@ pub fn build(root: &Path) -> Result {
     for f in ENGINE_FILES {
         fs::copy(web.join(f), dist.join(f)).map_err(|e| format!("cannot copy {f}: {e}"))?;
     }
+    // The service catalog, for the playground's lazy checks (dist/widget/catalog.json).
+    fs::copy(web.join("catalog.json"), dist.join("catalog.json"))
+        .map_err(|e| format!("cannot copy catalog.json: {e}"))?;
     let src = root.join("web").join("widget");
     fs::copy(
         src.join("src").join("iam-policy-playground.js"),

@@ -108,3 +108,36 @@ pub fn read_share_fragment(fragment: &str) -> JsValue {
 pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
 }
+
+/// The catalog actions an action pattern (`s3:Get*`) matches, with their access levels.
+#[wasm_bindgen(skip_typescript)]
+pub fn expand(pattern: &str) -> JsValue {
+    js(api::to_json(&api::expand(pattern)))
+}
+
+/// What a policy grants, per service and access level (Full or Partial).
+#[wasm_bindgen(skip_typescript)]
+pub fn summary(text: &str, kind: Option<String>) -> JsValue {
+    js(api::to_json(&api::summary(text, kind.as_deref())))
+}
+
+/// Service prefixes, or after `service:` that service's actions, starting with `prefix`.
+#[wasm_bindgen(js_name = completeActions, skip_typescript)]
+pub fn complete_actions(prefix: &str) -> JsValue {
+    js(api::to_json(&api::complete_actions(prefix)))
+}
+
+/// Condition keys valid for any of the actions (patterns allowed), global keys last.
+#[wasm_bindgen(js_name = conditionKeys, skip_typescript)]
+pub fn condition_keys(actions: Vec<String>, prefix: Option<String>) -> JsValue {
+    js(api::to_json(&api::condition_keys(
+        &actions,
+        prefix.as_deref().unwrap_or(""),
+    )))
+}
+
+/// The ARN formats of the resource types of the actions a pattern matches.
+#[wasm_bindgen(js_name = arnTemplates, skip_typescript)]
+pub fn arn_templates(action: &str) -> JsValue {
+    js(api::to_json(&api::arn_templates(action)))
+}

@@ -91,6 +91,58 @@ export interface CatalogInfo {
   dataVersion: string;
 }
 
+
+/** Access levels of the service authorization reference. */
+export type AccessLevel = "List" | "Read" | "Write" | "Permissions management" | "Tagging";
+
+/** One action of the catalog (`expand`). */
+export interface ExpandedAction {
+  /** `s3:GetObject`. */
+  action: string;
+  accessLevels: AccessLevel[];
+  /** Resource types the action works on (empty: only `"Resource": "*"`). */
+  resourceTypes: string[];
+}
+
+export interface ExpandOutput { ok: true; pattern: string; actions: ExpandedAction[]; }
+
+/** One access level of a service in `summary`. */
+export interface LevelSummary {
+  level: AccessLevel;
+  /** `Full` when every action of the level in the service may be granted. */
+  coverage: "Full" | "Partial";
+  granted: number;
+  total: number;
+  unconditional: number;
+  onAllResources: number;
+  conditional: boolean;
+  resourceScoped: boolean;
+}
+
+export interface ServiceSummary {
+  prefix: string;
+  name: string;
+  grantedActions: number;
+  totalActions: number;
+  /** Levels with something granted, in List, Read, Write, Permissions management, Tagging order. */
+  levels: LevelSummary[];
+  conditional: boolean;
+  resourceScoped: boolean;
+}
+
+export interface SummaryOutput { ok: true; services: ServiceSummary[]; }
+
+/** A completion candidate (`completeActions`, `conditionKeys`, `arnTemplates`). */
+export interface Completion {
+  /** What to insert: `s3:`, `s3:GetObject`, a condition key, an ARN format. */
+  label: string;
+  kind: "service" | "action" | "conditionKey" | "arn";
+  /** The service name, the access levels, the key's type, or `service:resourceType`. */
+  detail: string;
+}
+
+export interface CompletionOutput { ok: true; items: Completion[]; }
+
 // --------------------------------------------------------------- scenarios
 
 /** The policy document as a JSON object, or its text exactly as written. */
@@ -398,6 +450,21 @@ export function lint(text: string, kind?: PolicyKind | null): LintResult | Failu
 
 /** Loads the service catalog for `lint`: pass the text of the package's `catalog.json`. */
 export function loadCatalog(json: string): CatalogInfo | Failure;
+
+/** The catalog actions an action pattern (`s3:Get*`) matches, with access levels. Needs `loadCatalog`. */
+export function expand(pattern: string): ExpandOutput | Failure;
+
+/** Per service, the access levels a policy grants (Full or Partial), like the IAM console. Needs `loadCatalog`. */
+export function summary(text: string, kind?: PolicyKind | null): SummaryOutput | Failure;
+
+/** Service prefixes (`"s"` → `s3:` …) or, after a colon, that service's actions (`"s3:GetOb"`), at most 200. Needs `loadCatalog`. */
+export function completeActions(prefix: string): CompletionOutput | Failure;
+
+/** Condition keys valid for any of `actions` (patterns allowed), then the global keys, starting with `prefix`. Needs `loadCatalog`. */
+export function conditionKeys(actions: string[], prefix?: string | null): CompletionOutput | Failure;
+
+/** The ARN formats of the resource types of the actions a pattern matches. Needs `loadCatalog`. */
+export function arnTemplates(action: string): CompletionOutput | Failure;
 
 /**
  * Evaluates every request of a scenario (an object, or its JSON text); `results` is exactly

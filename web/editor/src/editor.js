@@ -13,7 +13,7 @@
 // Keyboard: Tab is NOT bound (no indentWithTab), so Tab and Shift-Tab move focus out of the
 // editor as everywhere else on the page.
 
-import { EditorState, StateEffect, StateField, Annotation, RangeSetBuilder } from "@codemirror/state";
+import { EditorState, StateEffect, StateField, Annotation, RangeSetBuilder, Prec } from "@codemirror/state";
 import {
   EditorView,
   Decoration,
@@ -258,6 +258,43 @@ function extensions(label, onChange, getId) {
   ];
 }
 
+// ---- the lazy part: catalog checks, completion, wildcard popover ---------------------------
+// Not in this bundle (it counts toward the first load): editor-extras.js (web/editor/src/
+// extras.js) is imported after the first render, and it loads the engine package of the
+// widget (widget/iam_policy_wasm.js) and the service catalog (widget/catalog.json). What it
+// returns is installed here: functions on window.IamEditor for Rust, editor extensions for
+// every editor.
+
+let extras = null; // { ext, marker }: the extensions, and a field that tells they are in a state
+const live = new Set();
+let lazy = null;
+const extrasUrl = "./editor-extras.js";
+
+function withExtras(view) {
+  if (extras && !view.state.field(extras.marker, false)) {
+    view.dispatch({ effects: StateEffect.appendConfig.of(extras.ext) });
+  }
+}
+
+// loadCatalog(done(ok, info)): starts the lazy load once (when the browser is idle); `ok` is
+// "1" or "" (the same callback type as onChange, for Rust). extras.js installs itself.
+function loadCatalog(done) {
+  lazy =
+    lazy ||
+    new Promise((ok) => (window.requestIdleCallback || setTimeout)(ok))
+      .then(() => import(extrasUrl)) // beside this script: works under any sub-path
+      .then((m) =>
+        m.setup({ base: document.baseURI, EditorView, StateField, StateEffect, Prec, keymap, hoverTooltip }, (x) => {
+          extras = x;
+          for (const h of live) withExtras(h.view);
+        })
+      );
+  lazy.then(
+    (info) => done("1", info),
+    (e) => done("", String(e))
+  );
+}
+
 // Lists come from Rust as JSON text (or as arrays from JS callers).
 function parseList(v) {
   if (typeof v === "string") {
@@ -282,6 +319,8 @@ class Handle {
       parent,
       state: EditorState.create({ doc: text, extensions: this.ext }),
     });
+    live.add(this);
+    withExtras(this.view);
   }
 
   // Show document `id` with `text`. Switching back to a document restores its undo history.
@@ -291,13 +330,19 @@ class Handle {
       const old = this.saved.get(id);
       this.id = id;
       if (old && old.doc.toString() === text) {
-        this.view.setState(old);
+        this.show(old);
         return;
       }
-      this.view.setState(EditorState.create({ doc: text, extensions: this.ext }));
+      this.show(EditorState.create({ doc: text, extensions: this.ext }));
       return;
     }
     this.setText(text);
+  }
+
+  // A saved or new state, with the lazy extensions when they are loaded.
+  show(state) {
+    this.view.setState(state);
+    withExtras(this.view);
   }
 
   // Replace the text (no-op when it is already the same, so the cursor is kept while typing).
@@ -324,7 +369,9 @@ class Handle {
       let to = toPos(doc, d.toLine, d.toCol);
       if (to < from) to = from;
       if (to === from && from < doc.length) to = from + 1; // a visible squiggle
-      const severity = d.severity === "warning" || d.severity === "info" ? d.severity : "error";
+      // The engine's severities (error, warning, info) or, once the catalog is loaded,
+      // iam-lint's categories (error, securityWarning, warning, suggestion).
+      const severity = d.severity || "error";
       list.push({ from, to, severity, message: String(d.message || "") });
     }
     this.view.dispatch({ effects: setProblems.of(list) });
@@ -353,6 +400,7 @@ class Handle {
   }
 
   destroy() {
+    live.delete(this);
     this.view.destroy();
     this.saved.clear();
   }
@@ -363,4 +411,4 @@ function create(parent, id, text, label, onChange) {
   return new Handle(parent, id, text, label, onChange);
 }
 
-window.IamEditor = { create, version: 1 };
+window.IamEditor = { create, loadCatalog, version: 1 };

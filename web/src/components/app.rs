@@ -7,6 +7,7 @@ use super::requests::RequestPanel;
 use super::toolbar::Toolbar;
 use super::Store;
 use crate::browser;
+use crate::catalog::CatalogStatus;
 use crate::state::{Action, Notice, State};
 
 #[derive(Properties, Clone, PartialEq)]
@@ -52,6 +53,14 @@ pub fn App(props: &AppProps) -> Html {
         });
     }
 
+    // The service catalog, lazily: after the first render (crate::catalog).
+    {
+        let dispatcher = store.dispatcher();
+        use_effect_with((), move |_| {
+            crate::catalog::start(move |r| dispatcher.dispatch(Action::CatalogLoaded(r)));
+        });
+    }
+
     // A share link pasted into the address bar of an open playground.
     {
         let dispatcher = store.dispatcher();
@@ -84,7 +93,8 @@ pub fn App(props: &AppProps) -> Html {
     };
     html! {
         <ContextProvider<Store> context={store.clone()}>
-            <div class="app" data-revision={store.revision.to_string()}>
+            <div class="app" data-revision={store.revision.to_string()}
+                data-catalog={match store.catalog { CatalogStatus::Loading => "loading", CatalogStatus::Ready => "ready", CatalogStatus::Failed(_) => "failed" }}>
                 <a class="skip-link" href="#requests-heading">{ "Skip to requests" }</a>
                 <Toolbar />
                 <div class="status-line" role="status" aria-live="polite" aria-atomic="true">

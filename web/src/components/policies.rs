@@ -3,6 +3,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::{target_checked, target_value, use_store, Store};
+use crate::catalog::CatalogStatus;
 use crate::editor::PolicyEditor;
 use crate::engine::Range;
 use crate::model::{LayerKind, PolicyDoc, PolicyId};
@@ -200,7 +201,16 @@ fn EditorPane() -> Html {
             </div>
         };
     };
-    let diags = Rc::new(store.eval.diagnostics.get(&id).cloned().unwrap_or_default());
+    // Once the catalog is loaded, iam-lint's findings (the engine's diagnostics among them).
+    let diags = Rc::new(
+        store
+            .lint
+            .findings
+            .get(&id)
+            .or_else(|| store.eval.diagnostics.get(&id))
+            .cloned()
+            .unwrap_or_default(),
+    );
     // The deciding statements of the selected request that are in this policy.
     let highlight: Rc<Vec<Range>> = Rc::new(
         store
@@ -248,7 +258,9 @@ fn EditorPane() -> Html {
             let range = dg.range;
             let onclick = Callback::from(move |_| d.dispatch(Action::Reveal(id, range)));
             html! {
-                <li class={classes!("diag", dg.severity.key())}>
+                <li class={classes!("diag", dg.category.unwrap_or(dg.severity.key()))}>
+                    // The category's name comes from the lazy stylesheet (editor-extras.js).
+                    if let Some(c) = dg.category { <span class={classes!("cat-badge", c)}></span> }
                     <button class="link-button diag-pos" {onclick}>
                         { format!("Line {}, column {}", dg.range.from_line, dg.range.from_col) }
                     </button>
@@ -280,7 +292,17 @@ fn EditorPane() -> Html {
                 } else {
                     <ul class="diag-list" aria-label="Problems in this policy">{ diag_list }</ul>
                 }
+                <p class="hint catalog-state">{ match &store.catalog {
+                    CatalogStatus::Loading => "Loading the AWS service catalog…",
+                    CatalogStatus::Ready => "Checked against the AWS service catalog. Hover a wildcard action to see what it grants.",
+                    CatalogStatus::Failed(_) => "Grammar checks only: the AWS service catalog could not be loaded.",
+                } }</p>
             </div>
+            if let Some((_, table)) = store.lint.summary.as_ref().filter(|(p, _)| *p == id) {
+                <section class="access-summary" aria-label="Access summary">
+                    { Html::from_html_unchecked(AttrValue::from(table.clone())) }
+                </section>
+            }
         </div>
     }
 }

@@ -99,6 +99,31 @@ test("lint after loadCatalog: checks against the service catalog", () => {
   assert.equal(wasm.loadCatalog("{").ok, true);
 });
 
+test("catalog queries: expand, summary, completion, condition keys, ARN templates", () => {
+  wasm.loadCatalog(readFileSync(join(pkgDir, "catalog.json"), "utf8"));
+  const e = wasm.expand("s3:GetObjectT*");
+  assert.equal(e.ok, true, JSON.stringify(e));
+  const tagging = e.actions.find((a) => a.action === "s3:GetObjectTagging");
+  assert.ok(tagging, JSON.stringify(e.actions));
+  assert.deepEqual(tagging.accessLevels, ["Read"]);
+  const seed = JSON.stringify(ipScenario.policies.identity[0], null, 2);
+  const s = wasm.summary(seed);
+  assert.equal(s.ok, true, JSON.stringify(s));
+  assert.ok(s.services.length > 0 && s.services[0].levels.every((l) => ["Full", "Partial"].includes(l.coverage)));
+  const c = wasm.completeActions("s3:GetOb");
+  assert.ok(c.items.some((i) => i.label === "s3:GetObject" && i.kind === "action" && i.detail === "Read"), JSON.stringify(c));
+  assert.ok(wasm.completeActions("s").items.some((i) => i.label === "s3:" && i.kind === "service"));
+  const k = wasm.conditionKeys(["s3:GetObject"], "aws:SourceI");
+  assert.ok(k.items.some((i) => i.label === "aws:SourceIp" && i.detail === "IPAddress"), JSON.stringify(k));
+  assert.ok(wasm.conditionKeys(["s3:GetObject"], "s3:").items.length > 0);
+  const a = wasm.arnTemplates("s3:GetObject");
+  assert.ok(a.items.some((i) => i.label.includes("${BucketName}/${ObjectName}")), JSON.stringify(a));
+  // errors as values
+  assert.equal(wasm.summary("{").ok, false);
+  assert.equal(wasm.summary("{}", "banana").ok, false);
+  assert.deepEqual(wasm.expand("nope:*").actions, []);
+});
+
 test("errors come back as values, never thrown", () => {
   const failures = {
     "unknown kind": () => wasm.parse("{}", "banana"),

@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { here, pkgDir, scenarioFiles, wasm } from "./helpers.mjs";
@@ -32,6 +32,13 @@ test("the .d.ts types match real results", { skip: !existsSync(tsc) && "run npm 
   add("T.ParseResult", wasm.parse('{"Version": "2012-10-17", "Statement": [{"Efect": "Allow"}]}'));
   add("T.LintResult", wasm.lint("{", "scp"));
   add("T.Failure", wasm.check("{"));
+  add("T.Failure", wasm.expand("s3:*")); // before loadCatalog
+  wasm.loadCatalog(readFileSync(join(pkgDir, "catalog.json"), "utf8"));
+  add("T.ExpandOutput", wasm.expand("s3:Get*"));
+  add("T.SummaryOutput", wasm.summary('{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:Get*", "iam:*"], "Resource": "*"}]}'));
+  add("T.CompletionOutput", wasm.completeActions("s3:Get"));
+  add("T.CompletionOutput", wasm.conditionKeys(["s3:GetObject"], "s3:"));
+  add("T.CompletionOutput", wasm.arnTemplates("s3:GetObject"));
   add("T.Failure", wasm.parse("{}", "banana"));
   add("T.Failure", wasm.readShareFragment("s=1.AAAA"));
   const failed = wasm.simulate({ policies: { identity: ["{"] }, requests: [{ principal: "arn:aws:iam::111122223333:user/alice", action: "a:b", resource: "*" }, { principal: "arn:aws:iam::111122223333:user/alice", action: "s3:GetObject", resource: "" }] });

@@ -1,0 +1,413 @@
+// The lazy part of the policy editor: imported by editor.js (loadCatalog) after the first
+// render, so none of it counts toward the first load. It loads the engine package of the
+// documentation widget (widget/iam_policy_wasm.js, with iam-lint) and the AWS service
+// catalog (widget/catalog.json), and installs:
+//   - on window.IamEditor, for Rust (web/src/catalog.rs): lint(text, kind), the findings as
+//     tab-separated lines, and summary(text, kind), the access summary as an HTML table;
+//   - in every editor: completion of actions, condition keys and ARN templates, and the
+//     popover listing what a wildcard action expands to.
+// CodeMirror itself is not bundled again: editor.js passes the classes this module needs.
+
+const MAX_SHOWN = 60;
+
+// The string the position is in, on its line: { from, to, text } (without the quotes), or null.
+function stringAt(state, pos) {
+  const line = state.doc.lineAt(pos);
+  const t = line.text;
+  let open = -1;
+  for (let i = 0; i < t.length; i++) {
+    const c = t[i];
+    if (open < 0) {
+      if (c === '"') open = i;
+    } else if (c === "\\") {
+      i++;
+    } else if (c === '"') {
+      if (line.from + open < pos && pos <= line.from + i) {
+        return { from: line.from + open + 1, to: line.from + i, text: t.slice(open + 1, i), closed: true };
+      }
+      open = -1;
+    }
+  }
+  if (open >= 0 && line.from + open < pos) {
+    return { from: line.from + open + 1, to: line.to, text: t.slice(open + 1), closed: false };
+  }
+  return null;
+}
+
+// The last JSON key written before `pos` ("Action", "Resource", "StringEquals", …).
+function keyBefore(state, pos) {
+  const before = state.doc.sliceString(Math.max(0, pos - 4000), pos);
+  let last = null;
+  for (const m of before.matchAll(/"([^"\\]*)"\s*:/g)) last = m[1];
+  return last;
+}
+
+// The statement around `pos`, roughly: from the last "Effect"/"Sid" before to the next after.
+function actionsNear(state, pos) {
+  const text = state.doc.toString();
+  const starts = [...text.slice(0, pos).matchAll(/\{\s*"(Sid|Effect|Action|NotAction|Principal)"/g)];
+  const from = starts.length ? starts[starts.length - 1].index : 0;
+  const next = /\{\s*"(Sid|Effect|Action|NotAction|Principal)"/g;
+  next.lastIndex = pos;
+  const m = next.exec(text);
+  const to = m ? m.index : text.length;
+  const out = new Set();
+  for (const s of text.slice(from, to).matchAll(/"([A-Za-z0-9-]+:[A-Za-z0-9*?]+)"/g)) out.add(s[1]);
+  return [...out];
+}
+
+const OPERATOR = /^(ForAllValues:|ForAnyValue:)?(String|Numeric|Date|Bool|Binary|IpAddress|NotIpAddress|Arn|Null)/;
+
+// What to offer at `pos`: { from, items } or null.
+function completionsAt(wasm, state, pos) {
+  const s = stringAt(state, pos);
+  if (!s) return null;
+  const typed = state.doc.sliceString(s.from, pos);
+  const key = keyBefore(state, s.from - 1);
+  let out = null;
+  if (key === "Action" || key === "NotAction") {
+    if (!/^[A-Za-z0-9-]*(:[A-Za-z0-9]*)?$/.test(typed) || typed === "") return null;
+    out = wasm.completeActions(typed);
+  } else if (key === "Condition" || (key && OPERATOR.test(key))) {
+    // A condition key is a JSON key: the string is followed by ':' (or not closed yet).
+    const after = state.doc.sliceString(s.to + 1, s.to + 40);
+    if (s.closed && !/^\s*:/.test(after) && !/^\s*$/.test(after)) return null;
+    if (key === "Condition") return null; // the operator comes first
+    out = wasm.conditionKeys(actionsNear(state, pos), typed);
+  } else if (key === "Resource" || key === "NotResource") {
+    if (!"arn:".startsWith(typed.slice(0, 4)) && !typed.startsWith("arn:")) return null;
+    const seen = new Set();
+    const items = [];
+    for (const a of actionsNear(state, pos)) {
+      const r = wasm.arnTemplates(a);
+      for (const i of r.ok ? r.items : []) {
+        if (!seen.has(i.label) && i.label.toLowerCase().startsWith(typed.toLowerCase())) {
+          seen.add(i.label);
+          items.push(i);
+        }
+      }
+    }
+    out = { ok: true, items };
+  }
+  if (!out || !out.ok || !out.items.length) return null;
+  const items = out.items.slice(0, MAX_SHOWN);
+  // Nothing to add: the only candidate is what is typed.
+  if (items.length === 1 && items[0].label === typed) return null;
+  return { from: s.from, to: pos, items };
+}
+
+function completion(cm, wasm) {
+  const { EditorView, StateField, StateEffect, Prec, keymap } = cm;
+  const setOpen = StateEffect.define();
+  const setActive = StateEffect.define();
+  const field = StateField.define({
+    create: () => null,
+    update(v, tr) {
+      for (const e of tr.effects) {
+        if (e.is(setOpen)) v = e.value ? { ...e.value, active: 0 } : null;
+        if (e.is(setActive) && v) v = { ...v, active: e.value };
+      }
+      if (v && tr.docChanged && !tr.effects.some((e) => e.is(setOpen))) v = null;
+      if (v && tr.selection && !tr.docChanged && tr.selection.main.head !== v.to) v = null;
+      return v;
+    },
+  });
+
+  function accept(view) {
+    const v = view.state.field(field, false);
+    if (!v) return false;
+    const item = v.items[v.active];
+    view.dispatch({
+      changes: { from: v.from, to: v.to, insert: item.label },
+      selection: { anchor: v.from + item.label.length },
+      userEvent: "input.complete",
+      effects: setOpen.of(null),
+    });
+    // After a service prefix ("s3:"), go on with its actions.
+    if (item.kind === "service") {
+      const next = completionsAt(wasm, view.state, view.state.selection.main.head);
+      if (next) view.dispatch({ effects: setOpen.of(next) });
+    }
+    return true;
+  }
+
+  const move = (d) => (view) => {
+    const v = view.state.field(field, false);
+    if (!v) return false;
+    view.dispatch({ effects: setActive.of((v.active + d + v.items.length) % v.items.length) });
+    return true;
+  };
+
+  // The popup: a listbox under the cursor, drawn by a view plugin-like update listener.
+  const popup = EditorView.updateListener.of((u) => {
+    const v = u.state.field(field, false);
+    const old = u.startState.field(field, false);
+    let dom = u.view.dom.querySelector(".cm-complete");
+    if (!v) {
+      if (dom) dom.remove();
+      u.view.contentDOM.removeAttribute("aria-activedescendant");
+      return;
+    }
+    if (v === old && dom) return;
+    if (!dom) {
+      dom = document.createElement("ul");
+      dom.className = "cm-complete";
+      dom.id = "cm-complete-" + Math.random().toString(36).slice(2, 8);
+      dom.setAttribute("role", "listbox");
+      dom.setAttribute("aria-label", "Completions");
+      dom.addEventListener("mousedown", (e) => {
+        const li = e.target.closest("li");
+        if (!li) return;
+        e.preventDefault();
+        u.view.dispatch({ effects: setActive.of(Number(li.dataset.i)) });
+        accept(u.view);
+      });
+      u.view.dom.appendChild(dom);
+    }
+    dom.textContent = "";
+    v.items.forEach((item, i) => {
+      const li = document.createElement("li");
+      li.id = `${dom.id}-${i}`;
+      li.dataset.i = String(i);
+      li.setAttribute("role", "option");
+      li.setAttribute("aria-selected", String(i === v.active));
+      const label = document.createElement("span");
+      label.className = "cm-complete-label";
+      label.textContent = item.label;
+      const detail = document.createElement("span");
+      detail.className = "cm-complete-detail";
+      detail.textContent = item.detail;
+      li.append(label, detail);
+      dom.appendChild(li);
+    });
+    u.view.contentDOM.setAttribute("aria-activedescendant", `${dom.id}-${v.active}`);
+    const c = u.view.coordsAtPos(v.to);
+    const box = u.view.dom.getBoundingClientRect();
+    if (c) {
+      // Inside the editor: never wider than it, never past its right edge.
+      dom.style.maxWidth = `${box.width - 8}px`;
+      dom.style.left = `${Math.max(0, Math.min(c.left - box.left, box.width - dom.offsetWidth - 4))}px`;
+      dom.style.top = `${c.bottom - box.top + 2}px`;
+    }
+    // Keep the active option in view (scrolling only the list, not the page).
+    const act = dom.children[v.active];
+    if (act) {
+      if (act.offsetTop < dom.scrollTop) dom.scrollTop = act.offsetTop;
+      else if (act.offsetTop + act.offsetHeight > dom.scrollTop + dom.clientHeight)
+        dom.scrollTop = act.offsetTop + act.offsetHeight - dom.clientHeight;
+    }
+  });
+
+  // Open on typing inside a string.
+  const trigger = EditorView.updateListener.of((u) => {
+    if (!u.docChanged || !u.transactions.some((tr) => tr.isUserEvent("input.type") || tr.isUserEvent("delete"))) return;
+    const pos = u.state.selection.main.head;
+    const next = completionsAt(wasm, u.state, pos);
+    // Dispatching inside an update listener is not allowed: defer.
+    queueMicrotask(() => {
+      if (u.view.state.selection.main.head === pos) u.view.dispatch({ effects: setOpen.of(next) });
+    });
+  });
+
+  const close = (view) => {
+    if (!view.state.field(field, false)) return false;
+    view.dispatch({ effects: setOpen.of(null) });
+    return true;
+  };
+
+  return [
+    field,
+    popup,
+    trigger,
+    Prec.highest(
+      keymap.of([
+        { key: "ArrowDown", run: move(1) },
+        { key: "ArrowUp", run: move(-1) },
+        { key: "Enter", run: accept },
+        { key: "Escape", run: close },
+        {
+          key: "Ctrl-Space",
+          run: (view) => {
+            const next = completionsAt(wasm, view.state, view.state.selection.main.head);
+            view.dispatch({ effects: setOpen.of(next) });
+            return true;
+          },
+        },
+      ])
+    ),
+    EditorView.domEventHandlers({ blur: (_, view) => void setTimeout(() => close(view), 150) }),
+  ];
+}
+
+// Hovering an action with a wildcard (`s3:Get*`) lists the actions it matches.
+function wildcardPopover(cm, wasm) {
+  return cm.hoverTooltip((view, pos) => {
+    const s = stringAt(view.state, pos);
+    if (!s || !s.closed || !/^[A-Za-z0-9-]+:[A-Za-z0-9*?]*[*?][A-Za-z0-9*?]*$/.test(s.text)) return null;
+    const r = wasm.expand(s.text);
+    if (!r.ok) return null;
+    return {
+      pos: s.from,
+      end: s.to,
+      above: false,
+      create() {
+        const dom = document.createElement("div");
+        dom.className = "cm-expand";
+        const head = document.createElement("div");
+        head.className = "cm-expand-head";
+        const n = r.actions.length;
+        head.textContent = n
+          ? `${s.text} matches ${n} action${n === 1 ? "" : "s"}`
+          : `${s.text} matches no action of the catalog`;
+        dom.appendChild(head);
+        if (n) {
+          const ul = document.createElement("ul");
+          for (const a of r.actions.slice(0, 200)) {
+            const li = document.createElement("li");
+            const name = document.createElement("code");
+            name.textContent = a.action;
+            const lvl = document.createElement("span");
+            lvl.className = "cm-expand-level";
+            lvl.textContent = a.accessLevels.join(", ");
+            li.append(name, lvl);
+            ul.appendChild(li);
+          }
+          dom.appendChild(ul);
+          if (n > 200) {
+            const more = document.createElement("div");
+            more.className = "cm-expand-head";
+            more.textContent = `… and ${n - 200} more`;
+            dom.appendChild(more);
+          }
+        }
+        return { dom };
+      },
+    };
+  });
+}
+
+const theme = (cm) =>
+  cm.EditorView.theme({
+    "&": { position: "relative" },
+    ".cm-lintRange-securityWarning": {
+      textDecoration: "underline wavy var(--security)",
+      textDecorationSkipInk: "none",
+      textUnderlineOffset: "3px",
+    },
+    ".cm-lintRange-suggestion": { textDecoration: "underline dashed var(--link)", textUnderlineOffset: "3px" },
+    ".cm-problem-securityWarning": { borderLeft: "3px solid var(--security)", paddingLeft: "6px" },
+    ".cm-problem-suggestion": { borderLeft: "3px solid var(--link)", paddingLeft: "6px" },
+    ".cm-complete": {
+      position: "absolute",
+      zIndex: "20",
+      margin: "0",
+      padding: "2px 0",
+      listStyle: "none",
+      maxHeight: "14em",
+      overflowY: "auto",
+      minWidth: "16em",
+      maxWidth: "40em",
+      background: "var(--panel)",
+      color: "var(--fg)",
+      border: "1px solid var(--border)",
+      borderRadius: "4px",
+      boxShadow: "0 4px 12px rgba(0,0,0,.18)",
+      fontFamily: "var(--mono)",
+      fontSize: "12px",
+    },
+    ".cm-complete li": { display: "flex", gap: "1em", justifyContent: "space-between", padding: "1px 8px", cursor: "pointer" },
+    ".cm-complete li[aria-selected=true]": { background: "var(--editor-selection)" },
+    ".cm-complete-detail": { color: "var(--muted)", fontFamily: "var(--sans)" },
+    ".cm-expand": { padding: "4px 8px", maxHeight: "18em", overflowY: "auto", fontFamily: "var(--sans)", fontSize: "12px" },
+    ".cm-expand-head": { fontWeight: "600", margin: "2px 0 4px" },
+    ".cm-expand ul": { margin: "0", padding: "0", listStyle: "none", columns: "2", columnGap: "2em" },
+    ".cm-expand li": { display: "flex", justifyContent: "space-between", gap: "1em", breakInside: "avoid" },
+    ".cm-expand-level": { color: "var(--muted)" },
+  });
+
+// lint()'s findings as lines of tab-separated fields (category, from line, from column, to
+// line, to column, code, message, hint): web/src/catalog.rs reads them without a JSON parser.
+function findingLines(r) {
+  if (!r.ok && !r.findings) throw new Error(r.error);
+  const clean = (t) => String(t || "").replace(/[\t\n\r]+/g, " ");
+  return r.findings
+    .map((f) =>
+      [f.category, f.span.start.line, f.span.start.column, f.span.end.line, f.span.end.column, f.code, f.message, f.hint]
+        .map(clean)
+        .join("\t")
+    )
+    .join("\n");
+}
+
+// The playground's styles for what the lazy part adds outside the editor (kept out of the
+// first-load stylesheet).
+const PAGE_CSS = `
+:root { --security: #c2410c; }
+@media (prefers-color-scheme: dark) { :root { --security: #fb923c; } }
+.diag-list { max-height: 180px; }
+.catalog-state { margin-top: 6px; font-size: 12px; }
+.diag.securityWarning { border-left-color: var(--security); }
+.diag.suggestion { border-left-color: var(--link); }
+.cat-badge { font-size: 11px; font-weight: 600; padding: 0 5px; margin-right: 6px; border-radius: 3px; color: var(--panel); background: var(--deny); }
+.cat-badge.securityWarning { background: var(--security); }
+.cat-badge.warning { background: var(--implicit); }
+.cat-badge.suggestion { background: var(--link); }
+.cat-badge.error::before { content: "Error"; }
+.cat-badge.securityWarning::before { content: "Security warning"; }
+.cat-badge.warning::before { content: "Warning"; }
+.cat-badge.suggestion::before { content: "Suggestion"; }
+.access-summary h3 { margin: 8px 0 4px; font-size: 13px; }
+.access-summary table { border-collapse: collapse; font-size: 12.5px; }
+.access-summary th, .access-summary td { border: 1px solid var(--border); padding: 2px 8px; text-align: left; font-weight: normal; }
+.access-summary thead th, .access-summary tbody th { font-weight: 600; }
+.access-summary td.full { color: var(--deny); font-weight: 600; }
+.access-summary td.partial { color: var(--implicit); }
+`;
+
+const LEVELS = ["List", "Read", "Write", "Permissions management", "Tagging"];
+const esc = (t) => String(t).replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+
+// The access summary as an HTML table (services × access levels, Full or Partial), or ""
+// when the policy cannot be summarized. Built here, in the lazy part, to keep the first load
+// small; web/src/catalog.rs shows it as it is.
+function summaryTable(r) {
+  if (!r.ok) return "";
+  const head = "<h3>Access summary</h3>";
+  if (!r.services.length) return `${head}<p class="muted">This policy grants no access.</p>`;
+  const rows = r.services.map((s) => {
+    const cells = LEVELS.map((l) => {
+      const c = s.levels.find((x) => x.level === l);
+      return c
+        ? `<td class="${c.coverage.toLowerCase()}" data-level="${l}" title="${c.granted} of ${c.total} actions${c.conditional ? ", some under conditions" : ""}">${c.coverage}</td>`
+        : `<td data-level="${l}"></td>`;
+    });
+    const note = s.conditional ? ' <span class="muted">(conditions)</span>' : "";
+    return `<tr data-service="${esc(s.prefix)}"><th scope="row" title="${esc(s.name)}">${esc(s.prefix)}${note}</th>${cells.join("")}</tr>`;
+  });
+  return (
+    `${head}<table><thead><tr><th scope="col">Service</th>` +
+    LEVELS.map((l) => `<th scope="col">${l}</th>`).join("") +
+    `</tr></thead><tbody>${rows.join("")}</tbody></table>`
+  );
+}
+
+// Loads the engine and the catalog, puts lint and summary on window.IamEditor and hands the
+// editor extensions (and a marker field) to `install`; resolves to a line about the catalog.
+export async function setup(cm, install) {
+  const wasm = await import(new URL("widget/iam_policy_wasm.js", cm.base).href);
+  await wasm.default();
+  const response = await fetch(new URL("widget/catalog.json", cm.base));
+  if (!response.ok) throw new Error(`the catalog could not be loaded (HTTP ${response.status})`);
+  const info = wasm.loadCatalog(await response.text());
+  if (!info.ok) throw new Error(info.error);
+  const style = document.createElement("style");
+  style.textContent = PAGE_CSS;
+  document.head.appendChild(style);
+  Object.assign(window.IamEditor, {
+    lint: (text, kind) => findingLines(wasm.lint(text, kind)),
+    summary: (text, kind) => summaryTable(wasm.summary(text, kind)),
+  });
+  const marker = cm.StateField.define({ create: () => true, update: (v) => v });
+  install({ ext: [marker, theme(cm), completion(cm, wasm), wildcardPopover(cm, wasm)], marker });
+  return `${info.services} services, ${info.actions} actions (data ${info.dataVersion})`;
+}
