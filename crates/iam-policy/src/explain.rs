@@ -186,36 +186,49 @@ pub fn condition_sentence(c: &ConditionTrace) -> String {
     }
 }
 
-/// One sentence on an Action/NotAction or Resource/NotResource element.
+/// "a", "a or b", "a, b or c".
+fn or_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+/// One sentence on an Action/NotAction or Resource/NotResource element, e.g.
+/// "Action imagebuilder:* matches imagebuilder:GetComponent" (entries shown
+/// after variable substitution).
 pub fn element_sentence(what: &str, e: &ElementTrace, subject: &str) -> String {
-    let Some(_) = e.key_span else {
-        return format!("no {what} element: it covers the policy's own resource");
-    };
+    if e.key_span.is_none() {
+        return format!("no {what} element: the statement covers the policy's own resource");
+    }
     let name = if e.negated {
         format!("Not{what}")
     } else {
         what.to_string()
     };
-    let hits: Vec<&str> = e
-        .entries
-        .iter()
-        .filter(|x| x.matched)
-        .map(|x| x.written.as_str())
-        .collect();
+    let hit = e.entries.iter().find(|x| x.matched);
+    let written: Vec<String> = e.entries.iter().map(|x| x.written.clone()).collect();
     let unresolved: Vec<String> = e
         .entries
         .iter()
         .flat_map(|x| x.unresolved.iter().map(|k| format!("${{{k}}}")))
         .collect();
-    let mut s = match (e.negated, hits.first()) {
-        (false, Some(h)) => format!("{name} \"{h}\" matches {subject}"),
-        (false, None) => format!("{name} does not match {subject}"),
-        (true, Some(h)) => format!("{name} \"{h}\" excludes {subject}"),
-        (true, None) => format!("{name} does not exclude {subject}, so it covers it"),
+    let mut s = match (e.negated, hit) {
+        (false, Some(h)) => format!(
+            "{name} {} matches {subject}",
+            h.resolved.as_deref().unwrap_or(&h.written)
+        ),
+        (false, None) => format!("{name} {} does not match {subject}", or_list(&written)),
+        (true, Some(h)) => format!("{name} {} excludes {subject}", h.written),
+        (true, None) => format!(
+            "{name} {} does not exclude {subject}, so it is covered",
+            or_list(&written)
+        ),
     };
     if !unresolved.is_empty() {
         s.push_str(&format!(
-            " ({} has no value in the request, so that entry matches nothing)",
+            " ({} has no value in this request, so that entry matches nothing)",
             unresolved.join(", ")
         ));
     }
@@ -229,16 +242,13 @@ pub fn principal_sentence(p: &crate::principal::PrincipalTrace) -> String {
     } else {
         "Principal"
     };
-    let covered: Vec<&str> = p
-        .entries
-        .iter()
-        .filter(|e| e.grant.is_some())
-        .map(|e| e.written.as_str())
-        .collect();
-    match (p.matched, covered.is_empty()) {
-        (true, true) => format!("{name} covers the caller"),
-        (true, false) => format!("{name} covers the caller ({})", covered.join(", ")),
-        (false, _) => format!("{name} does not cover the caller"),
+    let hit = p.entries.iter().find(|e| e.grant.is_some());
+    let written: Vec<String> = p.entries.iter().map(|e| e.written.clone()).collect();
+    match (p.negated, hit) {
+        (false, Some(h)) => format!("{name} {} covers the caller", h.written),
+        (false, None) => format!("{name} {} does not cover the caller", or_list(&written)),
+        (true, Some(h)) => format!("{name} {} excludes the caller", h.written),
+        (true, None) => format!("{name} does not exclude the caller, so it is covered"),
     }
 }
 

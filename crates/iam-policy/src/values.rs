@@ -3,7 +3,7 @@
 
 use crate::operator::{BaseOperator, OperatorFamily};
 use base64::Engine as _;
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, Utc};
 use std::cmp::Ordering;
 use std::net::IpAddr;
 
@@ -40,45 +40,77 @@ fn as_f64(n: Number) -> f64 {
 }
 
 /// Parses a date as IAM accepts it: ISO 8601 (with or without time, zone
-/// and fraction; without a zone it is UTC) or epoch seconds. Returns epoch
-/// nanoseconds.
+/// and fraction; without a zone it is UTC; basic or extended format) or epoch
+/// seconds (an 8-digit number is a basic-format date, YYYYMMDD: epoch
+/// seconds of that length would be dates in 1970). Returns epoch nanoseconds.
 pub fn parse_date(s: &str) -> Option<i128> {
     let t = s.trim();
-    if !t.is_empty() && t.chars().all(|c| c.is_ascii_digit()) {
+    if !t.is_empty() && t.chars().all(|c| c.is_ascii_digit()) && t.len() != 8 {
         return t.parse::<i128>().ok().map(|secs| secs * 1_000_000_000);
     }
-    let to_ns = |d: DateTime<Utc>| -> i128 {
-        i128::from(d.timestamp()) * 1_000_000_000 + i128::from(d.timestamp_subsec_nanos())
+    let d = DateTime::parse_from_rfc3339(&to_rfc3339(t)?)
+        .ok()?
+        .with_timezone(&Utc);
+    Some(i128::from(d.timestamp()) * 1_000_000_000 + i128::from(d.timestamp_subsec_nanos()))
+}
+
+/// Rewrites the ISO 8601 forms IAM accepts into RFC 3339, so that one parser
+/// (chrono's RFC 3339 parser) reads them all: `2026-01-01` and `20260101`
+/// (midnight UTC), `2026-01-01T10:00` (seconds added), `20260101T100000Z`
+/// (basic format), no zone (UTC), `+0100` (colon added).
+fn to_rfc3339(t: &str) -> Option<String> {
+    let (date, time) = match t.split_once(['T', 't', ' ']) {
+        Some((d, tm)) => (d, Some(tm)),
+        None => (t, None),
     };
-    if let Ok(d) = DateTime::parse_from_rfc3339(t) {
-        return Some(to_ns(d.with_timezone(&Utc)));
-    }
-    for f in [
-        "%Y-%m-%dT%H:%M:%S%.f%z",
-        "%Y-%m-%dT%H:%M%z",
-        "%Y%m%dT%H%M%S%z",
-    ] {
-        if let Ok(d) = DateTime::parse_from_str(t, f) {
-            return Some(to_ns(d.with_timezone(&Utc)));
+    let digits = |x: &str| x.chars().all(|c| c.is_ascii_digit());
+    let date = match date.len() {
+        10 => date.to_string(),
+        8 if digits(date) => format!("{}-{}-{}", date.get(..4)?, date.get(4..6)?, date.get(6..8)?),
+        _ => return None,
+    };
+    let Some(time) = time else {
+        return Some(format!("{date}T00:00:00Z"));
+    };
+    // split off the zone: Z, or the last + or -
+    let (clock, zone) = match time.strip_suffix(['Z', 'z']) {
+        Some(c) => (c, "Z".to_string()),
+        None => match time.rfind(['+', '-']) {
+            Some(i) => {
+                let (c, z) = time.split_at(i);
+                let z = match z.len() {
+                    5 if digits(z.get(1..)?) => format!("{}:{}", z.get(..3)?, z.get(3..)?),
+                    3 if digits(z.get(1..)?) => format!("{z}:00"),
+                    _ => z.to_string(),
+                };
+                (c, z)
+            }
+            None => (time, "Z".to_string()),
+        },
+    };
+    let (whole, fraction) = match clock.split_once('.') {
+        Some((w, f)) => (w, format!(".{f}")),
+        None => (clock, String::new()),
+    };
+    let whole = if digits(whole) {
+        // basic format: HHMM or HHMMSS
+        match whole.len() {
+            4 => format!("{}:{}:00", whole.get(..2)?, whole.get(2..)?),
+            6 => format!(
+                "{}:{}:{}",
+                whole.get(..2)?,
+                whole.get(2..4)?,
+                whole.get(4..)?
+            ),
+            _ => return None,
         }
-    }
-    let naive = t.strip_suffix('Z').unwrap_or(t);
-    for f in [
-        "%Y-%m-%dT%H:%M:%S%.f",
-        "%Y-%m-%dT%H:%M:%S",
-        "%Y-%m-%dT%H:%M",
-        "%Y%m%dT%H%M%S",
-    ] {
-        if let Ok(d) = NaiveDateTime::parse_from_str(naive, f) {
-            return Some(to_ns(d.and_utc()));
+    } else {
+        match whole.len() {
+            5 => format!("{whole}:00"),
+            _ => whole.to_string(),
         }
-    }
-    for f in ["%Y-%m-%d", "%Y%m%d"] {
-        if let Ok(d) = NaiveDate::parse_from_str(naive, f) {
-            return d.and_hms_opt(0, 0, 0).map(|dt| to_ns(dt.and_utc()));
-        }
-    }
-    None
+    };
+    Some(format!("{date}T{whole}{fraction}{zone}"))
 }
 
 pub fn parse_bool(s: &str) -> Option<bool> {
@@ -154,7 +186,19 @@ mod tests {
         assert_eq!(parse_date("1767225600").unwrap(), a);
         assert_eq!(parse_date("2026-01-01T01:00:00+01:00").unwrap(), a);
         assert_eq!(parse_date("2026-01-01T00:00:00.000Z").unwrap(), a);
+        assert_eq!(parse_date("20260101").unwrap(), a);
+        assert_eq!(parse_date("20260101T000000Z").unwrap(), a);
+        assert_eq!(parse_date("2026-01-01T00:00").unwrap(), a);
+        assert_eq!(parse_date("2026-01-01T00:00:00").unwrap(), a);
+        assert_eq!(parse_date("2026-01-01T01:00:00+0100").unwrap(), a);
+        assert_eq!(parse_date("2025-12-31T19:00:00-05").unwrap(), a);
+        assert_eq!(
+            parse_date("2026-01-01T00:00:00.5Z").unwrap(),
+            a + 500_000_000
+        );
         assert!(parse_date("next tuesday").is_none());
+        assert!(parse_date("2026-13-01").is_none());
+        assert!(parse_date("2026-01-01T25:00:00Z").is_none());
     }
 
     #[test]
