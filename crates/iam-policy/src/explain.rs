@@ -263,13 +263,19 @@ pub fn statement_summary(s: &StatementTrace) -> String {
         Some(Effect::Deny) => "Deny",
         None => "(no valid Effect)",
     };
+    format!("{name} ({effect}) {}", statement_verdict(s))
+}
+
+/// Whether a statement applies, and if not why: "applies: it allows the
+/// request", "does not apply: the action is not covered, a condition is false".
+pub fn statement_verdict(s: &StatementTrace) -> String {
     if s.applies {
         let verb = if s.effect == Some(Effect::Deny) {
             "denies"
         } else {
             "allows"
         };
-        return format!("{name} ({effect}) applies: it {verb} the request");
+        return format!("applies: it {verb} the request");
     }
     let mut why = Vec::new();
     if !s.action.matched {
@@ -279,12 +285,12 @@ pub fn statement_summary(s: &StatementTrace) -> String {
         why.push("the resource is not covered");
     }
     if s.principal.as_ref().is_some_and(|p| !p.matched) {
-        why.push("the principal is not covered");
+        why.push("the caller is not covered");
     }
     if !s.conditions_met {
         why.push("a condition is false");
     }
-    format!("{name} ({effect}) does not apply: {}", why.join(", "))
+    format!("does not apply: {}", why.join(", "))
 }
 
 fn grant_phrase(g: GrantKind) -> &'static str {

@@ -4,7 +4,9 @@
 
 use iam_policy::authorize::{NotApplicable, PolicyResult};
 use iam_policy::eval::StatementTrace;
-use iam_policy::explain::{condition_sentence, element_sentence, principal_sentence};
+use iam_policy::explain::{
+    condition_sentence, element_sentence, principal_sentence, statement_verdict,
+};
 use iam_policy::{Authorization, DecisionRule, Effect, GrantKind, LayerDecision, LayerResult};
 use yew::prelude::*;
 
@@ -212,28 +214,7 @@ fn statement_view(
         Some(Effect::Deny) => "Deny",
         None => "no valid Effect",
     };
-    let summary = if s.applies {
-        if s.effect == Some(Effect::Deny) {
-            "applies: it denies the request".to_string()
-        } else {
-            "applies: it allows the request".to_string()
-        }
-    } else {
-        let mut why = Vec::new();
-        if !s.action.matched {
-            why.push("the action is not covered");
-        }
-        if !s.resource.matched {
-            why.push("the resource is not covered");
-        }
-        if s.principal.as_ref().is_some_and(|p| !p.matched) {
-            why.push("the caller is not covered");
-        }
-        if !s.conditions_met {
-            why.push("a condition is false");
-        }
-        format!("does not apply: {}", why.join(", "))
-    };
+    let summary = statement_verdict(s);
     let jump = policy.map(|pid| {
         let d = store.dispatcher();
         let range = Range::from(s.span);
