@@ -574,8 +574,20 @@ impl<'c> Linter<'c, '_> {
                 }
             }
         }
+        // The statement's actions that take specific resources, and an ARN
+        // format to suggest (used by both checks below).
+        let scoped: Vec<ActionRef<'_>> = info
+            .actions
+            .iter()
+            .filter(|a| !a.only_star_resource())
+            .copied()
+            .collect();
+        let format = scoped
+            .first()
+            .and_then(|a| a.resource_types().next())
+            .and_then(|r| r.resource_type.arn_formats().first().cloned())
+            .unwrap_or_default();
         // ARNs that no action of the statement works on.
-        let scoped_actions = info.actions.iter().any(|a| !a.only_star_resource());
         for p in &res.patterns {
             if is_all_star(&p.text)
                 || check_arn_pattern(&p.text).is_err()
@@ -621,7 +633,7 @@ impl<'c> Linter<'c, '_> {
                 );
                 continue;
             }
-            if info.star || !scoped_actions {
+            if info.star || scoped.is_empty() {
                 continue;
             }
             let set: HashSet<(&str, &str)> =
@@ -632,17 +644,6 @@ impl<'c> Linter<'c, '_> {
                 })
             });
             if !fits {
-                let with_rts: Vec<ActionRef<'_>> = info
-                    .actions
-                    .iter()
-                    .filter(|a| !a.only_star_resource())
-                    .copied()
-                    .collect();
-                let format = with_rts
-                    .first()
-                    .and_then(|a| a.resource_types().next())
-                    .and_then(|r| r.resource_type.arn_formats().first().cloned())
-                    .unwrap_or_default();
                 self.push(
                     Category::Warning,
                     F::ResourceMismatch,
@@ -651,7 +652,7 @@ impl<'c> Linter<'c, '_> {
                     format!(
                         "\"{}\" fits no resource type of the statement's actions ({}), so it grants nothing",
                         p.text,
-                        examples(&with_rts, 3)
+                        examples(&scoped, 3)
                     ),
                     format!("use an ARN of the form {format}"),
                     Vec::new(),
@@ -678,20 +679,9 @@ impl<'c> Linter<'c, '_> {
         if abac {
             return;
         }
-        let scoped: Vec<ActionRef<'_>> = info
-            .actions
-            .iter()
-            .filter(|a| !a.only_star_resource())
-            .copied()
-            .collect();
         if scoped.is_empty() {
             return;
         }
-        let format = scoped
-            .first()
-            .and_then(|a| a.resource_types().next())
-            .and_then(|r| r.resource_type.arn_formats().first().cloned())
-            .unwrap_or_default();
         self.push(
             Category::Suggestion,
             F::StarResource,
