@@ -257,17 +257,17 @@ fn match_resources(el: &ResourceElement, resource: &str, ctx: &RequestContext) -
         .patterns
         .iter()
         .map(|p| {
-            let (matched, unresolved) = match resource_entry_matches(p, resource, ctx) {
-                Ok(m) => (m, Vec::new()),
-                Err(keys) => (false, keys),
-            };
-            let resolved = if unresolved.is_empty() {
-                Some(match p.template.resolve(ctx) {
-                    Ok(g) => g.text(),
-                    Err(_) => p.text.clone(),
-                })
-            } else {
-                None
+            // One resolution serves both the match and the text shown.
+            let (matched, resolved, unresolved) = match p.template.resolve(ctx) {
+                Ok(g) => {
+                    let text = g.text();
+                    let matched = match &p.fixed {
+                        Some(fixed) => fixed.matches(resource),
+                        None => ArnPattern::new(g.into_owned()).matches(resource),
+                    };
+                    (matched, Some(text), Vec::new())
+                }
+                Err(keys) => (false, None, keys),
             };
             EntryTrace {
                 written: p.text.clone(),
