@@ -163,8 +163,8 @@ impl ManagedPolicies {
             Some(p) => Err(err(
                 Reason::WrongPath,
                 format!(
-                    "AWS managed policy {name} has the path {}, not {path}, so its ARN is {}",
-                    p.path, p.arn
+                    "AWS managed policy {name} has the path {}, not {path}",
+                    p.path
                 ),
                 vec![p.arn.clone()],
                 format!("did you mean {}?", p.arn),

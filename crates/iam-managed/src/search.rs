@@ -39,16 +39,21 @@ impl SearchQuery {
     }
 }
 
-/// How well a policy matched; smaller sorts first.
+/// How well a policy matched; smaller sorts first, then by name.
 #[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum Rank {
-    /// The name starts with the first word: shorter names first.
-    NamePrefix { len: usize },
-    /// The name contains the first word: earlier, then shorter, first.
-    NameContains { at: usize, len: usize },
-    /// Only the policy's actions name the service: the policies naming the
-    /// fewest services (the most focused) first.
-    Service { services: usize },
+struct Rank {
+    /// 0: the name starts with the first word; 1: the name contains it;
+    /// 2: only the policy's actions name the service.
+    class: u8,
+    /// Policies for service-linked roles (path `/aws-service-role/`) come
+    /// after the others of their class: they are not attached to users.
+    service_linked: bool,
+    /// Classes 0 and 1: the name's length (shorter first); class 2 and a
+    /// service-only search: how many services the policy names (the most
+    /// focused first).
+    size: usize,
+    /// Class 1: where the word starts in the name.
+    at: usize,
 }
 
 impl ManagedPolicies {
@@ -58,11 +63,15 @@ impl ManagedPolicies {
     ///   prefix (`imagebuilder`, `imagebuilder:` and `ImageBuilder` alike).
     /// - `text`: every whitespace-separated word must occur in the name
     ///   (case-insensitive). Names starting with the first word come first
-    ///   (shortest first), then names containing it (earliest, then shortest
-    ///   first). A one-word text that is a service prefix also finds the
-    ///   policies naming that service, after the name matches; written with
-    ///   a trailing colon (`sns:`) it finds only those.
-    /// - An empty text lists every policy (of the service), by name.
+    ///   (shortest first), then names containing it (shortest, then
+    ///   earliest match first). A one-word text that is a service prefix
+    ///   also finds the policies naming that service, after the name
+    ///   matches, the most focused (fewest services) first; written with a
+    ///   trailing colon (`sns:`) it is a service filter.
+    /// - An empty text lists every policy by name; with a service, the most
+    ///   focused first.
+    /// - Within each of these groups, policies for service-linked roles
+    ///   (path `/aws-service-role/`) come last.
     ///
     /// Linear in the number of policies; ties break by name.
     pub fn search(&self, query: &SearchQuery) -> Vec<&ManagedPolicy> {
@@ -93,18 +102,41 @@ impl ManagedPolicies {
                     continue;
                 }
             }
-            let len = p.name.len();
+            let service_linked = p.path == "/aws-service-role/";
             let Some(first) = words.first() else {
-                hits.push((Rank::NamePrefix { len: 0 }, p));
+                // Everything, by name; of one service, the most focused first.
+                let rank = match service {
+                    Some(_) => Rank {
+                        class: 2,
+                        service_linked,
+                        size: p.services.len(),
+                        at: 0,
+                    },
+                    None => Rank {
+                        class: 0,
+                        service_linked: false,
+                        size: 0,
+                        at: 0,
+                    },
+                };
+                hits.push((rank, p));
                 continue;
             };
             let in_name = words.iter().all(|w| lower.contains(w));
+            let size = p.name.len();
             let rank = match lower.find(first) {
-                Some(0) if in_name => Rank::NamePrefix { len },
-                Some(at) if in_name => Rank::NameContains { at, len },
+                Some(at) if in_name => Rank {
+                    class: u8::from(at > 0),
+                    service_linked,
+                    size,
+                    at,
+                },
                 _ => match single {
-                    Some(w) if p.mentions_service(w) => Rank::Service {
-                        services: p.services.len(),
+                    Some(w) if p.mentions_service(w) => Rank {
+                        class: 2,
+                        service_linked,
+                        size: p.services.len(),
+                        at: 0,
                     },
                     _ => continue,
                 },
@@ -126,14 +158,17 @@ mod tests {
     use super::*;
 
     fn data() -> ManagedPolicies {
-        let policy = |name: &str, services: &[&str]| {
+        let in_path = |path: &str, name: &str, services: &[&str]| {
             format!(
-                r#"{{"name":"{name}","arn":"arn:aws:iam::aws:policy/{name}","path":"/","versionId":"v1","updateDate":"2024-01-01T00:00:00Z","services":{},"document":
+                r#"{{"name":"{name}","arn":"arn:aws:iam::aws:policy{path}{name}","path":"{path}","versionId":"v1","updateDate":"2024-01-01T00:00:00Z","services":{},"document":
 {{}}}}"#,
                 serde_json::to_string(services).unwrap()
             )
         };
+        let policy = |name: &str, services: &[&str]| in_path("/", name, services);
         let ps = [
+            in_path("/aws-service-role/", "S3A", &["s3"]),
+            policy("AS3LongerName", &["s3"]),
             policy("AmazonS3FullAccess", &["s3"]),
             policy("AmazonS3ReadOnlyAccess", &["s3"]),
             policy("S3Helper", &["s3", "sns"]),
@@ -154,13 +189,15 @@ mod tests {
     }
 
     #[test]
-    fn prefix_then_substring_then_service() {
+    fn prefix_then_substring_then_service_and_service_linked_last_in_each() {
         let m = data();
         assert_eq!(
             names(m.search(&SearchQuery::new("s3"))),
             [
                 "S3Helper",
+                "S3A",
                 "BackupS3",
+                "AS3LongerName",
                 "AmazonS3FullAccess",
                 "AmazonS3ReadOnlyAccess",
                 "DataLake",
@@ -184,19 +221,23 @@ mod tests {
         let m = data();
         assert_eq!(
             names(m.search(&SearchQuery::new("sns:"))),
-            ["Everything", "S3Helper"]
+            ["S3Helper", "Everything"]
         );
         assert_eq!(
             names(m.search(&SearchQuery::new("").service("SNS:"))),
-            ["Everything", "S3Helper"]
+            ["S3Helper", "Everything"]
         );
         assert_eq!(
             names(m.search(&SearchQuery::new("help").service("sns"))),
             ["S3Helper"]
         );
         assert_eq!(
-            names(m.search(&SearchQuery::new("").limit(2))),
-            ["AmazonS3FullAccess", "AmazonS3ReadOnlyAccess"]
+            names(m.search(&SearchQuery::new("").limit(3))),
+            [
+                "AS3LongerName",
+                "AmazonS3FullAccess",
+                "AmazonS3ReadOnlyAccess"
+            ]
         );
     }
 

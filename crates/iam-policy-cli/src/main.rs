@@ -1,6 +1,7 @@
 //! `iam-policy`: check scenario files and simulate requests against policies.
 
 mod lint_cmd;
+mod managed_cmd;
 
 use clap::{Parser, Subcommand};
 use iam_policy::authorize::{CompiledPolicy, Layer, PolicySet};
@@ -110,6 +111,9 @@ enum Command {
         #[arg(long, value_enum, default_value = "identity")]
         kind: lint_cmd::Kind,
     },
+    /// AWS managed policies: show one by name or ARN, search them by name or service.
+    #[command(subcommand)]
+    Managed(managed_cmd::ManagedCommand),
 }
 
 fn main() -> ExitCode {
@@ -119,6 +123,7 @@ fn main() -> ExitCode {
         Command::Lint { files, json, kind } => lint_cmd::lint(&files, json, kind),
         Command::Expand { pattern, json } => lint_cmd::expand(&pattern, json),
         Command::Summary { file, json, kind } => lint_cmd::summary(&file, json, kind),
+        Command::Managed(command) => managed_cmd::run(command),
         Command::Simulate {
             policies,
             resource_policy,
