@@ -41,19 +41,34 @@ impl<'a> Arn<'a> {
     }
 }
 
-/// Why an ARN pattern written in a policy is malformed.
+/// Why a Resource entry is not a well-formed ARN pattern.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase", tag = "kind")]
+#[serde(
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase",
+    tag = "kind"
+)]
 pub enum ArnProblem {
-    /// Does not start with `arn:` (and is not `*`).
+    /// Does not start with `arn:` (and is not `*`). AWS rejects it.
     MissingPrefix,
-    /// Fewer than six colon-separated parts.
-    TooFewParts { found: usize },
-    /// The service part is empty.
-    EmptyService,
+    /// Fewer than six colon-separated parts, one of them empty (`arn:aws:s3::b`).
+    /// AWS rejects it ("The policy failed legacy parsing").
+    TooFewPartsWithEmpty { found: usize },
+    /// Fewer than six parts, none empty: AWS stores it and reads the missing
+    /// parts as `*` (`arn:aws:sns:us-east-1:*` is `arn:aws:sns:us-east-1:*:*`).
+    TooFewParts { found: usize, padded: String },
+    /// The service part is empty or holds a wildcard. AWS rejects it.
+    BadService,
 }
 
-/// Checks an ARN pattern as written in a policy (wildcards allowed).
+impl ArnProblem {
+    /// Whether AWS refuses to store a policy with this problem.
+    pub fn rejected(&self) -> bool {
+        !matches!(self, ArnProblem::TooFewParts { .. })
+    }
+}
+
+/// Checks a Resource entry as written in a policy (wildcards allowed).
 pub fn check_arn_pattern(text: &str) -> Result<(), ArnProblem> {
     if text.chars().all(|c| c == '*') && !text.is_empty() {
         return Ok(());
@@ -66,29 +81,94 @@ pub fn check_arn_pattern(text: &str) -> Result<(), ArnProblem> {
         return Err(ArnProblem::MissingPrefix);
     }
     let parts: Vec<&str> = text.splitn(6, ':').collect();
-    if parts.len() < 6 {
-        return Err(ArnProblem::TooFewParts { found: parts.len() });
+    let service = parts.get(2).copied().unwrap_or("");
+    if service.is_empty() || service.contains(['*', '?']) {
+        return Err(ArnProblem::BadService);
     }
-    if parts.get(2).is_some_and(|s| s.is_empty()) {
-        return Err(ArnProblem::EmptyService);
+    if parts.len() < 6 {
+        if parts.iter().any(|p| p.is_empty()) {
+            return Err(ArnProblem::TooFewPartsWithEmpty { found: parts.len() });
+        }
+        return Err(ArnProblem::TooFewParts {
+            found: parts.len(),
+            padded: format!("{text}{}", ":*".repeat(6 - parts.len())),
+        });
     }
     Ok(())
 }
 
 /// A compiled ARN pattern.
+///
+/// Two readings, as AWS documents them:
+/// - in a `Resource`/`NotResource` element ([`ArnPattern::resource`]): a
+///   `*` that is the last character of one of the first five segments "can
+///   expand to match beyond the colon boundaries"; other wildcards stay in
+///   their segment; a pattern of fewer than six parts reads as padded with
+///   `:*`;
+/// - in `ArnLike`/`ArnEquals` conditions ([`ArnPattern::condition`]): "each
+///   of the six colon-delimited components of the ARN is checked
+///   separately".
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ArnPattern {
     whole: Glob,
-    /// The six segment patterns, when the pattern has six segments.
+    /// Condition reading: the six segment patterns.
     segments: Option<Vec<Glob>>,
-    /// Starts with `arn:` but has fewer than six segments: matches nothing.
+    /// Condition reading of a pattern that starts with `arn:` but has fewer
+    /// than six segments: matches nothing.
     malformed: bool,
 }
 
+fn starts_with_arn(toks: &[Tok]) -> bool {
+    toks.get(..4) == Some(&[Tok::Lit('a'), Tok::Lit('r'), Tok::Lit('n'), Tok::Lit(':')][..])
+}
+
 impl ArnPattern {
-    /// Builds the segment patterns from a compiled glob: the first five
-    /// literal `:` split segments; the rest is the resource part.
-    pub fn new(glob: Glob) -> ArnPattern {
+    /// The `Resource` element's reading of a pattern.
+    pub fn resource(glob: Glob) -> ArnPattern {
+        let toks = glob.toks();
+        if !starts_with_arn(toks) {
+            return ArnPattern {
+                whole: glob,
+                segments: None,
+                malformed: false,
+            };
+        }
+        let mut out: Vec<Tok> = Vec::with_capacity(toks.len() + 4);
+        let mut colons = 0usize;
+        for (i, t) in toks.iter().enumerate() {
+            let in_prefix = colons < 5;
+            out.push(match *t {
+                Tok::Lit(':') => {
+                    colons += 1;
+                    Tok::Lit(':')
+                }
+                Tok::AnyString | Tok::AnyStringInSegment if in_prefix => {
+                    // the last character of its segment: may cross colons
+                    let last = matches!(toks.get(i + 1), None | Some(Tok::Lit(':')));
+                    if last {
+                        Tok::AnyString
+                    } else {
+                        Tok::AnyStringInSegment
+                    }
+                }
+                Tok::AnyChar | Tok::AnyCharInSegment if in_prefix => Tok::AnyCharInSegment,
+                other => other,
+            });
+        }
+        for _ in colons..5 {
+            out.push(Tok::Lit(':'));
+            out.push(Tok::AnyString);
+        }
+        ArnPattern {
+            whole: Glob::from_toks(out),
+            segments: None,
+            malformed: false,
+        }
+    }
+
+    /// The `ArnLike`/`ArnEquals` reading of a pattern: the first five
+    /// literal `:` split segments, the rest is the resource part.
+    pub fn condition(glob: Glob) -> ArnPattern {
         let toks = glob.toks();
         let mut segments: Vec<Vec<Tok>> = vec![Vec::new()];
         for t in toks {
@@ -98,9 +178,7 @@ impl ArnPattern {
                 last.push(*t);
             }
         }
-        let malformed = segments.len() < 6
-            && toks.get(..4)
-                == Some(&[Tok::Lit('a'), Tok::Lit('r'), Tok::Lit('n'), Tok::Lit(':')][..]);
+        let malformed = segments.len() < 6 && starts_with_arn(toks);
         let segments = if segments.len() == 6 && !glob.is_match_all() {
             Some(segments.into_iter().map(Glob::from_toks).collect())
         } else {
@@ -113,6 +191,11 @@ impl ArnPattern {
         }
     }
 
+    /// The pattern as it is matched (a short `Resource` ARN padded with `:*`).
+    pub fn text(&self) -> String {
+        self.whole.text()
+    }
+
     /// Does the value (an ARN, or any text such as `*`) match?
     pub fn matches(&self, value: &str) -> bool {
         if self.malformed {
@@ -120,8 +203,15 @@ impl ArnPattern {
         }
         match &self.segments {
             Some(segs) => {
-                let parts: Vec<&str> = value.splitn(6, ':').collect();
-                parts.len() == 6 && segs.iter().zip(parts.iter()).all(|(g, p)| g.matches(p))
+                let mut parts = value.splitn(6, ':');
+                let mut n = 0;
+                for g in segs {
+                    match parts.next() {
+                        Some(p) if g.matches(p) => n += 1,
+                        _ => return false,
+                    }
+                }
+                n == 6
             }
             None => self.whole.matches(value),
         }
@@ -134,7 +224,11 @@ mod tests {
     use super::*;
 
     fn m(p: &str, v: &str) -> bool {
-        ArnPattern::new(Glob::wildcard(p)).matches(v)
+        ArnPattern::resource(Glob::wildcard(p)).matches(v)
+    }
+
+    fn c(p: &str, v: &str) -> bool {
+        ArnPattern::condition(Glob::wildcard(p)).matches(v)
     }
 
     #[test]
@@ -155,12 +249,19 @@ mod tests {
             "arn:aws:ec2:*::image/*",
             "arn:aws:ec2:us-east-1::snapshot/snap-1"
         ));
-        // a wildcard in the region segment does not span into the account
+        // a short pattern reads as padded with `:*`: `arn:aws:s3:*:bucket` is
+        // `arn:aws:s3:*:bucket:*` (account "bucket"), which this ARN is not in
         assert!(!m("arn:aws:s3:*:bucket", "arn:aws:s3:us-east-1:123:bucket"));
-        assert!(!m(
+        assert!(m(
             "arn:aws:sns:*:111122223333",
             "arn:aws:sns:us-east-1:111122223333:topic"
         ));
+        // a wildcard that is not last in its segment stays in the segment
+        assert!(!m(
+            "arn:aws:sns:us-*-1:111122223333:t",
+            "arn:aws:sns:us-east:x-1:111122223333:t"
+        ));
+        assert!(!m("arn:aws:sns:us-east-?:1:t", "arn:aws:sns:us-east-:1:t"));
         // the resource part may hold ':' and '/'
         assert!(m(
             "arn:aws:logs:*:*:log-group:/aws/*",
@@ -175,6 +276,35 @@ mod tests {
     }
 
     #[test]
+    fn trailing_star_of_a_segment_crosses_colons() {
+        // IAM User Guide, Resource element: "If the * wildcard is the last
+        // character of a resource ARN segment, it can expand to match beyond
+        // the colon boundaries."
+        assert!(m(
+            "arn:aws:sns:us-east-1:*",
+            "arn:aws:sns:us-east-1:111122223333:my-topic"
+        ));
+        assert!(m(
+            "arn:aws:someservice:*:111122223333:finance/*",
+            "arn:aws:someservice:us-east-2:999999999999:store/abc:111122223333:finance/document.txt"
+        ));
+        // Condition operators page: ArnLike checks "each of the six
+        // colon-delimited components of the ARN ... separately"
+        assert!(!c(
+            "arn:aws:someservice:*:111122223333:finance/*",
+            "arn:aws:someservice:us-east-2:999999999999:store/abc:111122223333:finance/document.txt"
+        ));
+        assert!(!c(
+            "arn:aws:sns:us-east-1:*",
+            "arn:aws:sns:us-east-1:111122223333:my-topic"
+        ));
+        assert!(c(
+            "arn:aws:sns:us-east-1:*:*",
+            "arn:aws:sns:us-east-1:111122223333:my-topic"
+        ));
+    }
+
+    #[test]
     fn parse_and_check() {
         let a = Arn::parse("arn:aws:iam::111122223333:role/path/name").unwrap();
         assert_eq!(a.account, "111122223333");
@@ -186,7 +316,18 @@ mod tests {
         );
         assert_eq!(
             check_arn_pattern("arn:aws:s3"),
-            Err(ArnProblem::TooFewParts { found: 3 })
+            Err(ArnProblem::TooFewParts {
+                found: 3,
+                padded: "arn:aws:s3:*:*:*".into()
+            })
+        );
+        assert_eq!(
+            check_arn_pattern("arn:aws:s3::bucket"),
+            Err(ArnProblem::TooFewPartsWithEmpty { found: 5 })
+        );
+        assert_eq!(
+            check_arn_pattern("arn:aws:*:::bucket"),
+            Err(ArnProblem::BadService)
         );
         assert!(check_arn_pattern("arn:aws:s3:::bucket/*").is_ok());
         assert!(check_arn_pattern("*").is_ok());

@@ -3,8 +3,11 @@
 //!
 //! 1. An explicit `Deny` in any applicable policy wins.
 //! 2. Resource control policies: every level of the organization (root
-//!    first) must allow. They govern the resource's account; service-linked
-//!    roles and AWS service principals are not restricted.
+//!    first) must allow; `RCPFullAWSAccess` is attached to every level and
+//!    cannot be detached, so in practice only their Deny statements bite.
+//!    They govern the resource's account, for the services the Organizations
+//!    guide lists, and only requests that name a resource; every caller is
+//!    restricted (AWS service principals too) except service-linked roles.
 //! 3. Service control policies: every level must allow. They govern the
 //!    caller's account; service-linked roles are not restricted.
 //! 4. VPC endpoint policies: when the request went through an endpoint, its
@@ -25,7 +28,9 @@
 
 use crate::context::RequestContext;
 use crate::diagnostic::Diagnostic;
-use crate::eval::{evaluate_policy, PolicyDecision, PolicyTrace, Request, StatementTrace};
+use crate::eval::{
+    evaluate_policy, Matching, PolicyDecision, PolicyTrace, Request, StatementTrace,
+};
 use crate::policy::{parse_policy_as, ParsedPolicy, PolicyKind};
 use crate::principal::{GrantKind, Principal};
 use crate::span::Span;
@@ -201,8 +206,98 @@ pub enum NotApplicable {
     ServiceLinkedRole,
     /// SCPs govern principals of an organization's accounts.
     NotAnAccountPrincipal,
-    /// RCPs do not restrict AWS service principals.
-    ServicePrincipal,
+    /// RCPs apply only to the services the Organizations guide lists.
+    ServiceNotGovernedByRcps,
+    /// RCPs apply to the resource a request authorizes; this one names none
+    /// (`*`).
+    NoResource,
+    /// "RCPs do not impact the kms:RetireGrant permission."
+    RetireGrant,
+}
+
+/// The services whose actions RCPs apply to: AWS Organizations User Guide,
+/// "Resource control policies (RCPs)", "List of AWS services that support
+/// RCPs" (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html).
+pub const RCP_SERVICES: [&str; 62] = [
+    "aoss",
+    "appconfig",
+    "appstream",
+    "autoscaling",
+    "autoscaling-plans",
+    "budgets",
+    "clouddirectory",
+    "cloudfront",
+    "cloudsearch",
+    "cloudtrail-data",
+    "codeartifact",
+    "codebuild",
+    "codecommit",
+    "codepipeline",
+    "cognito-identity",
+    "cognito-idp",
+    "comprehend",
+    "comprehendmedical",
+    "compute-optimizer",
+    "cost-optimization-hub",
+    "dax",
+    "dsql",
+    "dynamodb",
+    "ecr",
+    "ecr-public",
+    "events",
+    "firehose",
+    "fis",
+    "fms",
+    "gamelift",
+    "health",
+    "inspector-scan",
+    "kendra",
+    "kinesisvideo",
+    "kms",
+    "logs",
+    "memorydb",
+    "networkmonitor",
+    "notifications",
+    "opensearch",
+    "pca-connector-ad",
+    "personalize",
+    "polly",
+    "pricing",
+    "resource-groups",
+    "rolesanywhere",
+    "s3",
+    "secretsmanager",
+    "servicediscovery",
+    "signin",
+    "sqs",
+    "sts",
+    "support",
+    "swf",
+    "textract",
+    "timestream-influxdb",
+    "transcribe",
+    "transfer",
+    "translate",
+    "wafv2",
+    "workspaces",
+    "xray",
+];
+
+/// Something the engine noticed about the request, for the explanation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase",
+    tag = "kind"
+)]
+pub enum Note {
+    /// The caller was given as a role ARN: roles call AWS only through their
+    /// sessions, so the request is read as one of its sessions.
+    RoleArnCaller { role: String },
+    /// `aws:SourceIp` holds a private address, which AWS never puts there.
+    PrivateSourceIp { ip: String },
+    /// An action that needs no permission (`sts:GetCallerIdentity`).
+    NoPermissionRequired { action: String },
 }
 
 /// A layer's own verdict.
@@ -241,6 +336,10 @@ pub struct LayerResult {
     pub deciding_statements: Vec<StatementRef>,
     pub missing_context: Vec<String>,
     pub policies: Vec<PolicyResult>,
+    /// An RCP level allows through `RCPFullAWSAccess`, which AWS attaches to
+    /// every level and which cannot be detached.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub implicit_full_access: bool,
 }
 
 /// The documented rule that produced the decision.
@@ -279,6 +378,9 @@ pub enum DecisionRule {
     LimitedBy { layer: String },
     /// No applicable policy allows.
     NoAllow,
+    /// The action needs no permission and cannot be denied
+    /// (`sts:GetCallerIdentity`).
+    NoPermissionRequired,
 }
 
 /// The full answer for one request.
@@ -295,16 +397,47 @@ pub struct Authorization {
     pub caller_account: Option<String>,
     pub resource_account: Option<String>,
     pub layers: Vec<LayerResult>,
+    /// What the engine noticed about the request (a role ARN as caller, a
+    /// private source IP, …).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<Note>,
 }
 
-fn is_resource_policy_required(action: &str) -> Option<&'static str> {
+/// Whether the resource-based policy must allow, whatever the identity
+/// policies say: KMS key policies for operations on a KMS key (KMS Developer
+/// Guide: "Without permission from the key policy, IAM policies that allow
+/// permissions have no effect"; alias operations' alias half and `*`
+/// operations such as CreateKey or ListKeys are IAM-policy only), and role
+/// trust policies for `sts:AssumeRole*`.
+fn is_resource_policy_required(action: &str, resource: &str) -> Option<&'static str> {
     let a = action.to_ascii_lowercase();
     if a.starts_with("kms:") {
-        Some("kms")
+        let key = crate::arn::Arn::parse(resource)
+            .is_some_and(|r| r.service == "kms" && r.resource.starts_with("key/"));
+        key.then_some("kms")
     } else if a.starts_with("sts:assumerole") {
         Some("sts")
     } else {
         None
+    }
+}
+
+/// The action's service prefix, lower-cased.
+fn service_of(action: &str) -> String {
+    action
+        .split_once(':')
+        .map(|(s, _)| s)
+        .unwrap_or(action)
+        .to_ascii_lowercase()
+}
+
+/// Private, loopback and link-local addresses: never an `aws:SourceIp`.
+fn is_private_ip(ip: &std::net::IpAddr) -> bool {
+    match ip {
+        std::net::IpAddr::V4(v4) => v4.is_private() || v4.is_loopback() || v4.is_link_local(),
+        std::net::IpAddr::V6(v6) => {
+            v6.is_loopback() || (v6.segments().first().is_some_and(|s| s & 0xfe00 == 0xfc00))
+        }
     }
 }
 
@@ -350,20 +483,20 @@ fn statement_ref(policy_id: &str, st: &crate::policy::Statement) -> StatementRef
 }
 
 /// The fast form of [`evaluate_layer`]: same verdicts, no traces.
-fn quick_layer(result: &mut LayerResult, policies: &[&CompiledPolicy], req: &Request) {
-    let with_principal = result.kind.kind().has_principal();
+fn quick_layer(
+    result: &mut LayerResult,
+    policies: &[&CompiledPolicy],
+    req: &Request,
+    how: Matching,
+) {
+    let with_principal = how.with_principal;
     let folded = crate::pattern::fold_case(&req.action);
     let mut denies = Vec::new();
     let mut allows = Vec::new();
     for p in policies {
         if let Some(policy) = &p.parsed.policy {
-            let applying = crate::eval::quick_policy(
-                policy,
-                req,
-                &folded,
-                with_principal,
-                &mut result.missing_context,
-            );
+            let applying =
+                crate::eval::quick_policy(policy, req, &folded, how, &mut result.missing_context);
             for a in applying {
                 match a.statement.effect.as_ref().map(|e| e.value) {
                     Some(crate::policy::Effect::Deny) => {
@@ -392,6 +525,18 @@ fn quick_layer(result: &mut LayerResult, policies: &[&CompiledPolicy], req: &Req
         result.decision = LayerDecision::ImplicitDeny;
         result.grant = None;
     }
+    implicit_full_access(result);
+}
+
+/// An RCP level with no Deny that applies allows through RCPFullAWSAccess
+/// (AWS Organizations: "This policy is automatically attached to the
+/// organization root, every OU, and every account in your organization ...
+/// You cannot detach this policy.").
+fn implicit_full_access(result: &mut LayerResult) {
+    if matches!(result.kind, Layer::Rcp { .. }) && result.decision == LayerDecision::ImplicitDeny {
+        result.decision = LayerDecision::Allow;
+        result.implicit_full_access = true;
+    }
 }
 
 /// Evaluates the policies of one layer. Policies whose text could not be
@@ -402,7 +547,12 @@ fn evaluate_layer(
     req: &Request,
     not_applicable: Option<NotApplicable>,
     detail: Detail,
+    caller_has_boundary: bool,
 ) -> LayerResult {
+    let how = Matching {
+        with_principal: layer.kind().has_principal(),
+        caller_has_boundary,
+    };
     let mut result = LayerResult {
         layer: layer.id(),
         kind: layer,
@@ -412,19 +562,20 @@ fn evaluate_layer(
         deciding_statements: Vec::new(),
         missing_context: Vec::new(),
         policies: Vec::new(),
+        implicit_full_access: false,
     };
     if not_applicable.is_some() {
         return result;
     }
     if detail == Detail::Decision {
-        quick_layer(&mut result, policies, req);
+        quick_layer(&mut result, policies, req, how);
         return result;
     }
-    let with_principal = layer.kind().has_principal();
+    let with_principal = how.with_principal;
     let mut traces: Vec<(&str, PolicyTrace)> = Vec::new();
     for p in policies {
         if let Some(policy) = &p.parsed.policy {
-            traces.push((&p.id, evaluate_policy(policy, req, with_principal)));
+            traces.push((&p.id, evaluate_policy(policy, req, how)));
         }
     }
     let any_deny = traces
@@ -462,6 +613,7 @@ fn evaluate_layer(
             statements: t.statements,
         })
         .collect();
+    implicit_full_access(&mut result);
     result
 }
 
@@ -480,6 +632,232 @@ pub fn decide(set: &PolicySet, req: &Request, resource_account: Option<&str>) ->
     authorize_with(set, req, resource_account, Detail::Decision)
 }
 
+/// Who is calling and which layers apply to them.
+struct Caller {
+    account: Option<String>,
+    resource_account: Option<String>,
+    cross_account: bool,
+    is_root: bool,
+    identity_na: Option<NotApplicable>,
+    session_na: Option<NotApplicable>,
+    scp_na: Option<NotApplicable>,
+    rcp_na: Option<NotApplicable>,
+    /// An IAM user or role session whose permissions boundary is given.
+    has_boundary: bool,
+}
+
+impl Caller {
+    fn new(set: &PolicySet, req: &Request, resource_account: Option<&str>) -> Caller {
+        let p = &req.principal;
+        let account = p.account().map(str::to_string);
+        let resource_account = resource_account
+            .map(str::to_string)
+            .or_else(|| {
+                crate::arn::Arn::parse(&req.resource)
+                    .map(|a| a.account.to_string())
+                    .filter(|a| !a.is_empty())
+            })
+            .or_else(|| account.clone());
+        let cross_account = matches!((&account, &resource_account), (Some(c), Some(r)) if c != r);
+        let is_root = matches!(p, Principal::Root { .. });
+        let identity_na = if !p.is_iam_identity() {
+            Some(NotApplicable::NoIamIdentity)
+        } else if is_root {
+            Some(NotApplicable::RootUser)
+        } else {
+            None
+        };
+        let session_na = identity_na.or((!p.is_session()).then_some(NotApplicable::NotASession));
+        let scp_na = if p.is_service_linked_role() {
+            Some(NotApplicable::ServiceLinkedRole)
+        } else if !p.is_iam_identity() {
+            Some(NotApplicable::NotAnAccountPrincipal)
+        } else {
+            None
+        };
+        let service = service_of(&req.action);
+        let rcp_na = if p.is_service_linked_role() {
+            Some(NotApplicable::ServiceLinkedRole)
+        } else if !RCP_SERVICES.contains(&service.as_str()) {
+            Some(NotApplicable::ServiceNotGovernedByRcps)
+        } else if req.resource == "*" {
+            Some(NotApplicable::NoResource)
+        } else if req.action.eq_ignore_ascii_case("kms:RetireGrant") {
+            Some(NotApplicable::RetireGrant)
+        } else {
+            None
+        };
+        Caller {
+            account,
+            resource_account,
+            cross_account,
+            is_root,
+            identity_na,
+            session_na,
+            scp_na,
+            rcp_na,
+            has_boundary: set.permissions_boundary.is_some() && identity_na.is_none(),
+        }
+    }
+}
+
+/// Evaluates every layer the policy set has, in the order results list them.
+fn evaluate_layers(
+    set: &PolicySet,
+    req: &Request,
+    who: &Caller,
+    detail: Detail,
+) -> Vec<LayerResult> {
+    let layer = |layer: Layer, ps: &[&CompiledPolicy], na: Option<NotApplicable>| {
+        evaluate_layer(layer, ps, req, na, detail, who.has_boundary)
+    };
+    let mut layers: Vec<LayerResult> = Vec::new();
+    let identity: Vec<&CompiledPolicy> = set.identity.iter().collect();
+    layers.push(layer(Layer::Identity, &identity, who.identity_na));
+    if let Some(r) = &set.resource {
+        layers.push(layer(Layer::Resource, &[r], None));
+    }
+    if let Some(b) = &set.permissions_boundary {
+        layers.push(layer(Layer::PermissionsBoundary, &[b], who.identity_na));
+    }
+    if let Some(s) = &set.session {
+        layers.push(layer(Layer::Session, &[s], who.session_na));
+    }
+    for (level, ps) in set.scps.iter().enumerate() {
+        let ps: Vec<&CompiledPolicy> = ps.iter().collect();
+        layers.push(layer(Layer::Scp { level }, &ps, who.scp_na));
+    }
+    for (level, ps) in set.rcps.iter().enumerate() {
+        let ps: Vec<&CompiledPolicy> = ps.iter().collect();
+        layers.push(layer(Layer::Rcp { level }, &ps, who.rcp_na));
+    }
+    if !set.vpc_endpoint.is_empty() {
+        let ps: Vec<&CompiledPolicy> = set.vpc_endpoint.iter().collect();
+        layers.push(layer(Layer::VpcEndpoint, &ps, None));
+    }
+    layers
+}
+
+/// What the engine notices about the request itself.
+fn notes(req: &Request) -> Vec<Note> {
+    let mut notes = Vec::new();
+    if let Principal::Role { arn, .. } = &req.principal {
+        notes.push(Note::RoleArnCaller { role: arn.clone() });
+    }
+    if let Some(ip) = req.context.single_value("aws:SourceIp") {
+        if crate::values::parse_ip(ip).is_some_and(|a| is_private_ip(&a)) {
+            notes.push(Note::PrivateSourceIp { ip: ip.to_string() });
+        }
+    }
+    if req.action.eq_ignore_ascii_case("sts:GetCallerIdentity") {
+        notes.push(Note::NoPermissionRequired {
+            action: req.action.clone(),
+        });
+    }
+    notes
+}
+
+/// Same account, or a caller without identity policies: which rule allows,
+/// or which rule denies and the layer that blocked.
+type Verdict = Result<DecisionRule, (DecisionRule, Option<String>)>;
+
+fn find_layer(layers: &[LayerResult], pred: impl Fn(&Layer) -> bool) -> Option<&LayerResult> {
+    layers.iter().find(|l| pred(&l.kind))
+}
+
+/// The permissions boundary or session policy that has no Allow, if any.
+fn limiting_layer(layers: &[LayerResult], kinds: &[Layer]) -> Option<String> {
+    layers
+        .iter()
+        .find(|l| kinds.contains(&l.kind) && l.decision == LayerDecision::ImplicitDeny)
+        .map(|l| l.layer.clone())
+}
+
+fn grant_verdict(req: &Request, who: &Caller, layers: &[LayerResult]) -> Verdict {
+    let p = &req.principal;
+    let resource_grant = find_layer(layers, |k| *k == Layer::Resource)
+        .filter(|l| l.decision == LayerDecision::Allow)
+        .and_then(|l| l.grant);
+    let identity_allows = who.is_root
+        || find_layer(layers, |k| *k == Layer::Identity)
+            .is_some_and(|l| l.decision == LayerDecision::Allow);
+    let limit = limiting_layer(layers, &[Layer::PermissionsBoundary, Layer::Session]);
+    let chain_allows = identity_allows && limit.is_none();
+    let required = is_resource_policy_required(&req.action, &req.resource);
+
+    if !p.is_iam_identity() {
+        return match resource_grant {
+            Some(_) => Ok(DecisionRule::ResourcePolicyGrantsCaller),
+            None => Err((
+                DecisionRule::OnlyResourcePolicyCanGrant,
+                Some("resource".to_string()),
+            )),
+        };
+    }
+    if who.cross_account {
+        return if resource_grant.is_some() && chain_allows {
+            Ok(DecisionRule::CrossAccountBothAllow)
+        } else {
+            let blocked = if resource_grant.is_none() {
+                "resource".to_string()
+            } else {
+                limit.clone().unwrap_or_else(|| "identity".to_string())
+            };
+            Err((
+                DecisionRule::CrossAccountMissingAllow {
+                    identity_allows: chain_allows,
+                    resource_allows: resource_grant.is_some(),
+                },
+                Some(blocked),
+            ))
+        };
+    }
+    match (resource_grant, required) {
+        (None, Some(service)) => Err((
+            DecisionRule::ResourcePolicyRequired {
+                service: service.to_string(),
+            },
+            Some("resource".to_string()),
+        )),
+        (Some(GrantKind::Direct), Some("sts")) if !who.is_root => {
+            // "Update a role trust policy": "If a permissions boundary is set
+            // for the user, then it must allow the sts:AssumeRole action."
+            match limiting_layer(layers, &[Layer::PermissionsBoundary]) {
+                None => Ok(DecisionRule::ResourcePolicyGrantsCaller),
+                Some(l) => Err((DecisionRule::LimitedBy { layer: l.clone() }, Some(l))),
+            }
+        }
+        (Some(GrantKind::Direct), _) => Ok(if who.is_root {
+            DecisionRule::RootUser
+        } else {
+            DecisionRule::ResourcePolicyGrantsCaller
+        }),
+        (Some(GrantKind::Role), _) => match &limit {
+            None => Ok(DecisionRule::ResourcePolicyGrantsRole),
+            Some(l) => Err((
+                DecisionRule::LimitedBy { layer: l.clone() },
+                Some(l.clone()),
+            )),
+        },
+        (Some(GrantKind::Account), _) | (None, None) => {
+            if who.is_root && required.is_none() {
+                Ok(DecisionRule::RootUser)
+            } else if chain_allows {
+                Ok(if who.is_root {
+                    DecisionRule::RootUser
+                } else {
+                    DecisionRule::IdentityPolicyAllows
+                })
+            } else if identity_allows {
+                let l = limit.clone().unwrap_or_default();
+                Err((DecisionRule::LimitedBy { layer: l.clone() }, Some(l)))
+            } else {
+                Err((DecisionRule::NoAllow, Some("identity".to_string())))
+            }
+        }
+    }
+}
+
 /// Decides a request, recording as much as `detail` asks.
 pub fn authorize_with(
     set: &PolicySet,
@@ -487,119 +865,37 @@ pub fn authorize_with(
     resource_account: Option<&str>,
     detail: Detail,
 ) -> Authorization {
-    let p = &req.principal;
-    let caller_account = p.account().map(str::to_string);
-    let resource_account = resource_account
-        .map(str::to_string)
-        .or_else(|| {
-            crate::arn::Arn::parse(&req.resource)
-                .map(|a| a.account.to_string())
-                .filter(|a| !a.is_empty())
-        })
-        .or_else(|| caller_account.clone());
-    let cross_account =
-        matches!((&caller_account, &resource_account), (Some(c), Some(r)) if c != r);
-    let is_root = matches!(p, Principal::Root { .. });
-
-    // Which layers apply to this caller.
-    let identity_na = if !p.is_iam_identity() {
-        Some(NotApplicable::NoIamIdentity)
-    } else if is_root {
-        Some(NotApplicable::RootUser)
-    } else {
-        None
-    };
-    let session_na = identity_na.or((!p.is_session()).then_some(NotApplicable::NotASession));
-    let scp_na = if p.is_service_linked_role() {
-        Some(NotApplicable::ServiceLinkedRole)
-    } else if !p.is_iam_identity() {
-        Some(NotApplicable::NotAnAccountPrincipal)
-    } else {
-        None
-    };
-    let rcp_na = if p.is_service_linked_role() {
-        Some(NotApplicable::ServiceLinkedRole)
-    } else if matches!(p, Principal::Service { .. }) {
-        Some(NotApplicable::ServicePrincipal)
-    } else {
-        None
-    };
-
-    let mut layers: Vec<LayerResult> = Vec::new();
-    let identity: Vec<&CompiledPolicy> = set.identity.iter().collect();
-    layers.push(evaluate_layer(
-        Layer::Identity,
-        &identity,
-        req,
-        identity_na,
-        detail,
-    ));
-    if let Some(r) = &set.resource {
-        layers.push(evaluate_layer(Layer::Resource, &[r], req, None, detail));
-    }
-    if let Some(b) = &set.permissions_boundary {
-        layers.push(evaluate_layer(
-            Layer::PermissionsBoundary,
-            &[b],
-            req,
-            identity_na,
-            detail,
-        ));
-    }
-    if let Some(s) = &set.session {
-        layers.push(evaluate_layer(
-            Layer::Session,
-            &[s],
-            req,
-            session_na,
-            detail,
-        ));
-    }
-    for (level, ps) in set.scps.iter().enumerate() {
-        let ps: Vec<&CompiledPolicy> = ps.iter().collect();
-        layers.push(evaluate_layer(
-            Layer::Scp { level },
-            &ps,
-            req,
-            scp_na,
-            detail,
-        ));
-    }
-    for (level, ps) in set.rcps.iter().enumerate() {
-        let ps: Vec<&CompiledPolicy> = ps.iter().collect();
-        layers.push(evaluate_layer(
-            Layer::Rcp { level },
-            &ps,
-            req,
-            rcp_na,
-            detail,
-        ));
-    }
-    if !set.vpc_endpoint.is_empty() {
-        let ps: Vec<&CompiledPolicy> = set.vpc_endpoint.iter().collect();
-        layers.push(evaluate_layer(Layer::VpcEndpoint, &ps, req, None, detail));
-    }
-
+    let who = Caller::new(set, req, resource_account);
+    let layers = evaluate_layers(set, req, &who, detail);
     let mut missing_context = Vec::new();
     for l in &layers {
         for k in &l.missing_context {
             push_unique(&mut missing_context, k);
         }
     }
-    let find = |pred: &dyn Fn(&Layer) -> bool| layers.iter().find(|l| pred(&l.kind));
-    let decision_of = |pred: &dyn Fn(&Layer) -> bool| find(pred).map(|l| l.decision);
-
     let mut auth = Authorization {
         decision: Decision::ImplicitDeny,
         rule: DecisionRule::NoAllow,
         deciding_statements: Vec::new(),
         missing_context,
         blocked_by: None,
-        cross_account,
-        caller_account,
-        resource_account,
+        cross_account: who.cross_account,
+        caller_account: who.account.clone(),
+        resource_account: who.resource_account.clone(),
         layers: Vec::new(),
+        notes: notes(req),
     };
+
+    // sts:GetCallerIdentity: "No permissions are required to perform this
+    // operation. If an administrator attaches a policy to your identity that
+    // explicitly denies access to the sts:GetCallerIdentity action, you can
+    // still perform this operation." (STS API Reference)
+    if req.action.eq_ignore_ascii_case("sts:GetCallerIdentity") {
+        auth.decision = Decision::Allowed;
+        auth.rule = DecisionRule::NoPermissionRequired;
+        auth.layers = layers;
+        return auth;
+    }
 
     // 1. Explicit deny anywhere.
     let denying: Vec<&LayerResult> = layers
@@ -619,18 +915,20 @@ pub fn authorize_with(
         return auth;
     }
 
-    // 2–4. Guardrails: each RCP level, each SCP level, the VPC endpoint.
-    let guard_block = layers.iter().find(|l| {
-        matches!(
-            l.kind,
-            Layer::Rcp { .. } | Layer::Scp { .. } | Layer::VpcEndpoint
-        ) && l.decision == LayerDecision::ImplicitDeny
-    });
-    // RCPs are checked before SCPs, as in AWS's flow chart.
+    // 2–4. Guardrails: each RCP level (checked first, as in AWS's flow
+    // chart), each SCP level, the VPC endpoint.
+    let blocks = |l: &&LayerResult, rcp: bool| {
+        l.decision == LayerDecision::ImplicitDeny
+            && match l.kind {
+                Layer::Rcp { .. } => rcp,
+                Layer::Scp { .. } | Layer::VpcEndpoint => !rcp,
+                _ => false,
+            }
+    };
     let guard_block = layers
         .iter()
-        .find(|l| matches!(l.kind, Layer::Rcp { .. }) && l.decision == LayerDecision::ImplicitDeny)
-        .or(guard_block);
+        .find(|l| blocks(l, true))
+        .or_else(|| layers.iter().find(|l| blocks(l, false)));
     if let Some(l) = guard_block {
         auth.blocked_by = Some(l.layer.clone());
         auth.rule = DecisionRule::GuardrailNoAllow {
@@ -640,90 +938,7 @@ pub fn authorize_with(
         return auth;
     }
 
-    let resource_grant = find(&|k| *k == Layer::Resource)
-        .filter(|l| l.decision == LayerDecision::Allow)
-        .and_then(|l| l.grant);
-    let identity_allows =
-        is_root || decision_of(&|k| *k == Layer::Identity) == Some(LayerDecision::Allow);
-    let limit_block = |auth_layers: &[LayerResult]| -> Option<String> {
-        auth_layers
-            .iter()
-            .find(|l| {
-                matches!(l.kind, Layer::PermissionsBoundary | Layer::Session)
-                    && l.decision == LayerDecision::ImplicitDeny
-            })
-            .map(|l| l.layer.clone())
-    };
-    let limit = limit_block(&layers);
-    let chain_allows = identity_allows && limit.is_none();
-    let required = is_resource_policy_required(&req.action);
-
-    let allowed_by: Result<DecisionRule, (DecisionRule, Option<String>)> = if !p.is_iam_identity() {
-        if resource_grant.is_some() {
-            Ok(DecisionRule::ResourcePolicyGrantsCaller)
-        } else {
-            Err((
-                DecisionRule::OnlyResourcePolicyCanGrant,
-                Some("resource".to_string()),
-            ))
-        }
-    } else if cross_account {
-        if resource_grant.is_some() && chain_allows {
-            Ok(DecisionRule::CrossAccountBothAllow)
-        } else {
-            let blocked = if resource_grant.is_none() {
-                "resource".to_string()
-            } else {
-                limit.clone().unwrap_or_else(|| "identity".to_string())
-            };
-            Err((
-                DecisionRule::CrossAccountMissingAllow {
-                    identity_allows: chain_allows,
-                    resource_allows: resource_grant.is_some(),
-                },
-                Some(blocked),
-            ))
-        }
-    } else {
-        match (resource_grant, required) {
-            (None, Some(service)) => Err((
-                DecisionRule::ResourcePolicyRequired {
-                    service: service.to_string(),
-                },
-                Some("resource".to_string()),
-            )),
-            (Some(GrantKind::Direct), _) => Ok(if is_root {
-                DecisionRule::RootUser
-            } else {
-                DecisionRule::ResourcePolicyGrantsCaller
-            }),
-            (Some(GrantKind::Role), _) => match &limit {
-                None => Ok(DecisionRule::ResourcePolicyGrantsRole),
-                Some(l) => Err((
-                    DecisionRule::LimitedBy { layer: l.clone() },
-                    Some(l.clone()),
-                )),
-            },
-            (Some(GrantKind::Account), _) | (None, None) => {
-                if is_root && required.is_none() {
-                    Ok(DecisionRule::RootUser)
-                } else if chain_allows {
-                    Ok(if is_root {
-                        DecisionRule::RootUser
-                    } else {
-                        DecisionRule::IdentityPolicyAllows
-                    })
-                } else if identity_allows {
-                    let l = limit.clone().unwrap_or_default();
-                    Err((DecisionRule::LimitedBy { layer: l.clone() }, Some(l)))
-                } else {
-                    Err((DecisionRule::NoAllow, Some("identity".to_string())))
-                }
-            }
-        }
-    };
-
-    match allowed_by {
+    match grant_verdict(req, &who, &layers) {
         Ok(rule) => {
             auth.decision = Decision::Allowed;
             auth.rule = rule;

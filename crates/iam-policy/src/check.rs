@@ -53,6 +53,10 @@ pub struct CheckResult {
     pub deciding_statements: Vec<StatementRef>,
     pub missing_context: Vec<String>,
     pub error: Option<String>,
+    /// Policies AWS would refuse to store (the reason the request was not
+    /// evaluated), with every diagnostic and its position.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rejected_policies: Vec<crate::scenario::RejectedPolicy>,
     /// The layer whose missing allow caused an implicit deny.
     pub blocked_by: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -99,6 +103,7 @@ pub fn check_with(
                 deciding_statements: Vec::new(),
                 missing_context: Vec::new(),
                 error: None,
+                rejected_policies: Vec::new(),
                 blocked_by: None,
                 rule: None,
                 layers: Vec::new(),
@@ -114,7 +119,10 @@ pub fn check_with(
                     out.layers = a.layers.iter().map(LayerSummary::from).collect();
                     out.authorization = Some(a);
                 }
-                Err(e) => out.error = Some(e.message),
+                Err(e) => {
+                    out.error = Some(e.message);
+                    out.rejected_policies = e.rejected;
+                }
             }
             out.pass = r.expect.map(|e| out.decision == Some(e));
             out

@@ -9,8 +9,12 @@
 //! - `ForAllValues:` is true when every request value matches (and when the
 //!   key is absent or empty); `ForAnyValue:` when at least one does (false
 //!   when the key is absent or empty).
-//! - Policy variables are substituted in String and Arn operators; a value
-//!   whose variable cannot be resolved matches nothing.
+//! - Policy variables are substituted in String and Arn operators. A value
+//!   whose variable has no value is "effectively null": positive operators
+//!   do not match it, negated ones (`StringNotEquals`, …) do (IAM User Guide,
+//!   "Policy variables with no value").
+//! - A policy value that is not of the operator's type (a date operator
+//!   given "not a date") satisfies neither the operator nor its negation.
 //!
 //! Two entry points share one core: [`evaluate`] records a full trace for
 //! explanations; [`holds`] only decides, for evaluating many requests fast.
@@ -58,6 +62,9 @@ pub struct PolicyValueTrace {
     pub resolved: Option<String>,
     /// Variables without a value.
     pub unresolved: Vec<String>,
+    /// False when the value is not of the operator's type: it then
+    /// satisfies neither the operator nor its negation.
+    pub valid: bool,
     pub span: Span,
 }
 
@@ -167,7 +174,7 @@ fn value_matches(op: BaseOperator, v: &ConditionValue, glob: &Glob, rv: &Parsed<
             p.matches(t)
         }
         (BaseOperator::ArnEquals | BaseOperator::ArnLike, Parsed::Text(t), _) => {
-            ArnPattern::new(glob.clone()).matches(t)
+            ArnPattern::condition(glob.clone()).matches(t)
         }
         (_, Parsed::Number(a), Typed::Number(b)) => {
             ordering_ok(op, values::compare_numbers(*a, *b))
@@ -249,7 +256,13 @@ fn judge_value(
     };
     let mut matched = Vec::new();
     let mut any = false;
+    // a policy value of the wrong type makes the negated form false too
+    let mut any_invalid = false;
     for (i, (v, g)) in c.values.iter().zip(resolved).enumerate() {
+        if matches!(v.typed, Typed::Invalid) {
+            any_invalid = true;
+            continue;
+        }
         if let Some(g) = g {
             if value_matches(positive, v, g, &parsed) {
                 any = true;
@@ -260,7 +273,11 @@ fn judge_value(
             }
         }
     }
-    let result = if base.is_negated() { !any } else { any };
+    let result = if base.is_negated() {
+        !any && !any_invalid
+    } else {
+        any
+    };
     (true, result, matched)
 }
 
@@ -278,7 +295,7 @@ pub fn holds(c: &Condition, ctx: &RequestContext) -> (bool, bool) {
     let Some(e) = present(entry) else {
         return (absent_outcome(op, op.base.is_negated()).1, missing);
     };
-    let (resolved, unresolved) = resolve_values(c, ctx);
+    let (resolved, _) = resolve_values(c, ctx);
     let negated = op.base.is_negated();
     let result = combine(
         op.set,
@@ -288,9 +305,6 @@ pub fn holds(c: &Condition, ctx: &RequestContext) -> (bool, bool) {
             valid && r
         }),
     );
-    if !unresolved.is_empty() && (negated || !result) {
-        return (false, missing);
-    }
     (result, missing)
 }
 
@@ -317,6 +331,7 @@ pub fn evaluate(c: &Condition, ctx: &RequestContext) -> ConditionTrace {
             } else {
                 Vec::new()
             },
+            valid: !matches!(v.typed, Typed::Invalid),
             span: v.span,
         })
         .collect();
@@ -378,10 +393,10 @@ pub fn evaluate(c: &Condition, ctx: &RequestContext) -> ConditionTrace {
             }
         })
         .collect();
-    let mut result = combine(op.set, negated, per_value.iter().map(|v| v.result));
-    if !unresolved_keys.is_empty() && (negated || !result) {
-        // An unresolvable variable makes the condition not match.
-        result = false;
+    let result = combine(op.set, negated, per_value.iter().map(|v| v.result));
+    if !unresolved_keys.is_empty() {
+        // Values whose variable has no value matched nothing (a negated
+        // operator is true of them): say which keys were missing.
         trace.outcome = ConditionOutcome::UnresolvedVariable {
             keys: unresolved_keys,
         };

@@ -3,6 +3,7 @@
 //! the condition operator).
 
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// The value(s) of one context key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -17,8 +18,9 @@ pub struct ContextEntry {
 /// Context keys of a request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct RequestContext {
-    /// Sorted by lower-cased key, for lookups.
-    entries: Vec<(String, ContextEntry)>,
+    /// By lower-cased key: logarithmic inserts and lookups, so a request
+    /// with tens of thousands of keys stays fast.
+    entries: BTreeMap<String, ContextEntry>,
 }
 
 impl RequestContext {
@@ -34,17 +36,7 @@ impl RequestContext {
             values,
             multivalued,
         };
-        match self
-            .entries
-            .binary_search_by(|(k, _)| k.as_str().cmp(&lower))
-        {
-            Ok(i) => {
-                if let Some(slot) = self.entries.get_mut(i) {
-                    slot.1 = entry;
-                }
-            }
-            Err(i) => self.entries.insert(i, (lower, entry)),
-        }
+        self.entries.insert(lower, entry);
     }
 
     /// Sets a single-valued key.
@@ -64,12 +56,7 @@ impl RequestContext {
 
     /// Looks a key up, case-insensitively.
     pub fn get(&self, key: &str) -> Option<&ContextEntry> {
-        let lower = key.to_lowercase();
-        self.entries
-            .binary_search_by(|(k, _)| k.as_str().cmp(&lower))
-            .ok()
-            .and_then(|i| self.entries.get(i))
-            .map(|(_, e)| e)
+        self.entries.get(&key.to_lowercase())
     }
 
     /// The value of a single-valued key (what a policy variable can use).
@@ -83,7 +70,7 @@ impl RequestContext {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &ContextEntry> {
-        self.entries.iter().map(|(_, e)| e)
+        self.entries.values()
     }
 
     pub fn is_empty(&self) -> bool {

@@ -13,6 +13,40 @@ pub enum Severity {
     Warning,
 }
 
+/// Would AWS store a policy with this problem, and what does the part do at
+/// request time? ("Would AWS store it?" decides whether the engine decides.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum DiagnosticClass {
+    /// AWS refuses to store the policy (`MalformedPolicyDocument` and its
+    /// kin): no request is evaluated against a layer that holds it.
+    Rejected,
+    /// AWS stores it, and at request time this part does nothing: the engine
+    /// decides, and the trace says what the part did.
+    Inert,
+    /// AWS stores it and it takes effect, but probably not as meant.
+    Advice,
+}
+
+impl DiagnosticClass {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DiagnosticClass::Rejected => "rejected",
+            DiagnosticClass::Inert => "inert",
+            DiagnosticClass::Advice => "advice",
+        }
+    }
+
+    /// How people read it.
+    pub fn label(self) -> &'static str {
+        match self {
+            DiagnosticClass::Rejected => "AWS rejects this policy",
+            DiagnosticClass::Inert => "AWS stores it; this part does nothing",
+            DiagnosticClass::Advice => "AWS stores it; probably not what was meant",
+        }
+    }
+}
+
 /// What kind of problem. Stable names (kebab-case) for tools and tests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -71,47 +105,111 @@ impl DiagnosticCode {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
+    /// `error` exactly when the class is `rejected`.
     pub severity: Severity,
+    pub class: DiagnosticClass,
     pub code: DiagnosticCode,
     pub message: String,
     pub hint: Option<String>,
+    /// AWS's own error text for a rejected policy, where known.
+    #[serde(rename = "awsError", skip_serializing_if = "Option::is_none")]
+    pub aws_error: Option<String>,
     pub span: Span,
 }
 
 impl Diagnostic {
+    /// A diagnostic of the given class (its severity follows from it).
+    pub fn new(
+        class: DiagnosticClass,
+        code: DiagnosticCode,
+        span: Span,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            severity: if class == DiagnosticClass::Rejected {
+                Severity::Error
+            } else {
+                Severity::Warning
+            },
+            class,
+            code,
+            message: message.into(),
+            hint: Some(hint.into()),
+            aws_error: None,
+            span,
+        }
+    }
+
+    /// AWS rejects the policy (or, outside policies, the input is unusable).
     pub fn error(
         code: DiagnosticCode,
         span: Span,
         message: impl Into<String>,
         hint: impl Into<String>,
     ) -> Self {
-        Diagnostic {
-            severity: Severity::Error,
-            code,
-            message: message.into(),
-            hint: Some(hint.into()),
-            span,
-        }
+        Diagnostic::new(DiagnosticClass::Rejected, code, span, message, hint)
     }
 
+    /// AWS stores it and it takes effect, but probably not as meant.
     pub fn warning(
         code: DiagnosticCode,
         span: Span,
         message: impl Into<String>,
         hint: impl Into<String>,
     ) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            code,
-            message: message.into(),
-            hint: Some(hint.into()),
-            span,
-        }
+        Diagnostic::new(DiagnosticClass::Advice, code, span, message, hint)
+    }
+
+    /// AWS stores it; at request time the part does nothing.
+    pub fn inert(
+        code: DiagnosticCode,
+        span: Span,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) -> Self {
+        Diagnostic::new(DiagnosticClass::Inert, code, span, message, hint)
+    }
+
+    /// Attaches AWS's own error text (for rejected policies).
+    pub fn aws(mut self, text: impl Into<String>) -> Self {
+        self.aws_error = Some(text.into());
+        self
     }
 
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
+
+    pub fn is_rejected(&self) -> bool {
+        self.class == DiagnosticClass::Rejected
+    }
+}
+
+/// AWS's error texts for policies it refuses to store (IAM's
+/// `MalformedPolicyDocument` messages, as AWS returns them).
+pub mod aws_errors {
+    pub const SYNTAX: &str = "MalformedPolicyDocument: Syntax errors in policy.";
+    pub const LEGACY_PARSING: &str = "MalformedPolicyDocument: The policy failed legacy parsing";
+    pub const NO_PRINCIPAL_ALLOWED: &str =
+        "MalformedPolicyDocument: Policy document should not specify a principal.";
+    pub const MISSING_ACTIONS: &str =
+        "MalformedPolicyDocument: Policy statement must contain actions.";
+    pub const MISSING_RESOURCES: &str =
+        "MalformedPolicyDocument: Policy statement must contain resources.";
+    pub const MISSING_PRINCIPAL: &str = "MalformedPolicyDocument: Missing required field Principal";
+    pub const ACTION_VENDOR: &str =
+        "MalformedPolicyDocument: Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.";
+    pub const ACTION_VENDOR_WILDCARD: &str =
+        "MalformedPolicyDocument: Action vendors (e.g., aws, ec2, etc.) must not contain wildcards.";
+    pub const ACTION_ONE_COLON: &str =
+        "MalformedPolicyDocument: Actions/Condition can contain only one colon.";
+    pub const RESOURCE_VENDOR: &str =
+        "MalformedPolicyDocument: Resource vendor must be fully qualified and cannot contain regexes.";
+    pub const DUPLICATE_SID: &str =
+        "MalformedPolicyDocument: Statement IDs (SID) in a single policy must be unique.";
+    pub const SID_ALPHANUMERIC: &str = "MalformedPolicyDocument: Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the regular expression [0-9A-Za-z]*";
+    pub const INVALID_PRINCIPAL: &str = "MalformedPolicyDocument: Invalid principal in policy";
 }
 
 impl std::fmt::Display for Diagnostic {

@@ -6,7 +6,9 @@ use crate::condition::{self, ConditionTrace};
 use crate::context::RequestContext;
 use crate::pattern::fold_case;
 use crate::policy::{ActionElement, Effect, Policy, ResourceElement, ResourcePattern, Statement};
-use crate::principal::{match_element, principal_grant, GrantKind, Principal, PrincipalTrace};
+use crate::principal::{
+    match_element, principal_grant, GrantKind, Principal, PrincipalScope, PrincipalTrace,
+};
 use crate::span::{Position, Span};
 use serde::Serialize;
 
@@ -31,6 +33,9 @@ pub struct EntryTrace {
     pub unresolved: Vec<String>,
     /// The entry matches the request's action or resource.
     pub matched: bool,
+    /// An Action entry that AWS stores but that names no action: it matches
+    /// no request.
+    pub inert: bool,
     pub span: Span,
 }
 
@@ -128,13 +133,23 @@ impl PolicyTrace {
     }
 }
 
+/// How a layer's policies are matched against the caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Matching {
+    /// Resource-based kinds compare their Principal element with the caller.
+    pub with_principal: bool,
+    /// The caller has a permissions boundary attached (a Deny with
+    /// NotPrincipal then always applies to it).
+    pub caller_has_boundary: bool,
+}
+
 /// Evaluates every statement of a policy.
-pub fn evaluate_policy(policy: &Policy, req: &Request, with_principal: bool) -> PolicyTrace {
+pub fn evaluate_policy(policy: &Policy, req: &Request, how: Matching) -> PolicyTrace {
     let folded = fold_case(&req.action);
     let statements: Vec<StatementTrace> = policy
         .statements
         .iter()
-        .map(|s| evaluate_statement(s, req, &folded, with_principal))
+        .map(|s| evaluate_statement(s, req, &folded, how))
         .collect();
     let decision = if statements.iter().any(StatementTrace::denies) {
         PolicyDecision::Deny
@@ -149,12 +164,20 @@ pub fn evaluate_policy(policy: &Policy, req: &Request, with_principal: bool) -> 
     }
 }
 
+fn scope(st: &Statement, how: Matching) -> PrincipalScope {
+    PrincipalScope {
+        effect: st.effect.as_ref().map(|e| e.value),
+        caller_has_boundary: how.caller_has_boundary,
+    }
+}
+
 fn evaluate_statement(
     st: &Statement,
     req: &Request,
     folded_action: &str,
-    with_principal: bool,
+    how: Matching,
 ) -> StatementTrace {
+    let with_principal = how.with_principal;
     let action = match &st.action {
         Some(a) => match_actions(a, folded_action),
         None => ElementTrace {
@@ -178,7 +201,7 @@ fn evaluate_statement(
     let principal = if with_principal {
         st.principal
             .as_ref()
-            .map(|p| match_element(p, &req.principal))
+            .map(|p| match_element(p, &req.principal, scope(st, how)))
     } else {
         None
     };
@@ -215,6 +238,7 @@ fn match_actions(el: &ActionElement, folded_action: &str) -> ElementTrace {
             resolved: Some(p.text.clone()),
             unresolved: Vec::new(),
             matched: p.glob.matches(folded_action),
+            inert: p.inert,
             span: p.span,
         })
         .collect();
@@ -238,7 +262,7 @@ fn resource_entry_matches(
         None => p
             .template
             .resolve(ctx)
-            .map(|g| ArnPattern::new(g.into_owned()).matches(resource)),
+            .map(|g| ArnPattern::resource(g.into_owned()).matches(resource)),
     }
 }
 
@@ -263,7 +287,7 @@ fn match_resources(el: &ResourceElement, resource: &str, ctx: &RequestContext) -
                     let text = g.text();
                     let matched = match &p.fixed {
                         Some(fixed) => fixed.matches(resource),
-                        None => ArnPattern::new(g.into_owned()).matches(resource),
+                        None => ArnPattern::resource(g.into_owned()).matches(resource),
                     };
                     (matched, Some(text), Vec::new())
                 }
@@ -274,6 +298,7 @@ fn match_resources(el: &ResourceElement, resource: &str, ctx: &RequestContext) -
                 resolved,
                 unresolved,
                 matched,
+                inert: false,
                 span: p.span,
             }
         })
@@ -301,9 +326,10 @@ pub(crate) fn quick_policy<'a>(
     policy: &'a Policy,
     req: &Request,
     folded_action: &str,
-    with_principal: bool,
+    how: Matching,
     missing: &mut Vec<String>,
 ) -> Vec<Applying<'a>> {
+    let with_principal = how.with_principal;
     let mut out = Vec::new();
     for st in &policy.statements {
         let Some(action) = &st.action else { continue };
@@ -335,7 +361,7 @@ pub(crate) fn quick_policy<'a>(
         }
         let grant = if with_principal {
             match &st.principal {
-                Some(p) => match principal_grant(p, &req.principal) {
+                Some(p) => match principal_grant(p, &req.principal, scope(st, how)) {
                     Some(g) => Some(g),
                     None => continue,
                 },

@@ -8,7 +8,7 @@ use crate::authorize::{
 };
 use crate::condition::{ConditionOutcome, ConditionTrace};
 use crate::eval::{ElementTrace, StatementTrace};
-use crate::operator::{BaseOperator, OperatorFamily, SetOperator};
+use crate::operator::{BaseOperator, SetOperator};
 use crate::policy::Effect;
 use crate::principal::GrantKind;
 
@@ -56,17 +56,7 @@ fn relation(op: BaseOperator, matched: bool) -> &'static str {
     }
 }
 
-fn type_name(f: OperatorFamily) -> &'static str {
-    match f {
-        OperatorFamily::Numeric => "a number",
-        OperatorFamily::Date => "a date",
-        OperatorFamily::Bool => "true or false",
-        OperatorFamily::IpAddress => "an IP address",
-        OperatorFamily::Binary => "base64",
-        OperatorFamily::Arn => "an ARN",
-        _ => "a string",
-    }
-}
+use crate::values::type_name;
 
 fn truth(b: bool) -> &'static str {
     if b {
@@ -114,8 +104,13 @@ pub fn condition_sentence(c: &ConditionTrace) -> String {
         }
         ConditionOutcome::UnresolvedVariable { keys } => {
             let vars: Vec<String> = keys.iter().map(|k| format!("${{{k}}}")).collect();
+            let negated = if c.negated {
+                " (a negated operator is true of it)"
+            } else {
+                ""
+            };
             format!(
-                "the policy value uses {} but the request has no single value for it, so that value matches nothing and {op} is {}",
+                "the policy value uses {} but the request has no single value for it, so that value is effectively null and matches no request value{negated}: {op} is {}",
                 vars.join(", "),
                 truth(c.result)
             )
@@ -177,8 +172,24 @@ pub fn condition_sentence(c: &ConditionTrace) -> String {
                 None if rvs.len() > 1 => " (one request value must match)",
                 None => "",
             };
+            let invalid: Vec<String> = c
+                .values
+                .iter()
+                .filter(|v| !v.valid)
+                .map(|v| format!("\"{}\"", v.written))
+                .collect();
+            let invalid = if invalid.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; the policy value {} is not {}, so it satisfies neither {} nor its negation",
+                    or_list(&invalid),
+                    type_name(c.family),
+                    positive.name()
+                )
+            };
             format!(
-                "{key} {}, so {op} is {}{how}",
+                "{key} {}{invalid}, so {op} is {}{how}",
                 parts.join("; "),
                 truth(c.result)
             )
@@ -232,6 +243,18 @@ pub fn element_sentence(what: &str, e: &ElementTrace, subject: &str) -> String {
             unresolved.join(", ")
         ));
     }
+    let inert: Vec<String> = e
+        .entries
+        .iter()
+        .filter(|x| x.inert)
+        .map(|x| format!("\"{}\"", x.written))
+        .collect();
+    if !inert.is_empty() {
+        s.push_str(&format!(
+            " ({} names no action AWS has, so it matches no request)",
+            or_list(&inert)
+        ));
+    }
     s
 }
 
@@ -244,6 +267,9 @@ pub fn principal_sentence(p: &crate::principal::PrincipalTrace) -> String {
     };
     let hit = p.entries.iter().find(|e| e.grant.is_some());
     let written: Vec<String> = p.entries.iter().map(|e| e.written.clone()).collect();
+    if p.boundary_denies {
+        return format!("{name} cannot leave out a caller with a permissions boundary: a Deny with NotPrincipal \"will always deny any IAM principal that has a permissions boundary policy attached, regardless of the values specified in the NotPrincipal element\"");
+    }
     match (p.negated, hit) {
         (false, Some(h)) => format!("{name} {} covers the caller", h.written),
         (false, None) => format!("{name} {} does not cover the caller", or_list(&written)),
@@ -304,6 +330,9 @@ fn grant_phrase(g: GrantKind) -> &'static str {
 /// One line on a layer's own verdict.
 pub fn layer_sentence(l: &LayerResult) -> String {
     let what = match l.decision {
+        LayerDecision::Allow if l.implicit_full_access => {
+            "allows through RCPFullAWSAccess, which AWS attaches to every organization level and which cannot be detached".to_string()
+        }
         LayerDecision::Allow => {
             let mut s = "allows".to_string();
             if let Some(g) = l.grant {
@@ -325,13 +354,33 @@ pub fn layer_sentence(l: &LayerResult) -> String {
                     "service-linked roles are not restricted by SCPs or RCPs",
                 Some(NotApplicable::NotAnAccountPrincipal) =>
                     "SCPs govern principals of the organization's accounts",
-                Some(NotApplicable::ServicePrincipal) =>
-                    "RCPs do not restrict AWS service principals",
+                Some(NotApplicable::ServiceNotGovernedByRcps) =>
+                    "RCPs apply only to the services AWS Organizations lists for them, and not to this action's service",
+                Some(NotApplicable::NoResource) =>
+                    "RCPs apply to the resource a request authorizes, and this request names none (*)",
+                Some(NotApplicable::RetireGrant) =>
+                    "RCPs do not impact the kms:RetireGrant permission",
                 None => "not applicable",
             }
         ),
     };
     format!("{} {what}", l.layer)
+}
+
+/// One sentence on something the engine noticed about the request.
+pub fn note_sentence(n: &crate::authorize::Note) -> String {
+    use crate::authorize::Note;
+    match n {
+        Note::RoleArnCaller { role } => format!(
+            "A role never calls AWS itself: requests come from its sessions (arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION). {role} is read as one of its sessions, so a resource-based policy that names the role ARN is still limited by the role's permissions boundary and session policy."
+        ),
+        Note::PrivateSourceIp { ip } => format!(
+            "aws:SourceIp {ip} is a private address, which AWS never puts in aws:SourceIp: requests through a public endpoint carry the caller's public address, and requests through a VPC endpoint carry no aws:SourceIp at all (compare aws:VpcSourceIp instead)."
+        ),
+        Note::NoPermissionRequired { action } => format!(
+            "{action} needs no permission: \"If an administrator attaches a policy to your identity that explicitly denies access to the sts:GetCallerIdentity action, you can still perform this operation\" (STS API Reference)."
+        ),
+    }
 }
 
 /// A layer's name for people: `scps/1` → "the SCPs of organization level 1 (scps/1)".
@@ -390,6 +439,9 @@ pub fn decision_sentence(a: &Authorization) -> String {
             layer_name(layer)
         ),
         DecisionRule::NoAllow => "no applicable policy allows it".to_string(),
+        DecisionRule::NoPermissionRequired => {
+            "this action needs no permission, and no policy can deny it".to_string()
+        }
     };
     let head = match a.decision {
         Decision::Allowed => "allowed",

@@ -39,16 +39,16 @@ pub mod values;
 
 pub use authorize::{
     authorize, authorize_with, decide, Authorization, CompiledPolicy, Decision, DecisionRule,
-    Detail, Layer, LayerDecision, LayerResult, PolicySet, StatementRef,
+    Detail, Layer, LayerDecision, LayerResult, Note, PolicySet, StatementRef, RCP_SERVICES,
 };
 pub use check::{check_compiled, check_scenario, check_with, CheckResult, LayerSummary};
 pub use condition::{ConditionOutcome, ConditionTrace};
 pub use context::RequestContext;
-pub use diagnostic::{Diagnostic, DiagnosticCode, Severity};
+pub use diagnostic::{Diagnostic, DiagnosticClass, DiagnosticCode, Severity};
 pub use eval::{ElementTrace, EntryTrace, PolicyDecision, PolicyTrace, Request, StatementTrace};
 pub use policy::{
     parse_policy, parse_policy_as, Effect, ParsedPolicy, Policy, PolicyKind, Statement,
 };
 pub use principal::{GrantKind, Principal};
-pub use scenario::{PolicySource, RequestSpec, Scenario};
+pub use scenario::{PolicySource, RejectedPolicy, RequestSpec, Scenario};
 pub use span::{Position, Span, Spanned};

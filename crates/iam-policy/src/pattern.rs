@@ -3,10 +3,11 @@
 //! Matching simulates the pattern's automaton over the text in one pass
 //! (a Thompson-style NFA with a set of live states), so it is linear in the
 //! text for a given pattern: `*a*a*a*a*b` cannot blow up the way a
-//! backtracking glob does. Worst case is `O(len(text) * len(pattern))`.
+//! backtracking glob does. Worst case is `O(len(text) * len(pattern) / 64)`.
 
 use crate::context::RequestContext;
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 /// One element of a compiled wildcard pattern.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,6 +18,17 @@ pub enum Tok {
     AnyChar,
     /// `*`: any run of characters, the empty one included.
     AnyString,
+    /// `?` inside one colon-separated segment of an ARN: any character but `:`.
+    AnyCharInSegment,
+    /// `*` inside one colon-separated segment of an ARN: any run of
+    /// characters without `:`.
+    AnyStringInSegment,
+}
+
+impl Tok {
+    fn is_star(self) -> bool {
+        matches!(self, Tok::AnyString | Tok::AnyStringInSegment)
+    }
 }
 
 /// A compiled wildcard pattern.
@@ -31,14 +43,22 @@ pub struct Glob {
     suffix: String,
     /// Bit-parallel form, for patterns of at most 63 tokens.
     small: Option<SmallNfa>,
+    /// Multi-word bit-parallel form, for longer patterns.
+    wide: Option<WideNfa>,
 }
 
 /// The pattern's automaton as bit masks: bit `i` is the state "the first `i`
 /// tokens have matched". No allocation while matching.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 struct SmallNfa {
+    /// `*` states (both kinds): they may match nothing.
     star: u64,
+    /// `*` states that may also consume a `:`.
+    star_colon: u64,
+    /// `?` states (both kinds).
     any: u64,
+    /// `?` states that may also consume a `:`.
+    any_colon: u64,
     lits: Vec<(u64, char)>,
     accept: u64,
 }
@@ -55,8 +75,16 @@ impl SmallNfa {
         for (i, t) in toks.iter().enumerate() {
             let bit = 1u64 << i;
             match t {
-                Tok::AnyString => n.star |= bit,
-                Tok::AnyChar => n.any |= bit,
+                Tok::AnyString => {
+                    n.star |= bit;
+                    n.star_colon |= bit;
+                }
+                Tok::AnyStringInSegment => n.star |= bit,
+                Tok::AnyChar => {
+                    n.any |= bit;
+                    n.any_colon |= bit;
+                }
+                Tok::AnyCharInSegment => n.any |= bit,
                 Tok::Lit(c) => n.lits.push((bit, *c)),
             }
         }
@@ -68,13 +96,17 @@ impl SmallNfa {
         let close = |s: u64| s | ((s & self.star) << 1);
         let mut cur = close(1);
         for c in text.chars() {
-            let mut mask = self.any;
+            let (mut mask, stay) = if c == ':' {
+                (self.any_colon, self.star_colon)
+            } else {
+                (self.any, self.star)
+            };
             for (bit, l) in &self.lits {
                 if *l == c {
                     mask |= bit;
                 }
             }
-            cur = close(((cur & mask) << 1) | (cur & self.star));
+            cur = close(((cur & mask) << 1) | (cur & stay));
             if cur == 0 {
                 return false;
             }
@@ -88,8 +120,14 @@ impl Glob {
     pub fn from_toks(toks: impl IntoIterator<Item = Tok>) -> Glob {
         let mut out: Vec<Tok> = Vec::new();
         for t in toks {
-            if t == Tok::AnyString && out.last() == Some(&Tok::AnyString) {
-                continue;
+            // consecutive stars are one star (the broader kind)
+            if let Some(last) = out.last_mut() {
+                if t.is_star() && last.is_star() {
+                    if t == Tok::AnyString {
+                        *last = Tok::AnyString;
+                    }
+                    continue;
+                }
             }
             out.push(t);
         }
@@ -110,13 +148,24 @@ impl Glob {
         } else {
             None
         };
+        let wide = if literal.is_none() && small.is_none() {
+            Some(WideNfa::new(&out))
+        } else {
+            None
+        };
         Glob {
             toks: out,
             literal,
             prefix,
             suffix: suffix.into_iter().collect(),
             small,
+            wide,
         }
+    }
+
+    /// A pattern that matches no text.
+    pub fn never() -> Glob {
+        Glob::default()
     }
 
     /// Compiles `text`, reading `*` and `?` as wildcards.
@@ -150,6 +199,10 @@ impl Glob {
 
     /// Does the whole of `text` match the pattern?
     pub fn matches(&self, text: &str) -> bool {
+        if self.toks.is_empty() && self.literal.is_none() {
+            // `Glob::never()`
+            return false;
+        }
         if let Some(lit) = &self.literal {
             return lit == text;
         }
@@ -159,9 +212,10 @@ impl Glob {
         if !text.starts_with(&self.prefix) || !text.ends_with(&self.suffix) {
             return false;
         }
-        match &self.small {
-            Some(n) => n.matches(text),
-            None => nfa_match(&self.toks, text.chars()),
+        match (&self.small, &self.wide) {
+            (Some(n), _) => n.matches(text),
+            (None, Some(n)) => n.matches(text),
+            (None, None) => false,
         }
     }
 }
@@ -171,50 +225,147 @@ pub fn fold_case(s: &str) -> String {
     s.to_lowercase()
 }
 
-/// NFA simulation for long patterns. State `i` means "the first `i` tokens
-/// have matched". Each state is visited at most once per input character.
-fn nfa_match(toks: &[Tok], text: impl Iterator<Item = char>) -> bool {
-    let m = toks.len();
-    let mut cur: Vec<usize> = Vec::with_capacity(m + 1);
-    let mut next: Vec<usize> = Vec::with_capacity(m + 1);
-    // stamp[i] == generation means state i is already in `next`.
-    let mut stamp: Vec<usize> = vec![usize::MAX; m + 1];
+/// The automaton of a pattern of more than 63 tokens, as bit sets of
+/// `words` 64-bit words (bit `i` is the state "the first `i` tokens have
+/// matched"). Each text character costs `O(words)`: matching is
+/// `O(len(text) * len(pattern) / 64)` with no allocation per character, so a
+/// 50,000-character pattern against a 50,000-character text takes
+/// milliseconds rather than seconds.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+struct WideNfa {
+    words: usize,
+    /// `*` states (both kinds), and those that may also consume a `:`.
+    star: Vec<u64>,
+    star_colon: Vec<u64>,
+    /// `?` states (both kinds), and those that may also consume a `:`.
+    any: Vec<u64>,
+    any_colon: Vec<u64>,
+    /// Characters that occur at least `words` times: their full mask.
+    dense: HashMap<char, Vec<u64>>,
+    /// The other characters: the token positions where they occur (fewer
+    /// than `words`, so applying them costs no more than a full mask).
+    sparse: HashMap<char, Vec<usize>>,
+    accept: usize,
+}
 
-    fn add(state: usize, toks: &[Tok], set: &mut Vec<usize>, stamp: &mut [usize], gen: usize) {
-        let mut s = state;
-        loop {
-            match stamp.get_mut(s) {
-                Some(st) if *st != gen => *st = gen,
-                _ => return,
+fn set_bit(v: &mut [u64], i: usize) {
+    if let Some(w) = v.get_mut(i / 64) {
+        *w |= 1u64 << (i % 64);
+    }
+}
+
+fn bit(v: &[u64], i: usize) -> bool {
+    v.get(i / 64).is_some_and(|w| w & (1u64 << (i % 64)) != 0)
+}
+
+/// `dst = src << 1` across words.
+fn shift_into(dst: &mut [u64], src: &[u64]) {
+    let mut carry = 0u64;
+    for (d, s) in dst.iter_mut().zip(src) {
+        *d = (s << 1) | carry;
+        carry = s >> 63;
+    }
+}
+
+impl WideNfa {
+    fn new(toks: &[Tok]) -> WideNfa {
+        let words = (toks.len() + 1).div_ceil(64);
+        let mut n = WideNfa {
+            words,
+            star: vec![0; words],
+            star_colon: vec![0; words],
+            any: vec![0; words],
+            any_colon: vec![0; words],
+            accept: toks.len(),
+            ..WideNfa::default()
+        };
+        let mut positions: HashMap<char, Vec<usize>> = HashMap::new();
+        for (i, t) in toks.iter().enumerate() {
+            match t {
+                Tok::AnyString => {
+                    set_bit(&mut n.star, i);
+                    set_bit(&mut n.star_colon, i);
+                }
+                Tok::AnyStringInSegment => set_bit(&mut n.star, i),
+                Tok::AnyChar => {
+                    set_bit(&mut n.any, i);
+                    set_bit(&mut n.any_colon, i);
+                }
+                Tok::AnyCharInSegment => set_bit(&mut n.any, i),
+                Tok::Lit(c) => positions.entry(*c).or_default().push(i),
             }
-            set.push(s);
-            // epsilon: a `*` may match nothing
-            if toks.get(s) == Some(&Tok::AnyString) {
-                s += 1;
+        }
+        for (c, ps) in positions {
+            if ps.len() >= words {
+                let mut mask = vec![0; words];
+                for p in ps {
+                    set_bit(&mut mask, p);
+                }
+                n.dense.insert(c, mask);
             } else {
-                return;
+                n.sparse.insert(c, ps);
             }
+        }
+        n
+    }
+
+    /// Adds the epsilon moves: a `*` may match nothing (consecutive stars are
+    /// collapsed, so one step closes the set).
+    fn close(&self, set: &mut [u64], tmp: &mut [u64]) {
+        for ((t, s), st) in tmp.iter_mut().zip(set.iter()).zip(&self.star) {
+            *t = s & st;
+        }
+        let mut carry = 0u64;
+        for (s, t) in set.iter_mut().zip(tmp.iter()) {
+            *s |= (t << 1) | carry;
+            carry = t >> 63;
         }
     }
 
-    add(0, toks, &mut cur, &mut stamp, 0);
-    for (k, c) in text.enumerate() {
-        let gen = k + 1;
-        next.clear();
-        for &s in &cur {
-            match toks.get(s) {
-                Some(Tok::AnyString) => add(s, toks, &mut next, &mut stamp, gen),
-                Some(Tok::AnyChar) => add(s + 1, toks, &mut next, &mut stamp, gen),
-                Some(Tok::Lit(x)) if *x == c => add(s + 1, toks, &mut next, &mut stamp, gen),
-                _ => {}
+    fn matches(&self, text: &str) -> bool {
+        let w = self.words;
+        let mut cur = vec![0u64; w];
+        let mut moved = vec![0u64; w];
+        let mut next = vec![0u64; w];
+        let mut tmp = vec![0u64; w];
+        set_bit(&mut cur, 0);
+        self.close(&mut cur, &mut tmp);
+        for c in text.chars() {
+            let (any, stay) = if c == ':' {
+                (&self.any_colon, &self.star_colon)
+            } else {
+                (&self.any, &self.star)
+            };
+            // states whose token accepts c
+            for ((m, s), a) in moved.iter_mut().zip(&cur).zip(any) {
+                *m = s & a;
             }
+            if let Some(mask) = self.dense.get(&c) {
+                for ((m, s), k) in moved.iter_mut().zip(&cur).zip(mask) {
+                    *m |= s & k;
+                }
+            } else if let Some(ps) = self.sparse.get(&c) {
+                for &p in ps {
+                    if bit(&cur, p) {
+                        set_bit(&mut moved, p);
+                    }
+                }
+            }
+            shift_into(&mut next, &moved);
+            // a `*` state stays where it is, consuming c
+            let mut live = false;
+            for ((n, s), st) in next.iter_mut().zip(&cur).zip(stay) {
+                *n |= s & st;
+                live |= *n != 0;
+            }
+            if !live {
+                return false;
+            }
+            self.close(&mut next, &mut tmp);
+            std::mem::swap(&mut cur, &mut next);
         }
-        std::mem::swap(&mut cur, &mut next);
-        if cur.is_empty() {
-            return false;
-        }
+        bit(&cur, self.accept)
     }
-    cur.contains(&m)
 }
 
 /// One element of a policy string that may hold variables.
@@ -244,14 +395,28 @@ impl Template {
     /// `*` and `?` are wildcards; otherwise they are literal.
     pub fn parse(text: &str, variables: bool, wildcards: bool) -> Template {
         let chars: Vec<char> = text.chars().collect();
+        // next_close[i]: the index of the first `}` at or after i, found in one
+        // backward pass, so many unclosed `${` cost linear time, not quadratic.
+        let mut next_close: Vec<Option<usize>> = vec![None; chars.len() + 1];
+        if variables {
+            let mut next = None;
+            for (i, c) in chars.iter().enumerate().rev() {
+                if *c == '}' {
+                    next = Some(i);
+                }
+                if let Some(slot) = next_close.get_mut(i) {
+                    *slot = next;
+                }
+            }
+        }
         let mut parts = Vec::with_capacity(chars.len());
         let mut i = 0;
         let mut has_vars = false;
         while let Some(&c) = chars.get(i) {
             if variables && c == '$' && chars.get(i + 1) == Some(&'{') {
-                if let Some(close) = chars.iter().skip(i + 2).position(|&c| c == '}') {
-                    let inner: String = chars.iter().skip(i + 2).take(close).collect();
-                    i += close + 3;
+                if let Some(end) = next_close.get(i + 2).copied().flatten() {
+                    let inner: String = chars.get(i + 2..end).unwrap_or_default().iter().collect();
+                    i = end + 1;
                     match inner.trim() {
                         "*" => parts.push(Part::Tok(Tok::Lit('*'))),
                         "?" => parts.push(Part::Tok(Tok::Lit('?'))),
@@ -283,6 +448,40 @@ impl Template {
             parts,
             has_vars,
             fixed,
+        }
+    }
+
+    /// Compiles a Resource entry: policy variables are substituted only in
+    /// the resource part of the ARN, after the fifth colon ("You can't use a
+    /// variable to replace parts of the ARN before the fifth colon, such as
+    /// the service or account"); before it `${…}` is literal text.
+    pub fn parse_resource(text: &str, variables: bool) -> Template {
+        let split = text
+            .char_indices()
+            .filter(|(_, c)| *c == ':')
+            .nth(4)
+            .map(|(i, _)| i + 1);
+        match split.and_then(|i| Some((text.get(..i)?, text.get(i..)?))) {
+            Some((head, tail)) if variables && text.starts_with("arn:") => {
+                let head = Template::parse(head, false, true);
+                let tail = Template::parse(tail, true, true);
+                let has_vars = tail.has_vars;
+                let parts: Vec<Part> = head.parts.into_iter().chain(tail.parts).collect();
+                let fixed = if has_vars {
+                    None
+                } else {
+                    Some(Glob::from_toks(parts.iter().filter_map(|p| match p {
+                        Part::Tok(t) => Some(*t),
+                        Part::Var { .. } => None,
+                    })))
+                };
+                Template {
+                    parts,
+                    has_vars,
+                    fixed,
+                }
+            }
+            _ => Template::parse(text, variables, true),
         }
     }
 
@@ -340,8 +539,8 @@ fn glob_text(toks: &[Tok]) -> String {
     toks.iter()
         .map(|t| match t {
             Tok::Lit(c) => *c,
-            Tok::AnyChar => '?',
-            Tok::AnyString => '*',
+            Tok::AnyChar | Tok::AnyCharInSegment => '?',
+            Tok::AnyString | Tok::AnyStringInSegment => '*',
         })
         .collect()
 }
@@ -402,6 +601,13 @@ mod tests {
 
         #[test]
         fn long_patterns_agree_with_reference(p in "[ab*?]{60,80}", t in "[ab]{0,90}") {
+            let pc: Vec<char> = p.chars().collect();
+            let tc: Vec<char> = t.chars().collect();
+            prop_assert_eq!(Glob::wildcard(&p).matches(&t), reference(&pc, &tc));
+        }
+
+        #[test]
+        fn very_long_patterns_agree_with_reference(p in "[ab*?]{120,300}", t in "[ab]{0,320}") {
             let pc: Vec<char> = p.chars().collect();
             let tc: Vec<char> = t.chars().collect();
             prop_assert_eq!(Glob::wildcard(&p).matches(&t), reference(&pc, &tc));

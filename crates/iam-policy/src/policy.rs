@@ -3,13 +3,14 @@
 //! first.
 
 use crate::arn::{check_arn_pattern, ArnPattern, ArnProblem};
-use crate::diagnostic::{did_you_mean, Diagnostic, DiagnosticCode as C};
+use crate::diagnostic::{aws_errors as aws, did_you_mean, Diagnostic, DiagnosticCode as C};
 use crate::json::{self, JsonKind, JsonMember, JsonValue};
 use crate::operator::{all_names, Operator, OperatorFamily};
 use crate::pattern::{Glob, Template};
 use crate::span::{Position, Span, Spanned};
 use crate::values;
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// Which layer a policy belongs to; decides which elements it may or must have.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -30,6 +31,14 @@ impl PolicyKind {
         matches!(
             self,
             PolicyKind::Resource | PolicyKind::Rcp | PolicyKind::VpcEndpoint
+        )
+    }
+
+    /// Policies IAM itself validates (its `MalformedPolicyDocument` rules).
+    pub fn is_iam_policy(self) -> bool {
+        matches!(
+            self,
+            PolicyKind::Identity | PolicyKind::PermissionsBoundary | PolicyKind::Session
         )
     }
 
@@ -112,6 +121,9 @@ pub struct ActionElement {
 pub struct ActionPattern {
     pub text: String,
     pub span: Span,
+    /// AWS stores the entry but it names no action (empty or malformed
+    /// name): it matches no request, and so excludes nothing in NotAction.
+    pub inert: bool,
     /// Lower-cased: actions match case-insensitively.
     pub(crate) glob: Glob,
 }
@@ -185,15 +197,18 @@ pub struct ConditionValue {
 /// A condition value parsed for its operator's family.
 #[derive(Debug, Clone)]
 pub(crate) enum Typed {
-    /// Strings (and values that failed to parse: an error was reported).
+    /// Strings, and ARN patterns holding variables.
     Text,
+    /// Not a value of the operator's type (a warning was reported): it
+    /// satisfies neither the operator nor its negation.
+    Invalid,
     Number(crate::values::Number),
     Date(i128),
     Bool(bool),
     Cidr(ipnet::IpNet),
     Bytes(Vec<u8>),
     /// A fixed ARN pattern.
-    Arn(ArnPattern),
+    Arn(Box<ArnPattern>),
 }
 
 impl Typed {
@@ -205,12 +220,15 @@ impl Typed {
             OperatorFamily::Bool | OperatorFamily::Null => v::parse_bool(text).map(Typed::Bool),
             OperatorFamily::IpAddress => v::parse_cidr(text).map(Typed::Cidr),
             OperatorFamily::Binary => v::decode_base64(text).map(Typed::Bytes),
-            OperatorFamily::Arn => template
-                .fixed()
-                .map(|g| Typed::Arn(ArnPattern::new(g.clone()))),
-            OperatorFamily::String => None,
+            OperatorFamily::Arn => {
+                return template
+                    .fixed()
+                    .map(|g| Typed::Arn(Box::new(ArnPattern::condition(g.clone()))))
+                    .unwrap_or(Typed::Text)
+            }
+            OperatorFamily::String => return Typed::Text,
         };
-        parsed.unwrap_or(Typed::Text)
+        parsed.unwrap_or(Typed::Invalid)
     }
 }
 
@@ -244,7 +262,9 @@ pub fn parse_policy_as(text: &str, kind: PolicyKind) -> ParsedPolicy {
         Err(e) => {
             return ParsedPolicy {
                 policy: None,
-                diagnostics: vec![Diagnostic::error(C::InvalidJson, e.span, e.message, e.hint)],
+                diagnostics: vec![
+                    Diagnostic::error(C::InvalidJson, e.span, e.message, e.hint).aws(aws::SYNTAX)
+                ],
             }
         }
     };
@@ -281,42 +301,67 @@ struct Builder {
 }
 
 /// Reports duplicate keys in an object and returns the members to use: the
-/// last of each key, as AWS does.
+/// last of each key, as AWS does, in the order of their last occurrence.
+/// Linear in the number of members.
 fn dedupe<'a>(
     members: &'a [JsonMember],
     what: &str,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<&'a JsonMember> {
-    let mut out: Vec<&JsonMember> = Vec::with_capacity(members.len());
-    for m in members {
-        if let Some(i) = out.iter().position(|o| o.key == m.key) {
-            if let Some(prev) = out.get(i) {
-                diags.push(Diagnostic::error(
-                    C::DuplicateKey,
-                    m.key_span,
-                    format!(
-                        "duplicate key \"{}\" in {what} (also at line {}, column {}): AWS keeps only the last one",
-                        m.key, prev.key_span.start.line, prev.key_span.start.column
-                    ),
-                    format!("merge the two \"{}\" entries into one", m.key),
-                ));
-            }
-            out.remove(i);
+    // key -> index of its last occurrence
+    let mut last: HashMap<&str, usize> = HashMap::with_capacity(members.len());
+    for (i, m) in members.iter().enumerate() {
+        if let Some(prev) = last.insert(m.key.as_str(), i).and_then(|p| members.get(p)) {
+            // AWS stores the policy and keeps only the last entry: the
+            // earlier one does nothing.
+            diags.push(Diagnostic::inert(
+                C::DuplicateKey,
+                prev.key_span,
+                format!(
+                    "duplicate key \"{}\" in {what}: AWS keeps only the last one (line {}, column {}), so this one does nothing",
+                    m.key, m.key_span.start.line, m.key_span.start.column
+                ),
+                format!("merge the two \"{}\" entries into one", m.key),
+            ));
         }
-        out.push(m);
     }
-    out
+    members
+        .iter()
+        .enumerate()
+        .filter(|(i, m)| last.get(m.key.as_str()) == Some(i))
+        .map(|(_, m)| m)
+        .collect()
 }
 
 impl Builder {
+    /// AWS rejects the policy as a syntax error ("Syntax errors in policy.").
     fn err(&mut self, code: C, span: Span, message: impl Into<String>, hint: impl Into<String>) {
-        self.diags
-            .push(Diagnostic::error(code, span, message, hint));
+        self.reject(code, span, message, hint, aws::SYNTAX);
     }
 
+    /// AWS rejects the policy with this error text.
+    fn reject(
+        &mut self,
+        code: C,
+        span: Span,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+        aws_error: impl Into<String>,
+    ) {
+        self.diags
+            .push(Diagnostic::error(code, span, message, hint).aws(aws_error));
+    }
+
+    /// AWS stores it; probably not what was meant.
     fn warn(&mut self, code: C, span: Span, message: impl Into<String>, hint: impl Into<String>) {
         self.diags
             .push(Diagnostic::warning(code, span, message, hint));
+    }
+
+    /// AWS stores it; at request time this part does nothing.
+    fn inert(&mut self, code: C, span: Span, message: impl Into<String>, hint: impl Into<String>) {
+        self.diags
+            .push(Diagnostic::inert(code, span, message, hint));
     }
 
     fn unknown_key(&mut self, m: &JsonMember, known: &[&str], place: &str) {
@@ -385,10 +430,10 @@ impl Builder {
                         }
                         JsonKind::Array(items) => {
                             if items.is_empty() {
-                                self.warn(
+                                self.err(
                                     C::EmptyValue,
                                     m.value.span,
-                                    "the policy has no statements, so it allows nothing",
+                                    "the policy has no statements: AWS refuses an empty Statement list",
                                     "add a statement with Effect, Action and Resource",
                                 );
                             }
@@ -429,23 +474,25 @@ impl Builder {
             );
         }
         // Sids must be unique within a policy.
-        for (i, s) in statements.iter().enumerate() {
+        let mut first_sid: HashMap<&str, Span> = HashMap::new();
+        for s in &statements {
             if let Some(sid) = &s.sid {
-                let dup = statements
-                    .iter()
-                    .take(i)
-                    .filter_map(|o| o.sid.as_ref())
-                    .find(|o| o.value == sid.value);
-                if let Some(first) = dup {
-                    self.diags.push(Diagnostic::error(
-                        C::DuplicateSid,
-                        sid.span,
-                        format!(
-                            "Sid \"{}\" is already used at line {}, column {}",
-                            sid.value, first.span.start.line, first.span.start.column
-                        ),
-                        "give every statement a unique Sid",
-                    ));
+                match first_sid.get(sid.value.as_str()) {
+                    Some(first) => self.diags.push(
+                        Diagnostic::error(
+                            C::DuplicateSid,
+                            sid.span,
+                            format!(
+                                "Sid \"{}\" is already used at line {}, column {}",
+                                sid.value, first.start.line, first.start.column
+                            ),
+                            "give every statement a unique Sid",
+                        )
+                        .aws(aws::DUPLICATE_SID),
+                    ),
+                    None => {
+                        first_sid.insert(&sid.value, sid.span);
+                    }
                 }
             }
         }
@@ -506,12 +553,19 @@ impl Builder {
                         if self.kind != PolicyKind::Resource
                             && !s.chars().all(|c| c.is_ascii_alphanumeric())
                         {
-                            self.warn(
-                                C::InvalidSid,
-                                m.value.span,
-                                format!("Sid \"{s}\" holds characters other than A-Z, a-z and 0-9, which IAM rejects in {}s", self.kind.label()),
-                                "use letters and digits only, for example \"AllowReadLogs\"",
-                            );
+                            let message = format!("Sid \"{s}\" holds characters other than A-Z, a-z and 0-9, which IAM rejects in {}s", self.kind.label());
+                            let hint = "use letters and digits only, for example \"AllowReadLogs\"";
+                            if self.kind.is_iam_policy() {
+                                self.reject(
+                                    C::InvalidSid,
+                                    m.value.span,
+                                    message,
+                                    hint,
+                                    aws::SID_ALPHANUMERIC,
+                                );
+                            } else {
+                                self.warn(C::InvalidSid, m.value.span, message, hint);
+                            }
                         }
                         st.sid = Some(Spanned::new(s.to_string(), m.value.span));
                     }
@@ -534,11 +588,12 @@ impl Builder {
                                 Some(s) => format!("write \"{s}\" (case-sensitive)"),
                                 None => "write \"Allow\" or \"Deny\"".to_string(),
                             };
-                            self.err(
+                            self.reject(
                                 C::InvalidEffect,
                                 m.value.span,
                                 format!("Effect must be \"Allow\" or \"Deny\", found \"{other}\""),
                                 hint,
+                                aws::LEGACY_PARSING,
                             )
                         }
                         None => self.err(
@@ -581,11 +636,19 @@ impl Builder {
                 "Principal" | "NotPrincipal" => {
                     let negated = m.key == "NotPrincipal";
                     if !self.kind.has_principal() {
-                        self.err(
+                        self.reject(
                             C::NotAllowedHere,
                             m.key_span,
                             format!("{} is not allowed in a {}: the principal is whoever the policy is attached to", m.key, self.kind.label()),
                             format!("remove {}; it belongs in resource-based policies such as bucket or trust policies", m.key),
+                            aws::NO_PRINCIPAL_ALLOWED,
+                        );
+                    } else if negated && self.kind == PolicyKind::Rcp {
+                        self.err(
+                            C::NotAllowedHere,
+                            m.key_span,
+                            "NotPrincipal is not supported in resource control policies",
+                            "use \"Principal\": \"*\" with a condition on aws:PrincipalArn (ArnNotLike) instead",
                         );
                     }
                     st.principal = self.principal(m, negated);
@@ -604,11 +667,12 @@ impl Builder {
             );
         }
         if st.action.is_none() {
-            self.err(
+            self.reject(
                 C::MissingElement,
                 head,
                 format!("statement {} has neither Action nor NotAction", index),
                 "add \"Action\": [\"service:ActionName\"], for example \"s3:GetObject\"",
+                aws::MISSING_ACTIONS,
             );
         }
         if st.resource.is_none()
@@ -617,19 +681,21 @@ impl Builder {
                 PolicyKind::Identity | PolicyKind::PermissionsBoundary | PolicyKind::Session
             )
         {
-            self.err(
+            self.reject(
                 C::MissingElement,
                 head,
                 format!("statement {} has neither Resource nor NotResource", index),
                 "add \"Resource\": \"*\" or the ARNs the statement covers",
+                aws::MISSING_RESOURCES,
             );
         }
         if st.principal.is_none() && self.kind.has_principal() {
-            self.err(
+            self.reject(
                 C::MissingElement,
                 head,
                 format!("statement {} of a {} has no Principal", index, self.kind.label()),
                 "add \"Principal\": {\"AWS\": \"arn:aws:iam::111122223333:root\"} or \"Principal\": \"*\"",
+                aws::MISSING_PRINCIPAL,
             );
         }
         if let (
@@ -644,10 +710,21 @@ impl Builder {
                 self.warn(
                     C::NotPrincipalWithAllow,
                     p.key_span,
-                    "NotPrincipal with Allow grants access to every principal except those listed, anonymous users included",
+                    "NotPrincipal with Allow is not supported by AWS; where an older policy still holds it, it allows every principal except those listed (the caller is left out when its ARN, its role or its account is listed), anonymous users included",
                     "name the principals to allow in Principal instead",
                 );
             }
+        }
+        if self.kind == PolicyKind::Rcp
+            && matches!(st.effect.as_ref().map(|e| e.value), Some(Effect::Allow))
+            && !is_full_access(&st)
+        {
+            self.warn(
+                C::NotAllowedHere,
+                head,
+                format!("statement {index} of a resource control policy allows: AWS Organizations supports Allow only in RCPFullAWSAccess (Principal \"*\", Action \"*\", Resource \"*\"), which is attached to every level and cannot be detached"),
+                "write RCPs as Deny statements; include RCPFullAWSAccess at each level to model your organization",
+            );
         }
         Some(st)
     }
@@ -659,11 +736,17 @@ impl Builder {
             JsonKind::String(s) => out.push((s.clone(), m.value.span)),
             JsonKind::Array(items) => {
                 if items.is_empty() {
-                    self.err(
+                    let aws_error = match m.key.as_str() {
+                        "Action" | "NotAction" => aws::MISSING_ACTIONS,
+                        "Resource" | "NotResource" => aws::MISSING_RESOURCES,
+                        _ => aws::SYNTAX,
+                    };
+                    self.reject(
                         C::EmptyValue,
                         m.value.span,
                         format!("{} is an empty array", m.key),
                         format!("list at least one value in {}", m.key),
+                        aws_error,
                     );
                 }
                 for it in items {
@@ -700,81 +783,133 @@ impl Builder {
     }
 
     fn action_pattern(&mut self, text: String, span: Span) -> Option<ActionPattern> {
-        let valid = text == "*"
-            || match text.split_once(':') {
-                Some((svc, name)) => {
-                    !svc.is_empty()
-                        && !name.is_empty()
-                        && svc
-                            .chars()
-                            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '*' || c == '?')
-                        && name.chars().all(|c| {
-                            c.is_ascii_alphanumeric() || matches!(c, '*' | '?' | '-' | '_' | '.')
-                        })
-                }
-                None => false,
-            };
-        if !valid {
-            let hint = if !text.contains(':') {
-                // s3GetObject -> s3:GetObject
-                let split = text
+        match action_problem(&text) {
+            None => {}
+            Some(ActionProblem::NoVendor) => {
+                let hint = if let Some(i) = text
                     .char_indices()
                     .find(|(i, c)| *i > 0 && c.is_ascii_uppercase())
-                    .map(|(i, _)| i);
-                match split {
-                    Some(i) if text.is_char_boundary(i) => {
-                        let (a, b) = text.split_at(i);
-                        format!(
-                            "an action is service:ActionName; did you mean \"{}:{}\"?",
-                            a, b
-                        )
-                    }
-                    _ => "an action is service:ActionName, for example \"s3:GetObject\", or \"*\""
-                        .to_string(),
-                }
-            } else if text.contains(' ') {
-                "remove the spaces; an action is service:ActionName, for example \"s3:GetObject\""
-                    .to_string()
-            } else {
-                "an action is service:ActionName, for example \"s3:GetObject\" or \"s3:Get*\""
-                    .to_string()
-            };
-            self.err(
+                    .map(|(i, _)| i)
+                    .filter(|i| !text.contains(' ') && text.is_char_boundary(*i))
+                {
+                    // s3GetObject -> s3:GetObject
+                    let (a, b) = text.split_at(i);
+                    format!("an action is service:ActionName; did you mean \"{a}:{b}\"?")
+                } else {
+                    "an action is service:ActionName, for example \"s3:GetObject\", or \"*\"".to_string()
+                };
+                self.reject(
+                    C::MalformedAction,
+                    span,
+                    format!("\"{text}\" is not a valid action: it names no service"),
+                    hint,
+                    aws::ACTION_VENDOR,
+                );
+            }
+            Some(ActionProblem::VendorWildcard) => self.reject(
                 C::MalformedAction,
                 span,
-                format!("\"{text}\" is not a valid action"),
-                hint,
-            );
-            return None;
+                format!("\"{text}\": the service prefix of an action cannot hold wildcards"),
+                "name the service exactly, for example \"s3:Get*\"; use \"*\" alone for every action",
+                aws::ACTION_VENDOR_WILDCARD,
+            ),
+            Some(ActionProblem::BadVendor(vendor)) => self.reject(
+                C::MalformedAction,
+                span,
+                format!("\"{text}\": \"{vendor}\" is not a valid service prefix"),
+                "a service prefix holds only letters, digits, '-' and '.', for example \"s3\" or \"imagebuilder\"",
+                format!("MalformedPolicyDocument: Vendor {vendor} is not valid"),
+            ),
+            Some(ActionProblem::TwoColons) => self.reject(
+                C::MalformedAction,
+                span,
+                format!("\"{text}\" is not a valid action: it has more than one colon"),
+                "an action is service:ActionName, for example \"s3:GetObject\"",
+                aws::ACTION_ONE_COLON,
+            ),
+            Some(ActionProblem::NoName) => self.inert(
+                C::MalformedAction,
+                span,
+                format!("\"{text}\" names no action, so it matches no request"),
+                "write the action's name after the colon, for example \"s3:GetObject\", or \"s3:*\"",
+            ),
+            Some(ActionProblem::BadName) => {
+                let hint = if text.trim() != text || text.contains(' ') {
+                    "remove the spaces; an action is service:ActionName, for example \"s3:GetObject\""
+                } else {
+                    "an action name holds only letters, digits and the wildcards * and ?"
+                };
+                self.inert(
+                    C::MalformedAction,
+                    span,
+                    format!("\"{text}\" is not an action name AWS uses, so it matches no request"),
+                    hint,
+                )
+            }
         }
+        let inert = matches!(
+            action_problem(&text),
+            Some(ActionProblem::NoName | ActionProblem::BadName)
+        );
         Some(ActionPattern {
-            glob: Glob::wildcard_ignore_case(&text),
+            glob: if inert {
+                Glob::never()
+            } else {
+                Glob::wildcard_ignore_case(&text)
+            },
+            inert,
             text,
             span,
         })
     }
 
     fn resource_pattern(&mut self, text: String, span: Span) -> ResourcePattern {
-        if let Err(problem) = check_arn_pattern(&text) {
-            let (message, hint) = match problem {
-                ArnProblem::MissingPrefix => (
-                    format!("\"{text}\" is not an ARN"),
-                    "write a full ARN such as \"arn:aws:s3:::my-bucket/*\", or \"*\" for all resources".to_string(),
-                ),
-                ArnProblem::TooFewParts { found } => (
-                    format!("\"{text}\" is not a valid ARN: it has {found} colon-separated parts, an ARN has 6"),
-                    "an ARN is arn:partition:service:region:account:resource; keep empty parts as '::', e.g. \"arn:aws:s3:::bucket\"".to_string(),
-                ),
-                ArnProblem::EmptyService => (
-                    format!("\"{text}\" is not a valid ARN: the service part is empty"),
-                    "name the service, e.g. arn:aws:s3:::bucket".to_string(),
-                ),
-            };
-            self.err(C::MalformedArn, span, message, hint);
+        match check_arn_pattern(&text) {
+            Ok(()) => {}
+            Err(ArnProblem::MissingPrefix) => self.reject(
+                C::MalformedArn,
+                span,
+                format!("\"{text}\" is not an ARN"),
+                "write a full ARN such as \"arn:aws:s3:::my-bucket/*\", or \"*\" for all resources",
+                format!("MalformedPolicyDocument: Resource {text} must be in ARN format or \"*\"."),
+            ),
+            Err(ArnProblem::TooFewPartsWithEmpty { found }) => self.reject(
+                C::MalformedArn,
+                span,
+                format!("\"{text}\" is not a valid ARN: it has {found} colon-separated parts, an ARN has 6"),
+                "an ARN is arn:partition:service:region:account:resource; keep empty parts as '::', e.g. \"arn:aws:s3:::bucket\"",
+                aws::LEGACY_PARSING,
+            ),
+            Err(ArnProblem::TooFewParts { found, padded }) => self.warn(
+                C::MalformedArn,
+                span,
+                format!("\"{text}\" has {found} colon-separated parts, an ARN has 6: AWS reads the missing parts as \"*\", so this matches like \"{padded}\""),
+                format!("write the whole ARN, \"{padded}\", or name the region and account"),
+            ),
+            Err(ArnProblem::BadService) => self.reject(
+                C::MalformedArn,
+                span,
+                format!("\"{text}\": the service part of a resource ARN must be named exactly (no wildcard, not empty)"),
+                "name the service, e.g. arn:aws:s3:::bucket",
+                aws::RESOURCE_VENDOR,
+            ),
+        }
+        let head_end = text
+            .char_indices()
+            .filter(|(_, c)| *c == ':')
+            .nth(4)
+            .map_or(text.len(), |(i, _)| i);
+        if text.starts_with("arn:") && text.get(..head_end).is_some_and(|h| h.contains("${")) {
+            self.inert(
+                C::MalformedArn,
+                span,
+                format!("\"{text}\": policy variables are substituted only in the resource part of an ARN, after the fifth colon; before it ${{…}} is literal text, so this entry matches no real resource"),
+                "name the partition, service, region and account literally; compare them with a condition such as StringEquals on aws:ResourceAccount",
+            );
         }
         // Variables are resolved per request; the policy version decides
         // later whether they are variables at all (see `finish`).
-        let template = Template::parse(&text, true, true);
+        let template = Template::parse_resource(&text, true);
         ResourcePattern {
             text,
             span,
@@ -819,11 +954,12 @@ impl Builder {
                 }
             }
             _ => {
-                self.err(
+                self.reject(
                     C::InvalidPrincipal,
                     m.value.span,
                     format!("{} must be \"*\" or an object such as {{\"AWS\": …}}, found {}", m.key, show(&m.value)),
                     "write \"Principal\": {\"AWS\": \"arn:aws:iam::111122223333:root\"}, {\"Service\": \"ec2.amazonaws.com\"} or \"*\"",
+                    aws::INVALID_PRINCIPAL,
                 );
                 return None;
             }
@@ -844,19 +980,21 @@ impl Builder {
                 match crate::arn::Arn::parse(text) {
                     Some(a) if a.service == "iam" || a.service == "sts" => {
                         if a.resource.contains('*') || a.resource.contains('?') {
-                            self.err(
+                            self.reject(
                                 C::InvalidPrincipal,
                                 span,
                                 format!("\"{text}\": wildcards are not allowed in a principal ARN"),
                                 "name the principal exactly, or use \"*\" with a condition on aws:PrincipalArn (ArnLike)",
+                                aws::INVALID_PRINCIPAL,
                             );
                         }
                     }
-                    _ => self.err(
+                    _ => self.reject(
                         C::InvalidPrincipal,
                         span,
                         format!("\"{text}\" is not a valid AWS principal"),
                         "use an account ID (\"111122223333\"), an IAM ARN (\"arn:aws:iam::111122223333:role/Name\"), an assumed-role ARN, or \"*\"",
+                        aws::INVALID_PRINCIPAL,
                     ),
                 }
             }
@@ -893,14 +1031,17 @@ impl Builder {
                 Ok(op) => {
                     let canonical = op.canonical_name();
                     if canonical != op_m.key {
-                        self.warn(
+                        // IAM matches operator names exactly: "Invalid
+                        // Condition type : stringEquals".
+                        self.reject(
                             C::OperatorCase,
                             op_m.key_span,
                             format!(
-                                "operator \"{}\" is spelled \"{}\" in AWS's documentation",
+                                "operator \"{}\" must be spelled \"{}\": condition operator names are case-sensitive",
                                 op_m.key, canonical
                             ),
                             format!("write \"{canonical}\""),
+                            format!("MalformedPolicyDocument: Invalid Condition type : {}", op_m.key),
                         );
                     }
                     op
@@ -917,12 +1058,26 @@ impl Builder {
                         Some(s) => format!("did you mean \"{s}\"?"),
                         None => "use a documented operator such as StringEquals, StringLike, ArnLike, IpAddress, Bool, NumericLessThan, DateGreaterThan or Null".to_string(),
                     };
-                    self.err(
-                        C::UnknownOperator,
-                        op_m.key_span,
-                        format!("unknown condition operator \"{}\"", op_m.key),
-                        hint,
-                    );
+                    if op_m.value.as_object().is_some_and(<[_]>::is_empty) {
+                        // AWS stores an unknown operator that names no key.
+                        self.inert(
+                            C::UnknownOperator,
+                            op_m.key_span,
+                            format!("unknown condition operator \"{}\"; it names no condition key, so it does nothing", op_m.key),
+                            hint,
+                        );
+                    } else {
+                        self.reject(
+                            C::UnknownOperator,
+                            op_m.key_span,
+                            format!("unknown condition operator \"{}\"", op_m.key),
+                            hint,
+                            format!(
+                                "MalformedPolicyDocument: Invalid Condition type : {}",
+                                op_m.key
+                            ),
+                        );
+                    }
                     continue;
                 }
             };
@@ -943,10 +1098,13 @@ impl Builder {
                 continue;
             };
             if keys.is_empty() {
-                self.err(
+                self.inert(
                     C::EmptyValue,
                     op_m.value.span,
-                    format!("{} names no condition key", op_m.key),
+                    format!(
+                        "{} names no condition key, so it constrains nothing",
+                        op_m.key
+                    ),
                     "add a condition key and its value(s), or remove the operator",
                 );
             }
@@ -970,10 +1128,10 @@ impl Builder {
         match &m.value.kind {
             JsonKind::Array(items) => {
                 if items.is_empty() {
-                    self.err(
+                    self.inert(
                         C::EmptyValue,
                         m.value.span,
-                        format!("condition key \"{}\" has an empty list of values", m.key),
+                        format!("condition key \"{}\" has an empty list of values: no request value can match one", m.key),
                         "give at least one value",
                     );
                 }
@@ -996,18 +1154,31 @@ impl Builder {
                 continue;
             };
             if let Some((message, hint)) = values::check_policy_value(op.base, &text) {
-                self.err(C::InvalidConditionValue, v.span, message, hint);
+                let message = if text.contains("${") {
+                    format!(
+                        "policy variables are not substituted in {} conditions, so \"{text}\" is compared as written and is not {}: it satisfies neither {} nor its negation",
+                        op.base.name(),
+                        values::type_name(op.base.family()),
+                        op.base.name()
+                    )
+                } else {
+                    format!(
+                        "{message}, so it satisfies neither {} nor its negation",
+                        op.base.name()
+                    )
+                };
+                self.inert(C::InvalidConditionValue, v.span, message, hint);
             }
             if op.base.family() == OperatorFamily::Arn
                 && !text.contains("${")
                 && text != "*"
-                && check_arn_pattern(&text).is_err()
+                && condition_arn_problem(&text)
             {
-                self.warn(
+                self.inert(
                     C::MalformedArn,
                     v.span,
                     format!(
-                        "\"{text}\" is not an ARN, so {} can never match it",
+                        "\"{text}\" is not an ARN of six colon-separated parts, so {} can never match it",
                         op.base.name()
                     ),
                     "compare ARNs with Arn operators, other text with String operators",
@@ -1022,6 +1193,86 @@ impl Builder {
         }
         out
     }
+}
+
+/// Why an Action entry is not a well-formed action.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum ActionProblem {
+    /// No `:` (or nothing before it). AWS rejects it.
+    NoVendor,
+    /// A wildcard in the service prefix. AWS rejects it.
+    VendorWildcard,
+    /// Other characters than letters, digits, `-` and `.` in the prefix.
+    /// AWS rejects it.
+    BadVendor(String),
+    /// More than one colon. AWS rejects it.
+    TwoColons,
+    /// Nothing after the colon: AWS stores it; it names no action.
+    NoName,
+    /// Characters no action name has (spaces, …): AWS stores it; it names
+    /// no action.
+    BadName,
+}
+
+fn action_problem(text: &str) -> Option<ActionProblem> {
+    if text == "*" {
+        return None;
+    }
+    let Some((vendor, name)) = text.split_once(':') else {
+        return Some(ActionProblem::NoVendor);
+    };
+    if vendor.is_empty() {
+        return Some(ActionProblem::NoVendor);
+    }
+    if vendor.contains(['*', '?']) {
+        return Some(ActionProblem::VendorWildcard);
+    }
+    if !vendor
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+    {
+        return Some(ActionProblem::BadVendor(vendor.to_string()));
+    }
+    if name.contains(':') {
+        return Some(ActionProblem::TwoColons);
+    }
+    if name.is_empty() {
+        return Some(ActionProblem::NoName);
+    }
+    if !name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '*' | '?' | '-' | '_' | '.'))
+    {
+        return Some(ActionProblem::BadName);
+    }
+    None
+}
+
+/// An `ArnLike`/`ArnEquals` value that cannot match any ARN: not `arn:` with
+/// six colon-separated parts.
+fn condition_arn_problem(text: &str) -> bool {
+    let well_formed = text.starts_with("arn:") && text.splitn(6, ':').count() == 6;
+    !(well_formed || text.starts_with('*') || text.starts_with("arn*"))
+}
+
+/// RCPFullAWSAccess's one statement: Allow, Principal "*", Action "*",
+/// Resource "*", no condition.
+fn is_full_access(st: &Statement) -> bool {
+    let star = |texts: Vec<&str>| texts == ["*"];
+    st.conditions.is_empty()
+        && st.principal.as_ref().is_some_and(|p| {
+            !p.negated
+                && p.entries.len() == 1
+                && p.entries.iter().all(|e| {
+                    e.text == "*" && matches!(e.kind, PrincipalType::Everyone | PrincipalType::Aws)
+                })
+        })
+        && st.action.as_ref().is_some_and(|a| {
+            !a.negated && star(a.patterns.iter().map(|p| p.text.as_str()).collect())
+        })
+        && st.resource.as_ref().is_some_and(|r| {
+            !r.negated && star(r.patterns.iter().map(|p| p.text.as_str()).collect())
+        })
 }
 
 /// A short rendering of a value for messages.
@@ -1041,8 +1292,8 @@ impl Policy {
         for st in &mut self.statements {
             if let Some(r) = &mut st.resource {
                 for p in &mut r.patterns {
-                    p.template = Template::parse(&p.text, vars, true);
-                    p.fixed = p.template.fixed().map(|g| ArnPattern::new(g.clone()));
+                    p.template = Template::parse_resource(&p.text, vars);
+                    p.fixed = p.template.fixed().map(|g| ArnPattern::resource(g.clone()));
                 }
             }
             for c in &mut st.conditions {

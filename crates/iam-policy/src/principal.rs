@@ -2,7 +2,7 @@
 //! resource-based policy matches them.
 
 use crate::arn::Arn;
-use crate::policy::{PrincipalElement, PrincipalType};
+use crate::policy::{Effect, PrincipalElement, PrincipalType};
 use crate::span::Span;
 use serde::Serialize;
 
@@ -26,7 +26,9 @@ pub enum Principal {
         arn: String,
         name: String,
     },
-    /// An IAM role ARN given as the caller.
+    /// An IAM role ARN given as the caller. A role never calls AWS itself
+    /// (it has no long-term credentials; its sessions do), so the engine
+    /// evaluates the request as one of its sessions and says so.
     Role {
         account: String,
         partition: String,
@@ -214,11 +216,14 @@ impl Principal {
         )
     }
 
-    /// Sessions carry a session policy.
+    /// Sessions carry a session policy (a role ARN given as the caller is
+    /// read as a session of that role).
     pub fn is_session(&self) -> bool {
         matches!(
             self,
-            Principal::AssumedRole { .. } | Principal::FederatedUser { .. }
+            Principal::AssumedRole { .. }
+                | Principal::FederatedUser { .. }
+                | Principal::Role { .. }
         )
     }
 }
@@ -276,7 +281,10 @@ pub fn match_entry(kind: PrincipalType, written: &str, p: &Principal) -> Option<
                 Principal::User { arn, .. } | Principal::FederatedUser { arn, .. } => {
                     (written == arn).then_some(GrantKind::Direct)
                 }
-                Principal::Role { arn, .. } => (written == arn).then_some(GrantKind::Direct),
+                // a role ARN caller stands for a session of the role: a
+                // grant to the role ARN is limited by its boundary and
+                // session policy
+                Principal::Role { arn, .. } => (written == arn).then_some(GrantKind::Role),
                 Principal::AssumedRole { arn, role_name, .. } => {
                     if written == arn {
                         Some(GrantKind::Direct)
@@ -307,14 +315,81 @@ pub fn match_entry(kind: PrincipalType, written: &str, p: &Principal) -> Option<
     }
 }
 
-/// The identities a NotPrincipal must list to exclude the caller: its own
-/// ARN and, as AWS documents, its account (and for a session, its role).
-fn not_principal_excludes(el: &PrincipalElement, p: &Principal) -> bool {
+/// The caller's identities as a NotPrincipal may list them: its own ARN,
+/// its role (for a session), its account.
+struct Listed {
+    own: bool,
+    role: bool,
+    account: bool,
+}
+
+fn listed_identities(el: &PrincipalElement, p: &Principal) -> Option<Listed> {
+    let any = |pred: &dyn Fn(PrincipalType, &str) -> bool| {
+        el.entries.iter().any(|e| pred(e.kind, &e.text))
+    };
+    let account = p.account()?;
+    // {"AWS": "*"} lists every principal
+    let everyone =
+        any(&|k, t| t == "*" && matches!(k, PrincipalType::Aws | PrincipalType::Everyone));
+    let role_name = match p {
+        Principal::AssumedRole { role_name, .. } => Some(role_name.as_str()),
+        Principal::Role { name, .. } => Some(name.as_str()),
+        _ => None,
+    };
+    let own_arn = p.arn().unwrap_or_default();
+    Some(Listed {
+        own: everyone
+            || matches!(p, Principal::Root { .. })
+            || any(&|k, t| k == PrincipalType::Aws && t == own_arn),
+        role: everyone
+            || role_name.is_some_and(|role| {
+                any(&|k, t| {
+                    k == PrincipalType::Aws
+                        && Arn::parse(t).is_some_and(|a| {
+                            a.account == account
+                                && a.resource
+                                    .strip_prefix("role/")
+                                    .and_then(|r| r.rsplit('/').next())
+                                    == Some(role)
+                        })
+                })
+            }),
+        account: everyone
+            || any(&|k, t| {
+                k == PrincipalType::Aws
+                    && (t == account
+                        || Arn::parse(t)
+                            .is_some_and(|a| a.account == account && a.resource == "root"))
+            }),
+    })
+}
+
+/// Whether a NotPrincipal leaves the caller out.
+///
+/// - With `Deny` (IAM User Guide, NotPrincipal): the list must name the
+///   caller's account and the caller (for a role session: the session, the
+///   role and the account) — "you must also specify the account ARN of the
+///   not-denied principal". And "the NotPrincipal element with a Deny effect
+///   will always deny any IAM principal that has a permissions boundary
+///   policy attached, regardless of the values specified in the NotPrincipal
+///   element".
+/// - With `Allow` ("not supported", but stored by older policies): the
+///   statement allows every principal except those listed, so the caller is
+///   left out when any of its identities (its ARN, its role, its account) is
+///   listed.
+fn not_principal_excludes(
+    el: &PrincipalElement,
+    p: &Principal,
+    effect: Option<Effect>,
+    caller_has_boundary: bool,
+) -> bool {
     let listed = |pred: &dyn Fn(PrincipalType, &str) -> bool| {
         el.entries.iter().any(|e| pred(e.kind, &e.text))
     };
     match p {
-        Principal::Anonymous => listed(&|k, _| k == PrincipalType::Everyone),
+        Principal::Anonymous => {
+            listed(&|k, t| k == PrincipalType::Everyone || (k == PrincipalType::Aws && t == "*"))
+        }
         Principal::Service { name } => {
             listed(&|k, t| k == PrincipalType::Service && t.eq_ignore_ascii_case(name))
         }
@@ -322,36 +397,17 @@ fn not_principal_excludes(el: &PrincipalElement, p: &Principal) -> bool {
             listed(&|k, t| k == PrincipalType::Federated && t == provider)
         }
         _ => {
-            let Some(account) = p.account() else {
+            let Some(l) = listed_identities(el, p) else {
                 return false;
             };
-            let account_listed = listed(&|k, t| {
-                k == PrincipalType::Aws
-                    && (t == account
-                        || Arn::parse(t)
-                            .is_some_and(|a| a.account == account && a.resource == "root"))
-            });
-            let self_listed = match p {
-                Principal::Root { .. } => true,
-                Principal::AssumedRole { arn, role_name, .. } => {
-                    listed(&|k, t| k == PrincipalType::Aws && t == arn)
-                        && listed(&|k, t| {
-                            k == PrincipalType::Aws
-                                && Arn::parse(t).is_some_and(|a| {
-                                    a.account == account
-                                        && a.resource
-                                            .strip_prefix("role/")
-                                            .and_then(|r| r.rsplit('/').next())
-                                            == Some(role_name.as_str())
-                                })
-                        })
-                }
-                other => {
-                    let arn = other.arn().unwrap_or_default();
-                    listed(&|k, t| k == PrincipalType::Aws && t == arn)
-                }
-            };
-            account_listed && self_listed
+            if effect == Some(Effect::Allow) {
+                return l.own || l.role || l.account;
+            }
+            if caller_has_boundary {
+                return false;
+            }
+            let session_role = !matches!(p, Principal::AssumedRole { .. }) || l.role;
+            l.account && l.own && session_role
         }
     }
 }
@@ -367,13 +423,31 @@ pub struct PrincipalTrace {
     pub matched: bool,
     /// The strongest grant among matching entries (Principal only).
     pub grant: Option<GrantKind>,
+    /// NotPrincipal with Deny and a caller with a permissions boundary: AWS
+    /// always denies such a caller, whatever the list names.
+    pub boundary_denies: bool,
+}
+
+/// What principal matching needs besides the element and the caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PrincipalScope {
+    /// The statement's effect (NotPrincipal reads differently with Allow).
+    pub effect: Option<Effect>,
+    /// The caller is an IAM user or role session with a permissions
+    /// boundary attached.
+    pub caller_has_boundary: bool,
 }
 
 /// How a Principal/NotPrincipal element covers the caller, without a trace
 /// (None: it does not). Agrees with [`match_element`].
-pub fn principal_grant(el: &PrincipalElement, p: &Principal) -> Option<GrantKind> {
+pub fn principal_grant(
+    el: &PrincipalElement,
+    p: &Principal,
+    scope: PrincipalScope,
+) -> Option<GrantKind> {
     if el.negated {
-        (!not_principal_excludes(el, p)).then_some(GrantKind::Direct)
+        (!not_principal_excludes(el, p, scope.effect, scope.caller_has_boundary))
+            .then_some(GrantKind::Direct)
     } else {
         el.entries
             .iter()
@@ -382,7 +456,11 @@ pub fn principal_grant(el: &PrincipalElement, p: &Principal) -> Option<GrantKind
     }
 }
 
-pub fn match_element(el: &PrincipalElement, p: &Principal) -> PrincipalTrace {
+pub fn match_element(
+    el: &PrincipalElement,
+    p: &Principal,
+    scope: PrincipalScope,
+) -> PrincipalTrace {
     let entries: Vec<PrincipalEntryTrace> = el
         .entries
         .iter()
@@ -393,8 +471,12 @@ pub fn match_element(el: &PrincipalElement, p: &Principal) -> PrincipalTrace {
             grant: match_entry(e.kind, &e.text, p),
         })
         .collect();
+    let boundary_denies = el.negated
+        && scope.effect != Some(Effect::Allow)
+        && scope.caller_has_boundary
+        && p.is_iam_identity();
     let (matched, grant) = if el.negated {
-        let excluded = not_principal_excludes(el, p);
+        let excluded = not_principal_excludes(el, p, scope.effect, scope.caller_has_boundary);
         (!excluded, (!excluded).then_some(GrantKind::Direct))
     } else {
         let g = entries.iter().filter_map(|e| e.grant).max();
@@ -406,6 +488,7 @@ pub fn match_element(el: &PrincipalElement, p: &Principal) -> PrincipalTrace {
         entries,
         matched,
         grant,
+        boundary_denies,
     }
 }
 

@@ -9,6 +9,7 @@ use crate::eval::Request;
 use crate::json::{self, JsonKind, JsonMember, JsonValue};
 use crate::principal::Principal;
 use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
 
 /// A policy as a scenario holds it: its text exactly as written, or a JSON
 /// object (whose positions refer to its canonical pretty-printed form).
@@ -84,10 +85,30 @@ pub struct Scenario {
 /// The newest format version this engine reads.
 pub const FORMAT_VERSION: u64 = 1;
 
+/// A policy AWS would refuse to store, with every reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RejectedPolicy {
+    /// `identity/0`, `resource`, …
+    pub policy: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
 /// Why a request could not be evaluated.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RequestError {
     pub message: String,
+    /// Policies AWS would refuse to store: their layers are not evaluated.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rejected: Vec<RejectedPolicy>,
+}
+
+impl RequestError {
+    fn new(message: impl Into<String>) -> RequestError {
+        RequestError {
+            message: message.into(),
+            rejected: Vec::new(),
+        }
+    }
 }
 
 impl Scenario {
@@ -168,22 +189,19 @@ impl Scenario {
 impl RequestSpec {
     /// Turns the request into the engine's form.
     pub fn to_request(&self) -> Result<Request, RequestError> {
-        let principal = Principal::parse(&self.principal).map_err(|e| RequestError {
-            message: format!("principal: {} ({})", e.message, e.hint),
-        })?;
+        let principal = Principal::parse(&self.principal)
+            .map_err(|e| RequestError::new(format!("principal: {} ({})", e.message, e.hint)))?;
         let action = self.action.trim();
         if action.is_empty() || (!action.contains(':')) {
-            return Err(RequestError {
-                message: format!(
-                    "action \"{}\" is not service:ActionName, for example imagebuilder:GetComponent",
-                    self.action
-                ),
-            });
+            return Err(RequestError::new(format!(
+                "action \"{}\" is not service:ActionName, for example imagebuilder:GetComponent",
+                self.action
+            )));
         }
         if self.resource.trim().is_empty() {
-            return Err(RequestError {
-                message: "resource is empty: give an ARN, or \"*\"".to_string(),
-            });
+            return Err(RequestError::new(
+                "resource is empty: give an ARN, or \"*\"",
+            ));
         }
         Ok(Request {
             principal,
@@ -205,22 +223,34 @@ impl RequestSpec {
         detail: crate::authorize::Detail,
     ) -> Result<Authorization, RequestError> {
         let errors = set.errors();
-        if let Some(first) = errors.first() {
-            let total: usize = errors.iter().map(|e| e.diagnostics.len()).sum();
-            let d = first.diagnostics.first();
+        if !errors.is_empty() {
+            let rejected: Vec<RejectedPolicy> = errors
+                .iter()
+                .map(|e| RejectedPolicy {
+                    policy: e.policy.to_string(),
+                    diagnostics: e.diagnostics.iter().map(|d| (*d).clone()).collect(),
+                })
+                .collect();
+            let total: usize = rejected.iter().map(|r| r.diagnostics.len()).sum();
+            let names: Vec<&str> = rejected.iter().map(|r| r.policy.as_str()).collect();
+            let first = rejected
+                .iter()
+                .flat_map(|r| r.diagnostics.first())
+                .next()
+                .map(|d| {
+                    format!(
+                        ": line {}, column {}: {}",
+                        d.span.start.line, d.span.start.column, d.message
+                    )
+                })
+                .unwrap_or_default();
             return Err(RequestError {
-                message: match d {
-                    Some(d) => format!(
-                        "policy {} is invalid ({} error{} in all): line {}, column {}: {}",
-                        first.policy,
-                        total,
-                        if total == 1 { "" } else { "s" },
-                        d.span.start.line,
-                        d.span.start.column,
-                        d.message
-                    ),
-                    None => format!("policy {} is invalid", first.policy),
-                },
+                message: format!(
+                    "AWS would refuse to store policy {} ({total} problem{}), so the request is not evaluated{first}",
+                    names.join(", "),
+                    if total == 1 { "" } else { "s" },
+                ),
+                rejected,
             });
         }
         let req = self.to_request()?;
@@ -253,10 +283,10 @@ pub fn context_from_json(
             serde_json::Value::Array(items) => {
                 let mut vals = Vec::with_capacity(items.len());
                 for it in items {
-                    vals.push(scalar(it).ok_or_else(|| RequestError {
-                        message: format!(
+                    vals.push(scalar(it).ok_or_else(|| {
+                        RequestError::new(format!(
                             "context key {k}: array elements must be strings, numbers or booleans"
-                        ),
+                        ))
                     })?);
                 }
                 ctx.insert(k, vals, true);
@@ -264,11 +294,9 @@ pub fn context_from_json(
             other => match scalar(other) {
                 Some(s) => ctx.insert(k, vec![s], false),
                 None => {
-                    return Err(RequestError {
-                        message: format!(
-                            "context key {k}: a value must be a string, number, boolean or array"
-                        ),
-                    })
+                    return Err(RequestError::new(format!(
+                        "context key {k}: a value must be a string, number, boolean or array"
+                    )))
                 }
             },
         }
@@ -329,8 +357,9 @@ impl Reader {
             return None;
         };
         let mut out: Vec<&JsonMember> = Vec::new();
+        let mut seen: HashSet<&str> = HashSet::new();
         for m in members {
-            if out.iter().any(|o| o.key == m.key) {
+            if !seen.insert(m.key.as_str()) {
                 self.err(
                     m.key_span,
                     C::DuplicateKey,
@@ -627,8 +656,10 @@ impl Reader {
             );
             return;
         };
+        // lower-cased keys seen so far: key names are case-insensitive
+        let mut seen: HashSet<String> = HashSet::with_capacity(members.len());
         for m in members {
-            if r.context.keys().any(|k| k.eq_ignore_ascii_case(&m.key)) {
+            if !seen.insert(m.key.to_lowercase()) {
                 self.err(
                     m.key_span,
                     C::DuplicateKey,

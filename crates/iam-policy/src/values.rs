@@ -46,7 +46,12 @@ fn as_f64(n: Number) -> f64 {
 pub fn parse_date(s: &str) -> Option<i128> {
     let t = s.trim();
     if !t.is_empty() && t.chars().all(|c| c.is_ascii_digit()) && t.len() != 8 {
-        return t.parse::<i128>().ok().map(|secs| secs * 1_000_000_000);
+        // An epoch too large for nanoseconds in an i128 is not a date (it
+        // would otherwise wrap around to a date before 1970).
+        return t
+            .parse::<i128>()
+            .ok()
+            .and_then(|secs| secs.checked_mul(1_000_000_000));
     }
     let d = DateTime::parse_from_rfc3339(&to_rfc3339(t)?)
         .ok()?
@@ -147,6 +152,19 @@ pub fn decode_base64(s: &str) -> Option<Vec<u8>> {
         .ok()
 }
 
+/// The name of a family's value type, for people ("a number").
+pub fn type_name(f: OperatorFamily) -> &'static str {
+    match f {
+        OperatorFamily::Numeric => "a number",
+        OperatorFamily::Date => "a date",
+        OperatorFamily::Bool | OperatorFamily::Null => "true or false",
+        OperatorFamily::IpAddress => "an IP address",
+        OperatorFamily::Binary => "base64",
+        OperatorFamily::Arn => "an ARN",
+        OperatorFamily::String => "a string",
+    }
+}
+
 /// Checks a value written in a policy for the operator's type. Returns the
 /// message and the fix hint when it cannot be a value of that type.
 pub fn check_policy_value(op: BaseOperator, text: &str) -> Option<(String, String)> {
@@ -199,6 +217,9 @@ mod tests {
         assert!(parse_date("next tuesday").is_none());
         assert!(parse_date("2026-13-01").is_none());
         assert!(parse_date("2026-01-01T25:00:00Z").is_none());
+        // epoch seconds whose nanoseconds overflow are not a date (no wrap-around)
+        assert!(parse_date("200000000000000000000000000000").is_none());
+        assert!(parse_date("99999999999999999999999999999999999999999").is_none());
     }
 
     #[test]

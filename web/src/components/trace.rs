@@ -127,6 +127,9 @@ fn verdict(ws: &Workspace, row: &RequestRow, a: &Authorization) -> String {
         DecisionRule::NoAllow => format!(
             "Implicitly denied: no statement allows {action} on this resource. Nothing denies it either — whatever is not allowed is denied."
         ),
+        DecisionRule::NoPermissionRequired => format!(
+            "Allowed: {action} needs no permission, and no policy can deny it."
+        ),
     }
 }
 
@@ -143,13 +146,22 @@ fn not_applicable_reason(n: Option<NotApplicable>) -> &'static str {
         Some(NotApplicable::NotAnAccountPrincipal) => {
             "SCPs govern principals of the organization's accounts"
         }
-        Some(NotApplicable::ServicePrincipal) => "RCPs do not restrict AWS service principals",
+        Some(NotApplicable::ServiceNotGovernedByRcps) => {
+            "RCPs apply only to the services AWS Organizations lists for them"
+        }
+        Some(NotApplicable::NoResource) => {
+            "RCPs apply to the resource a request authorizes, and this request names none"
+        }
+        Some(NotApplicable::RetireGrant) => "RCPs do not impact kms:RetireGrant",
         None => "not used for this request",
     }
 }
 
 fn layer_verdict(l: &LayerResult) -> String {
     match l.decision {
+        LayerDecision::Allow if l.implicit_full_access => {
+            "allow through RCPFullAWSAccess (attached to every level; it cannot be detached)".into()
+        }
         LayerDecision::Allow => match l.grant {
             Some(GrantKind::Account) => "allow (the Principal names the caller's account)".into(),
             Some(GrantKind::Role) => "allow (the Principal names the caller's role)".into(),
