@@ -66,7 +66,7 @@ export const CLASSES = [
   {
     id: 'get-caller-identity',
     verdict: 'AWS rule, our engine is wrong: fix here',
-    test: (r) => r.request.action.toLowerCase() === 'sts:getcalleridentity'
+    test: (r) => r.request.action.toLowerCase() === 'sts:getcalleridentity' && r.peer === 'allowed'
   },
   {
     id: 'variable-outside-resource-part',
@@ -112,7 +112,7 @@ export const CLASSES = [
   {
     id: 'assume-role-without-trust-policy',
     verdict: 'the peer departs from AWS: every role has a trust policy that must allow sts:AssumeRole; the peer lets an identity policy alone suffice when none is given',
-    test: (r) => /^sts:assumerole/.test(r.request.action.toLowerCase()) && !r.scenario.policies.resource
+    test: (r) => /^sts:assumerole/.test(r.request.action.toLowerCase()) && !r.scenario.policies.resource && r.ours === 'implicitDeny' && r.peer === 'allowed'
   },
   {
     id: 'session-arn-grant-with-session-policy',
@@ -143,7 +143,7 @@ export const CLASSES = [
   {
     id: 'kms-no-key-resource',
     verdict: 'AWS rule, our engine is wrong: a KMS action on "*" (ListKeys, ...) needs only an IAM policy, no key policy: fix here',
-    test: (r) => r.request.action.toLowerCase().startsWith('kms:') && r.request.resource === '*'
+    test: (r) => r.request.action.toLowerCase().startsWith('kms:') && r.request.resource === '*' && r.ours === 'implicitDeny' && r.peer === 'allowed'
   },
   {
     id: 'star-request-resource',
@@ -241,7 +241,7 @@ export const CLASSES = [
   },
   {
     id: 'root-user',
-    verdict: 'the peer departs from AWS: the root user has full access',
+    verdict: 'the peer departs from AWS: the root user has full access in its account, and identity-based policies cannot be attached to it',
     test: (r) => /^arn:aws:iam::\d{12}:root$/.test(r.request.principal)
   },
   {
