@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant, SystemTime};
 
+mod differential;
 mod widget;
 
 const USAGE: &str = "usage: cargo xtask <command>
@@ -27,6 +28,7 @@ commands:
   e2e     run only the end-to-end tests against the existing dist/
   widget  build the npm packages (target/npm/) and the docs widget (web/widget/dist/)
   widget-test  test the npm package (Node) and the widget (headless Chromium)
+  differential [--cases N] [--seed S]  compare the engine with @cloud-copilot/iam-simulate (tests/differential)
 ";
 
 fn root() -> PathBuf {
@@ -391,6 +393,7 @@ fn cmd_test() -> bool {
             ],
         ),
     ]);
+    steps.extend(differential::test_steps());
     steps.push(wasm_test_step());
     steps.push(widget_build());
     steps.push(trunk_build());
@@ -514,6 +517,7 @@ fn main() -> ExitCode {
         Some("e2e") => cmd_e2e(),
         Some("widget") => run_one(widget_build()),
         Some("widget-test") => run_one(widget_test()),
+        Some("differential") => differential::cmd(args.get(1..).unwrap_or_default()),
         Some("help") | Some("--help") | Some("-h") => {
             print!("{USAGE}");
             true
