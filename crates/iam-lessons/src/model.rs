@@ -200,6 +200,17 @@ impl Exercise {
         }
     }
 
+    /// The exercise's starting situation as a scenario, for "Open in playground": the
+    /// lesson's scenario for a prediction, the starting policies and the requests for a fix,
+    /// the policies and the starting request for a write-the-request exercise.
+    pub fn scenario(&self, lesson: &Lesson) -> Scenario {
+        match self {
+            Exercise::Predict(_) => lesson.scenario.clone(),
+            Exercise::Fix(f) => f.scenario(&f.policies),
+            Exercise::Request(w) => w.scenario(&lesson.scenario, &w.start),
+        }
+    }
+
     /// Every text field, read-only.
     pub fn texts(&self) -> Vec<&str> {
         let mut v = vec![self.prompt(), self.why()];
@@ -499,17 +510,23 @@ impl WriteRequest {
         self.policies.as_ref().unwrap_or(&lesson_scenario.policies)
     }
 
-    /// Evaluates the learner's request.
-    pub fn check(&self, lesson_scenario: &Scenario, request: &RequestSpec) -> RequestOutcome {
+    /// The exercise as a scenario with one request (expecting the goal), for evaluating it
+    /// or opening it in the playground.
+    pub fn scenario(&self, lesson_scenario: &Scenario, request: &RequestSpec) -> Scenario {
         let mut request = request.clone();
         request.expect = Some(self.goal);
-        let scenario = Scenario {
+        Scenario {
             format: Some(1),
             name: None,
             description: None,
             policies: self.policies_in(lesson_scenario).clone(),
-            requests: vec![request.clone()],
-        };
+            requests: vec![request],
+        }
+    }
+
+    /// Evaluates the learner's request.
+    pub fn check(&self, lesson_scenario: &Scenario, request: &RequestSpec) -> RequestOutcome {
+        let scenario = self.scenario(lesson_scenario, request);
         let result = evaluate_all(&scenario)
             .into_iter()
             .next()
@@ -528,7 +545,7 @@ impl WriteRequest {
                 layers: Vec::new(),
                 authorization: None,
             });
-        let not_editable = changed_fields(&self.start, &request)
+        let not_editable = changed_fields(&self.start, request)
             .into_iter()
             .filter(|f| !self.editable.contains(f))
             .collect();

@@ -481,3 +481,63 @@ fn fix_and_request_helpers_grade_the_learners_attempt() {
         }
     }
 }
+
+// ---- The generator ---------------------------------------------------------------------
+
+#[test]
+fn lessons_bundle_writes_the_course_and_refuses_bad_arguments() {
+    let exe = env!("CARGO_BIN_EXE_lessons-bundle");
+    let out = scratch("bundle").with_extension("json");
+    let run = std::process::Command::new(exe)
+        .arg("--lessons")
+        .arg(default_dir())
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let course = Course::from_json(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(course.lessons.len(), lessons().len());
+    assert!(String::from_utf8_lossy(&run.stdout).contains("lessons, exercises:"));
+    let _ = std::fs::remove_file(&out);
+
+    let none = std::process::Command::new(exe).output().unwrap();
+    assert_eq!(none.status.code(), Some(2));
+    let missing = std::process::Command::new(exe)
+        .arg("--lessons")
+        .arg(scratch("no-such-folder"))
+        .arg(scratch("never-written.json"))
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot list the lessons folder"));
+
+    // A lesson that disagrees with the engine: nothing is written, exit 1.
+    let root = scratch("disagree");
+    copy_dir(&default_dir(), &root);
+    let ex = root.join("01-what-a-request-is").join("exercises.json");
+    let text = std::fs::read_to_string(&ex).unwrap();
+    std::fs::write(
+        &ex,
+        text.replacen("\"answer\": \"implicitDeny\"", "\"answer\": \"allowed\"", 1),
+    )
+    .unwrap();
+    let target = scratch("refused.json");
+    let refused = std::process::Command::new(exe)
+        .arg("--lessons")
+        .arg(&root)
+        .arg(&target)
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(!target.exists());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("error: lesson 01-what-a-request-is, exercise write-a-report"),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}
