@@ -5,8 +5,10 @@
 //! `exercises.json`.
 //!
 //! - [`model`]: the course as the web reads it ([`Course`], [`Lesson`], [`Exercise`]) and the
-//!   grading helpers the Learn view uses ([`Predict::grade`], [`Fix::check`],
-//!   [`WriteRequest::check`], [`explain`]) — the same functions the validating test uses.
+//!   grading helpers the Learn view uses ([`Predict::grade`], [`Predict::evaluate`],
+//!   [`Fix::check`], [`WriteRequest::check`], [`explain`] for the engine's explanation of the
+//!   deciding step, [`Exercise::scenario`] for "Open in playground", [`policy_slot_mut`] to
+//!   apply an edited policy) — the same functions the validating test uses.
 //! - [`progress`]: the learner's progress, for localStorage.
 //! - With the default `build` feature: [`source`] reads lesson folders, [`render`] turns
 //!   markdown into safe HTML (pulldown-cmark), [`validate`] checks every exercise against
