@@ -531,19 +531,10 @@ impl WriteRequest {
             .into_iter()
             .next()
             .unwrap_or(CheckResult {
-                file: String::new(),
-                request: 0,
-                name: None,
-                decision: None,
                 expect: Some(self.goal),
                 pass: Some(false),
-                deciding_statements: Vec::new(),
-                missing_context: Vec::new(),
                 error: Some("no result".to_string()),
-                blocked_by: None,
-                rule: None,
-                layers: Vec::new(),
-                authorization: None,
+                ..CheckResult::default()
             });
         let not_editable = changed_fields(&self.start, request)
             .into_iter()

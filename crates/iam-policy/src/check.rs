@@ -38,7 +38,7 @@ impl From<&LayerResult> for LayerSummary {
 }
 
 /// The result of one request (one object of `check --json`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CheckResult {
     pub file: String,
