@@ -80,6 +80,8 @@ pub fn findings_of(lines: &str) -> Vec<Diag> {
                     to_col: n(tc),
                 },
                 category: Some(category),
+                class: None,
+                aws_error: None,
             })
         })
         .collect()

@@ -69,10 +69,16 @@ pub fn diagnostics_json(diags: &[Diag]) -> String {
         .iter()
         .map(|d| {
             let mut v = range_json(&d.range);
-            let message = match &d.hint {
-                Some(h) if !h.is_empty() => format!("{}\n{}", d.message, h),
-                _ => d.message.clone(),
-            };
+            let mut message = d.message.clone();
+            if let Some((_, label)) = d.class {
+                message.push_str(&format!("\n{label}"));
+                if let Some(a) = &d.aws_error {
+                    message.push_str(&format!(": {a}"));
+                }
+            }
+            if let Some(h) = d.hint.as_ref().filter(|h| !h.is_empty()) {
+                message.push_str(&format!("\n{h}"));
+            }
             if let Some(o) = v.as_object_mut() {
                 o.insert(
                     "severity".into(),

@@ -61,6 +61,10 @@ pub struct Diag {
     /// iam-lint's category (`error`, `securityWarning`, `warning`, `suggestion`) for the
     /// catalog's findings (crate::catalog); `None` for the engine's own diagnostics.
     pub category: Option<&'static str>,
+    /// The engine's answer to "would AWS store it?" (`rejected`, `inert`, `advice`), its
+    /// words for people, and AWS's own error text; `None` for the catalog's findings.
+    pub class: Option<(&'static str, &'static str)>,
+    pub aws_error: Option<String>,
 }
 
 impl From<&Diagnostic> for Diag {
@@ -78,6 +82,8 @@ impl From<&Diagnostic> for Diag {
             hint: d.hint.clone().filter(|h| !h.is_empty()),
             range: d.span.into(),
             category: None,
+            class: Some((d.class.as_str(), d.class.label())),
+            aws_error: d.aws_error.clone(),
         }
     }
 }

@@ -201,20 +201,31 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
-fn print_diagnostic(file: &str, d: &Diagnostic) {
+/// One diagnostic as a compiler prints it: `file:line:column`, the class
+/// ("would AWS store it?"), AWS's own error text and the fix.
+fn diagnostic_text(file: &str, d: &Diagnostic) -> String {
     let sev = match d.severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
     };
-    let hint = d
-        .hint
-        .as_deref()
-        .map(|h| format!("\n  fix: {h}"))
-        .unwrap_or_default();
-    eprintln!(
-        "{sev}: {file}:{}:{}: {}{hint}",
-        d.span.start.line, d.span.start.column, d.message
+    let mut out = format!(
+        "{sev}: {file}:{}:{}: {}\n  {}",
+        d.span.start.line,
+        d.span.start.column,
+        d.message,
+        d.class.label()
     );
+    if let Some(aws) = &d.aws_error {
+        out.push_str(&format!(": {aws}"));
+    }
+    if let Some(h) = &d.hint {
+        out.push_str(&format!("\n  fix: {h}"));
+    }
+    out
+}
+
+fn print_diagnostic(file: &str, d: &Diagnostic) {
+    eprintln!("{}", diagnostic_text(file, d));
 }
 
 fn check(paths: &[PathBuf], json: bool) -> ExitCode {
@@ -296,6 +307,16 @@ fn check_line(r: &CheckResult) -> String {
     let mut line = format!("{tag} {} #{}{name}: ", r.file, r.request);
     if let Some(e) = &r.error {
         line.push_str(e);
+        // every reason AWS would refuse a policy, each at its position
+        for p in &r.rejected_policies {
+            for d in &p.diagnostics {
+                line.push_str("\n  ");
+                line.push_str(
+                    &diagnostic_text(&format!("{} ({})", r.file, p.policy), d)
+                        .replace('\n', "\n  "),
+                );
+            }
+        }
         return line;
     }
     line.push_str(r.decision.map(Decision::as_str).unwrap_or("no decision"));
@@ -552,6 +573,9 @@ fn render(a: &Authorization, labels: &[(String, String)], action: &str, resource
             "Missing context: {} (a condition needed these keys; add them with --context)\n",
             a.missing_context.join(", ")
         ));
+    }
+    for n in &a.notes {
+        out.push_str(&format!("Note: {}\n", explain::note_sentence(n)));
     }
     if a.cross_account {
         out.push_str(&format!(

@@ -265,6 +265,11 @@ fn EditorPane() -> Html {
                         { format!("Line {}, column {}", dg.range.from_line, dg.range.from_col) }
                     </button>
                     { ": " }{ dg.message.clone() }
+                    if let Some((key, label)) = dg.class {
+                        <span class={classes!("diag-class", key)}>{ " (" }{ label }
+                            if let Some(a) = dg.aws_error.clone() { { ": " }<q>{ a }</q> }
+                        { ")" }</span>
+                    }
                     if let Some(h) = dg.hint.clone() { <span class="diag-hint">{ " — " }{ h }</span> }
                 </li>
             }
