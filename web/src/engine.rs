@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use iam_policy::authorize::{Detail, Layer};
+use iam_policy::Detail;
 use iam_policy::{
     check_with, Authorization, CompiledPolicy, Diagnostic, PolicySet, PolicySource, RequestSpec,
     Scenario, Span,
@@ -274,18 +274,6 @@ fn scenario_of(ws: &Workspace) -> Scenario {
     s
 }
 
-fn layer_of(id: PolicyId) -> Layer {
-    match id {
-        PolicyId::Identity(_) => Layer::Identity,
-        PolicyId::Resource => Layer::Resource,
-        PolicyId::PermissionsBoundary => Layer::PermissionsBoundary,
-        PolicyId::Session => Layer::Session,
-        PolicyId::Scp(level, _) => Layer::Scp { level },
-        PolicyId::Rcp(level, _) => Layer::Rcp { level },
-        PolicyId::VpcEndpoint(_) => Layer::VpcEndpoint,
-    }
-}
-
 /// Replaces the engine's policy ids in a message by the names the user gave.
 fn with_names(ws: &Workspace, message: &str) -> String {
     let mut out = message.to_string();
@@ -306,16 +294,18 @@ pub fn evaluate(ws: &Workspace, detail: Option<usize>) -> Evaluation {
     let set: PolicySet = scenario.compile();
 
     let mut diagnostics = BTreeMap::new();
-    for p in set.all() {
-        if let Some(id) = PolicyId::from_engine_id(&p.id) {
+    for p in set.values() {
+        if let Some(id) = PolicyId::from_engine_id(&p.id.to_string()) {
             diagnostics.insert(id, p.parsed.diagnostics.iter().map(Diag::from).collect());
         }
     }
     // Layers switched off are not evaluated, but their problems are still shown.
     for (id, doc) in ws.all_policies() {
         if !ws.is_on(id.layer()) {
-            let c = CompiledPolicy::new(id.engine_id(), layer_of(id), doc.text.clone());
-            diagnostics.insert(id, c.parsed.diagnostics.iter().map(Diag::from).collect());
+            if let Ok(engine_id) = id.engine_id().parse() {
+                let c = CompiledPolicy::new(engine_id, doc.text.clone());
+                diagnostics.insert(id, c.parsed.diagnostics.iter().map(Diag::from).collect());
+            }
         }
     }
 
@@ -330,7 +320,7 @@ pub fn evaluate(ws: &Workspace, detail: Option<usize>) -> Evaluation {
                 .iter()
                 .filter_map(|s| {
                     Some(Deciding {
-                        policy: PolicyId::from_engine_id(&s.policy)?,
+                        policy: PolicyId::from_engine_id(&s.policy.to_string())?,
                         statement: s.statement,
                         sid: s.sid.clone(),
                         range: s.span.into(),

@@ -5,9 +5,9 @@
 //! Text fields (`prompt`, `why`, `hints`) are markdown in `exercises.json` and HTML in the
 //! bundle (rendered at build time, raw HTML escaped); the lesson text is [`Lesson::html`].
 
-use iam_policy::authorize::{Authorization, Decision, LayerDecision, StatementRef};
-use iam_policy::check::{check_with, CheckResult};
-use iam_policy::scenario::ScenarioPolicies;
+use iam_policy::ScenarioPolicies;
+use iam_policy::{check_with, CheckResult};
+use iam_policy::{Authorization, Decision, LayerDecision, StatementRef};
 use iam_policy::{Detail, PolicySource, RequestSpec, Scenario};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -234,7 +234,7 @@ pub struct StatementPick {
 impl StatementPick {
     /// Whether this names the engine's statement `r`.
     pub fn matches(&self, r: &StatementRef) -> bool {
-        self.policy == r.policy
+        self.policy == r.policy.to_string()
             && ((self.sid.is_some() && self.sid.as_deref() == r.sid.as_deref())
                 || self.statement == Some(r.statement))
     }
@@ -242,7 +242,7 @@ impl StatementPick {
     /// The pick for an engine statement (by Sid when it has one).
     pub fn of(r: &StatementRef) -> StatementPick {
         StatementPick {
-            policy: r.policy.clone(),
+            policy: r.policy.to_string(),
             sid: r.sid.clone(),
             statement: if r.sid.is_some() {
                 None

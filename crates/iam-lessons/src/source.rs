@@ -260,7 +260,7 @@ fn at(span: &iam_policy::Span) -> String {
 /// Reads `exercises.json`: `{"exercises": [ … ]}`. Each problem names its line and column
 /// (the offending key's, for an unknown or repeated field) and the exercise.
 pub fn parse_exercises(text: &str) -> Result<Vec<Exercise>, Vec<String>> {
-    use iam_policy::json::{parse, JsonKind};
+    use iam_policy::syntax::json::{parse, JsonKind};
     let root =
         parse(text).map_err(|e| vec![format!("{}: {} ({})", at(&e.span), e.message, e.hint)])?;
     let Some(members) = root.as_object() else {

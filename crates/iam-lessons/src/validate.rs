@@ -12,7 +12,7 @@ use crate::model::{
 };
 use crate::render::render_markdown;
 use crate::source::SourceLesson;
-use iam_policy::scenario::ScenarioPolicies;
+use iam_policy::ScenarioPolicies;
 use iam_policy::{Decision, Scenario};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -182,7 +182,7 @@ impl<'c, 'a> Scope<'c, 'a> {
         };
         let set = scenario.compile();
         let mut ok = true;
-        for e in set.errors() {
+        for e in iam_policy::rejected_policies(&set) {
             for d in e.diagnostics {
                 ok = false;
                 let message = format!(

@@ -23,8 +23,8 @@ fn seeds() -> Vec<(String, iam_policy::PolicyKind)> {
         let Ok(s) = Scenario::from_json(&text) else {
             continue;
         };
-        for p in s.compile().all() {
-            out.push((p.text.clone(), p.layer.kind()));
+        for p in s.compile().values() {
+            out.push((p.text.clone(), p.id.kind()));
         }
     }
     out

@@ -4,11 +4,11 @@
 use crate::text::{char_index, covers, did_you_mean, is_all_star, sub_span};
 use crate::{Category, Finding, FindingCode as F};
 use iam_catalog::{ActionRef, Catalog, KeyType, Wildcard};
-use iam_policy::arn::check_arn_pattern;
-use iam_policy::operator::{BaseOperator, OperatorFamily, SetOperator};
-use iam_policy::policy::{
+use iam_policy::check_arn_pattern;
+use iam_policy::{
     ActionElement, Condition, PolicyVersion, PrincipalElement, PrincipalType, ResourceElement,
 };
+use iam_policy::{BaseOperator, OperatorFamily, SetOperator};
 use iam_policy::{Effect, Policy, PolicyKind, Span, Statement};
 use std::collections::HashSet;
 

@@ -4,7 +4,7 @@
 
 use crate::text::is_all_star;
 use iam_catalog::{AccessLevel, AccessLevels, ActionRef, Catalog, Coverage, StatementActions};
-use iam_policy::policy::ResourceElement;
+use iam_policy::ResourceElement;
 use iam_policy::{Effect, Policy, Statement};
 use serde::Serialize;
 

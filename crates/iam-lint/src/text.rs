@@ -3,7 +3,7 @@
 
 use iam_policy::{Position, Span};
 
-pub(crate) use iam_policy::diagnostic::did_you_mean;
+pub(crate) use iam_policy::did_you_mean;
 
 /// The span of characters `[start, start + len)` of a JSON string's content,
 /// when the string sits on one line and holds no escape (so that source

@@ -25,18 +25,18 @@ fn scenario(name: &str) -> Scenario {
 fn findings(name: &str) -> Vec<(String, String, FindingCode, Category, u32, u32)> {
     let set = scenario(name).compile();
     let mut out = Vec::new();
-    for p in set.all() {
+    for p in set.values() {
         let r = lint_parsed(
             &p.text,
             &p.parsed,
-            p.layer.kind(),
+            p.id.kind(),
             Catalog::embedded(),
             &LintOptions::default(),
         );
         for f in r.findings {
             out.push((
                 name.to_string(),
-                p.id.clone(),
+                p.id.to_string(),
                 f.code,
                 f.category,
                 f.span.start.line,

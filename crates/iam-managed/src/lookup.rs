@@ -1,7 +1,7 @@
 //! Lookup by name or ARN, and the error with "did you mean".
 
 use crate::{ManagedPolicies, ManagedPolicy, ARN_PREFIX};
-use iam_policy::diagnostic::did_you_mean;
+use iam_policy::did_you_mean;
 use serde::Serialize;
 use std::fmt;
 

@@ -55,7 +55,7 @@ struct Item {
 fn load(path: &Path, kind: Kind) -> Result<Vec<Item>, String> {
     let file = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| format!("{file}: cannot read: {e}"))?;
-    let is_scenario = iam_policy::json::parse(&text)
+    let is_scenario = iam_policy::syntax::json::parse(&text)
         .ok()
         .and_then(|v| v.as_object().map(|m| m.iter().any(|m| m.key == "policies")))
         .unwrap_or(false);
@@ -76,11 +76,11 @@ fn load(path: &Path, kind: Kind) -> Result<Vec<Item>, String> {
     })?;
     Ok(scenario
         .compile()
-        .all()
+        .values()
         .map(|p| Item {
             file: file.clone(),
-            policy: Some(p.id.clone()),
-            kind: p.layer.kind(),
+            policy: Some(p.id.to_string()),
+            kind: p.id.kind(),
             text: p.text.clone(),
             parsed: p.parsed.clone(),
         })

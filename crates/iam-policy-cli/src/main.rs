@@ -4,12 +4,12 @@ mod lint_cmd;
 mod managed_cmd;
 
 use clap::{Parser, Subcommand};
-use iam_policy::authorize::{CompiledPolicy, Layer, PolicySet};
+use iam_policy::context_from_json;
 use iam_policy::explain;
-use iam_policy::scenario::context_from_json;
 use iam_policy::{
     Authorization, CheckResult, Decision, Diagnostic, Principal, Request, Scenario, Severity,
 };
+use iam_policy::{CompiledPolicy, LayerMap, PolicyId, PolicySet};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -140,13 +140,14 @@ fn main() -> ExitCode {
             source_ip,
             json,
         } => {
+            // one policy per SCP/RCP level, root first
             let files = PolicyFiles {
                 identity: policies,
                 resource: resource_policy,
-                boundary: permissions_boundary,
+                permissions_boundary,
                 session: session_policy,
-                scps,
-                rcps,
+                scps: scps.into_iter().map(|p| vec![p]).collect(),
+                rcps: rcps.into_iter().map(|p| vec![p]).collect(),
                 vpc_endpoint,
             };
             let mut context = context;
@@ -350,15 +351,8 @@ fn check_line(r: &CheckResult) -> String {
 
 // ---------------------------------------------------------------- simulate
 
-struct PolicyFiles {
-    identity: Vec<PathBuf>,
-    resource: Option<PathBuf>,
-    boundary: Option<PathBuf>,
-    session: Option<PathBuf>,
-    scps: Vec<PathBuf>,
-    rcps: Vec<PathBuf>,
-    vpc_endpoint: Vec<PathBuf>,
-}
+/// The policy files given on the command line, by layer.
+type PolicyFiles = LayerMap<PathBuf>;
 
 fn parse_context(items: &[String]) -> Result<serde_json::Map<String, serde_json::Value>, String> {
     let mut map = serde_json::Map::new();
@@ -400,20 +394,8 @@ fn parse_context(items: &[String]) -> Result<serde_json::Map<String, serde_json:
     Ok(map)
 }
 
-fn load(
-    path: &Path,
-    id: String,
-    layer: Layer,
-    labels: &mut Vec<(String, String)>,
-) -> Result<CompiledPolicy, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
-    labels.push((id.clone(), path.display().to_string()));
-    Ok(CompiledPolicy::new(id, layer, text))
-}
-
-/// A decision, the policy files' labels (id, path), and the policies.
-type Simulated = (Authorization, Vec<(String, String)>, PolicySet);
+/// A decision, and the policies (each with its file).
+type Simulated = (Authorization, PolicySet);
 
 fn simulate(
     files: &PolicyFiles,
@@ -425,69 +407,20 @@ fn simulate(
     json: bool,
 ) -> ExitCode {
     let run = || -> Result<Simulated, (String, u8)> {
-        let mut labels = Vec::new();
         let e2 = |e: String| (e, 2u8);
         let mut set = PolicySet::default();
-        for (i, p) in files.identity.iter().enumerate() {
-            set.identity
-                .push(load(p, format!("identity/{i}"), Layer::Identity, &mut labels).map_err(e2)?);
-        }
-        if let Some(p) = &files.resource {
-            set.resource =
-                Some(load(p, "resource".into(), Layer::Resource, &mut labels).map_err(e2)?);
-        }
-        if let Some(p) = &files.boundary {
-            set.permissions_boundary = Some(
-                load(
-                    p,
-                    "permissionsBoundary".into(),
-                    Layer::PermissionsBoundary,
-                    &mut labels,
-                )
-                .map_err(e2)?,
-            );
-        }
-        if let Some(p) = &files.session {
-            set.session = Some(load(p, "session".into(), Layer::Session, &mut labels).map_err(e2)?);
-        }
-        for (l, p) in files.scps.iter().enumerate() {
-            set.scps.push(vec![load(
-                p,
-                format!("scps/{l}/0"),
-                Layer::Scp { level: l },
-                &mut labels,
-            )
-            .map_err(e2)?]);
-        }
-        for (l, p) in files.rcps.iter().enumerate() {
-            set.rcps.push(vec![load(
-                p,
-                format!("rcps/{l}/0"),
-                Layer::Rcp { level: l },
-                &mut labels,
-            )
-            .map_err(e2)?]);
-        }
-        for (i, p) in files.vpc_endpoint.iter().enumerate() {
-            set.vpc_endpoint.push(
-                load(
-                    p,
-                    format!("vpcEndpoint/{i}"),
-                    Layer::VpcEndpoint,
-                    &mut labels,
-                )
-                .map_err(e2)?,
-            );
+        for (id, path) in files.iter() {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| e2(format!("{}: cannot read: {e}", path.display())))?;
+            set.put(id, CompiledPolicy::new(id, text));
         }
         let mut invalid = false;
-        for p in set.all() {
-            let label = labels
-                .iter()
-                .find(|(id, _)| *id == p.id)
-                .map(|(_, f)| f.as_str())
-                .unwrap_or(&p.id);
+        for (id, p) in set.iter() {
+            let label = files
+                .get(id)
+                .map_or_else(|| id.to_string(), |f| f.display().to_string());
             for d in &p.parsed.diagnostics {
-                print_diagnostic(label, d);
+                print_diagnostic(&label, d);
                 invalid |= d.is_error();
             }
         }
@@ -498,9 +431,9 @@ fn simulate(
             ));
         }
         let principal_text = principal.clone().unwrap_or_else(|| {
-            let account = iam_policy::arn::Arn::parse(resource)
+            let account = iam_policy::Arn::parse(resource)
                 .map(|a| a.account.to_string())
-                .filter(|a| iam_policy::principal::is_account_id(a))
+                .filter(|a| iam_policy::is_account_id(a))
                 .or_else(|| resource_account.clone())
                 .unwrap_or_else(|| "111122223333".to_string());
             format!("arn:aws:iam::{account}:user/simulated")
@@ -508,22 +441,17 @@ fn simulate(
         let principal = Principal::parse(&principal_text)
             .map_err(|e| (format!("--principal: {} ({})", e.message, e.hint), 2))?;
         let ctx_json = parse_context(context).map_err(e2)?;
-        let ctx = context_from_json(&ctx_json).map_err(|e| (e.message, 2))?;
-        let req = Request {
-            principal,
-            action: action.to_string(),
-            resource: resource.to_string(),
-            context: ctx,
-        };
+        let ctx = context_from_json(&ctx_json).map_err(|e| (e, 2))?;
+        let req = Request::new(principal, action, resource, ctx);
         let auth = iam_policy::authorize(&set, &req, resource_account.as_deref());
-        Ok((auth, labels, set))
+        Ok((auth, set))
     };
     match run() {
         Err((msg, code)) => {
             eprintln!("error: {msg}");
             ExitCode::from(code)
         }
-        Ok((auth, labels, _set)) => {
+        Ok((auth, _set)) => {
             if json {
                 match serde_json::to_string_pretty(&auth) {
                     Ok(s) => println!("{s}"),
@@ -533,20 +461,19 @@ fn simulate(
                     }
                 }
             } else {
-                print!("{}", render(&auth, &labels, action, resource));
+                print!("{}", render(&auth, files, action, resource));
             }
             ExitCode::SUCCESS
         }
     }
 }
 
-fn render(a: &Authorization, labels: &[(String, String)], action: &str, resource: &str) -> String {
+fn render(a: &Authorization, files: &PolicyFiles, action: &str, resource: &str) -> String {
     let mut out = String::new();
-    let label = |id: &str| -> String {
-        labels
-            .iter()
-            .find(|(i, _)| i == id)
-            .map(|(_, f)| format!("{id} ({f})"))
+    let label = |id: &PolicyId| -> String {
+        files
+            .get(*id)
+            .map(|f| format!("{id} ({})", f.display()))
             .unwrap_or_else(|| id.to_string())
     };
     out.push_str(&format!("Decision: {}\n", a.decision));

@@ -3,11 +3,10 @@
 //! WebAssembly glue in `lib.rs` only converts. Nothing here panics or throws:
 //! failures are `{ ok: false, error, diagnostics }` values.
 
-use iam_policy::check::CheckResult;
-use iam_policy::explain;
+use iam_policy::explain::{explain_authorization, Explanation};
+use iam_policy::CheckResult;
 use iam_policy::{
-    check_compiled, parse_policy_as, Authorization, Diagnostic, PolicyDecision, PolicyKind,
-    Scenario, Span, StatementTrace,
+    check_compiled, parse_policy_as, Authorization, Diagnostic, PolicyKind, Scenario,
 };
 use serde::Serialize;
 
@@ -398,123 +397,6 @@ pub fn check(text: &str, file: &str) -> Result<CheckOutput, Failure> {
     })
 }
 
-/// One element of a statement (Principal, Action, Resource or a condition) in words.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ElementExplanation {
-    /// Whether the element covers the request (for a condition: whether it is true).
-    pub ok: bool,
-    pub sentence: String,
-    /// Where the element is written (its key, or the condition's operator).
-    pub span: Option<Span>,
-}
-
-/// One statement in words.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StatementExplanation {
-    pub index: usize,
-    pub sid: Option<String>,
-    pub applies: bool,
-    pub summary: String,
-    pub line: u32,
-    pub column: u32,
-    pub principal: Option<ElementExplanation>,
-    pub action: ElementExplanation,
-    pub resource: ElementExplanation,
-    pub conditions: Vec<ElementExplanation>,
-}
-
-/// One policy of a layer in words.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PolicyExplanation {
-    pub policy: String,
-    pub decision: PolicyDecision,
-    pub statements: Vec<StatementExplanation>,
-}
-
-/// One layer in words.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct LayerExplanation {
-    pub layer: String,
-    pub sentence: String,
-    pub policies: Vec<PolicyExplanation>,
-}
-
-/// A decision in words: the sentences of the command line's `simulate`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Explanation {
-    /// "The request is allowed: …".
-    pub decision: String,
-    pub layers: Vec<LayerExplanation>,
-}
-
-fn explain_statement(s: &StatementTrace, action: &str, resource: &str) -> StatementExplanation {
-    StatementExplanation {
-        index: s.index,
-        sid: s.sid.clone(),
-        applies: s.applies,
-        summary: explain::statement_summary(s),
-        line: s.anchor.line,
-        column: s.anchor.column,
-        principal: s.principal.as_ref().map(|p| ElementExplanation {
-            ok: p.matched,
-            sentence: explain::principal_sentence(p),
-            span: Some(p.key_span),
-        }),
-        action: ElementExplanation {
-            ok: s.action.matched,
-            sentence: explain::element_sentence("Action", &s.action, action),
-            span: s.action.key_span,
-        },
-        resource: ElementExplanation {
-            ok: s.resource.matched,
-            sentence: explain::element_sentence("Resource", &s.resource, resource),
-            span: s.resource.key_span,
-        },
-        conditions: s
-            .conditions
-            .iter()
-            .map(|c| ElementExplanation {
-                ok: c.result,
-                sentence: explain::condition_sentence(c),
-                span: Some(c.operator_span),
-            })
-            .collect(),
-    }
-}
-
-/// Explains one authorization in words.
-pub fn explain_authorization(a: &Authorization, action: &str, resource: &str) -> Explanation {
-    Explanation {
-        decision: explain::decision_sentence(a),
-        layers: a
-            .layers
-            .iter()
-            .map(|l| LayerExplanation {
-                layer: l.layer.clone(),
-                sentence: explain::layer_sentence(l),
-                policies: l
-                    .policies
-                    .iter()
-                    .map(|p| PolicyExplanation {
-                        policy: p.policy.clone(),
-                        decision: p.decision,
-                        statements: p
-                            .statements
-                            .iter()
-                            .map(|s| explain_statement(s, action, resource))
-                            .collect(),
-                    })
-                    .collect(),
-            })
-            .collect(),
-    }
-}
-
 /// One request's result with the full trace and its explanation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SimulateResult {
@@ -572,10 +454,10 @@ pub fn simulate(text: &str, file: &str) -> Result<SimulateOutput, Failure> {
         })
         .collect();
     let policies = set
-        .all()
+        .values()
         .map(|p| PolicyReport {
-            policy: p.id.clone(),
-            kind: p.layer.kind(),
+            policy: p.id.to_string(),
+            kind: p.id.kind(),
             text: p.text.clone(),
             ok: !p.parsed.has_errors(),
             diagnostics: p.parsed.diagnostics.clone(),

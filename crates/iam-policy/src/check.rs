@@ -2,19 +2,21 @@
 //! their expected decisions. The result objects are the `check --json`
 //! contract of `shared/spec/scenario-format.md`.
 
-use crate::authorize::{
+use crate::ast::scenario::Scenario;
+use crate::eval::authorize::{
     Authorization, Decision, DecisionRule, Detail, LayerDecision, LayerResult, NotApplicable,
     PolicySet, StatementRef,
 };
-use crate::principal::GrantKind;
-use crate::scenario::Scenario;
+use crate::eval::principal::GrantKind;
+use crate::layer::Layer;
 use serde::Serialize;
 
 /// One layer's verdict, as `check --json` reports it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LayerSummary {
-    pub layer: String,
+    #[serde(serialize_with = "crate::eval::authorize::as_text")]
+    pub layer: Layer,
     pub decision: LayerDecision,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub not_applicable: Option<NotApplicable>,
@@ -27,7 +29,7 @@ pub struct LayerSummary {
 impl From<&LayerResult> for LayerSummary {
     fn from(l: &LayerResult) -> Self {
         LayerSummary {
-            layer: l.layer.clone(),
+            layer: l.layer,
             decision: l.decision,
             not_applicable: l.not_applicable,
             grant: l.grant,
@@ -56,9 +58,10 @@ pub struct CheckResult {
     /// Policies AWS would refuse to store (the reason the request was not
     /// evaluated), with every diagnostic and its position.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub rejected_policies: Vec<crate::scenario::RejectedPolicy>,
+    pub rejected_policies: Vec<crate::eval::RejectedPolicy>,
     /// The layer whose missing allow caused an implicit deny.
-    pub blocked_by: Option<String>,
+    #[serde(serialize_with = "crate::eval::authorize::opt_layer_as_text")]
+    pub blocked_by: Option<Layer>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rule: Option<DecisionRule>,
     pub layers: Vec<LayerSummary>,
@@ -114,7 +117,7 @@ pub fn check_with(
                     out.decision = Some(a.decision);
                     out.deciding_statements = a.deciding_statements.clone();
                     out.missing_context = a.missing_context.clone();
-                    out.blocked_by = a.blocked_by.clone();
+                    out.blocked_by = a.blocked_by;
                     out.rule = Some(a.rule.clone());
                     out.layers = a.layers.iter().map(LayerSummary::from).collect();
                     out.authorization = Some(a);

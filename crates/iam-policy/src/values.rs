@@ -1,7 +1,6 @@
 //! Typed comparison of condition values: numbers, dates (ISO 8601 or epoch
 //! seconds), booleans, base64 binaries and IP addresses/CIDR ranges.
 
-use crate::operator::{BaseOperator, OperatorFamily};
 use base64::Engine as _;
 use chrono::{DateTime, Utc};
 use std::cmp::Ordering;
@@ -150,46 +149,6 @@ pub fn decode_base64(s: &str) -> Option<Vec<u8>> {
     base64::engine::general_purpose::STANDARD
         .decode(s.trim())
         .ok()
-}
-
-/// The name of a family's value type, for people ("a number").
-pub fn type_name(f: OperatorFamily) -> &'static str {
-    match f {
-        OperatorFamily::Numeric => "a number",
-        OperatorFamily::Date => "a date",
-        OperatorFamily::Bool | OperatorFamily::Null => "true or false",
-        OperatorFamily::IpAddress => "an IP address",
-        OperatorFamily::Binary => "base64",
-        OperatorFamily::Arn => "an ARN",
-        OperatorFamily::String => "a string",
-    }
-}
-
-/// Checks a value written in a policy for the operator's type. Returns the
-/// message and the fix hint when it cannot be a value of that type.
-pub fn check_policy_value(op: BaseOperator, text: &str) -> Option<(String, String)> {
-    let bad = |what: &str, example: &str| {
-        Some((
-            format!("{} expects {what}, but \"{text}\" is not one", op.name()),
-            format!("write {what}, for example {example}"),
-        ))
-    };
-    match op.family() {
-        OperatorFamily::Numeric if parse_number(text).is_none() => bad("a number", "\"10\""),
-        OperatorFamily::Date if parse_date(text).is_none() => {
-            bad("a date (ISO 8601 or epoch seconds)", "\"2026-01-01T00:00:00Z\"")
-        }
-        OperatorFamily::Bool if parse_bool(text).is_none() => bad("true or false", "\"true\""),
-        OperatorFamily::Null if parse_bool(text).is_none() => Some((
-            format!("Null expects true (the key is absent) or false (the key is present), found \"{text}\""),
-            "write \"true\" or \"false\"".to_string(),
-        )),
-        OperatorFamily::IpAddress if parse_cidr(text).is_none() => {
-            bad("an IP address or CIDR range", "\"203.0.113.0/24\" or \"2001:db8::/32\"")
-        }
-        OperatorFamily::Binary if decode_base64(text).is_none() => bad("a base64-encoded value", "\"QmluYXJ5VmFsdWU=\""),
-        _ => None,
-    }
 }
 
 #[cfg(test)]

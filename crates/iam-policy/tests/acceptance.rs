@@ -264,7 +264,7 @@ fn a_rejected_policy_is_not_evaluated_and_every_reason_is_reported() {
         .unwrap()
         .contains("AWS would refuse to store policy identity/0"));
     let rejected = &r.rejected_policies[0];
-    assert_eq!(rejected.policy, "identity/0");
+    assert_eq!(rejected.policy.to_string(), "identity/0");
     let codes: Vec<Code> = rejected.diagnostics.iter().map(|d| d.code).collect();
     assert_eq!(
         codes,

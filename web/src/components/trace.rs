@@ -2,12 +2,12 @@
 //! (`iam_policy::Authorization`: layers, policies, statements, conditions, each with its
 //! verdict and the reason); the wording is the UI's, here.
 
-use iam_policy::authorize::{NotApplicable, PolicyResult};
-use iam_policy::eval::StatementTrace;
 use iam_policy::explain::{
     condition_sentence, element_sentence, principal_sentence, statement_verdict,
 };
+use iam_policy::StatementTrace;
 use iam_policy::{Authorization, DecisionRule, Effect, GrantKind, LayerDecision, LayerResult};
+use iam_policy::{NotApplicable, PolicyResult};
 use yew::prelude::*;
 
 use super::requests::decision_badge;
@@ -75,7 +75,7 @@ fn verdict(ws: &Workspace, row: &RequestRow, a: &Authorization) -> String {
                 Some(sid) => format!("statement “{sid}”"),
                 None => format!("statement {}", s.statement + 1),
             };
-            format!("{st} of “{}”", policy_name(ws, &s.policy))
+            format!("{st} of “{}”", policy_name(ws, &s.policy.to_string()))
         })
         .collect::<Vec<_>>()
         .join(" and ");
@@ -86,7 +86,7 @@ fn verdict(ws: &Workspace, row: &RequestRow, a: &Authorization) -> String {
         }
         DecisionRule::GuardrailNoAllow { layer } => format!(
             "Denied by a guardrail: {} have no statement that allows {action}, and every level must allow.",
-            layer_name(layer)
+            layer_name(&layer.to_string())
         ),
         DecisionRule::ResourcePolicyRequired { service } => if service == "kms" {
             "Implicitly denied: a KMS key policy must allow the request itself (or delegate to the account's IAM policies), and it does not."
@@ -122,7 +122,7 @@ fn verdict(ws: &Workspace, row: &RequestRow, a: &Authorization) -> String {
         ),
         DecisionRule::LimitedBy { layer } => format!(
             "Implicitly denied: {} does not allow {action}, and it caps what the other policies grant.",
-            capitalized(&layer_name(layer))
+            capitalized(&layer_name(&layer.to_string()))
         ),
         DecisionRule::NoAllow => format!(
             "Implicitly denied: no statement allows {action} on this resource. Nothing denies it either — whatever is not allowed is denied."
@@ -201,7 +201,7 @@ fn near_misses(ws: &Workspace, a: &Authorization) -> Html {
                     <li>{ format!(
                         "{} of “{}” would allow it, but {}.",
                         statement_label(s),
-                        policy_name(ws, &p.policy),
+                        policy_name(ws, &p.policy.to_string()),
                         failed.join("; and ")
                     ) }</li>
                 });
@@ -263,8 +263,8 @@ fn statement_view(
 }
 
 fn policy_view(store: &Store, row: &RequestRow, a: &Authorization, p: &PolicyResult) -> Html {
-    let pid = PolicyId::from_engine_id(&p.policy);
-    let name = policy_name(&store.ws, &p.policy);
+    let pid = PolicyId::from_engine_id(&p.policy.to_string());
+    let name = policy_name(&store.ws, &p.policy.to_string());
     let decided = |s: &StatementTrace| {
         a.deciding_statements
             .iter()
@@ -281,12 +281,11 @@ fn policy_view(store: &Store, row: &RequestRow, a: &Authorization, p: &PolicyRes
 }
 
 fn layer_view(store: &Store, row: &RequestRow, a: &Authorization, l: &LayerResult) -> Html {
-    let blocked = a.blocked_by.as_deref() == Some(l.layer.as_str())
-        || (l.decision == LayerDecision::ExplicitDeny);
+    let blocked = a.blocked_by == Some(l.layer) || (l.decision == LayerDecision::ExplicitDeny);
     html! {
-        <li class={classes!("trace-layer", blocked.then_some("blocked"))} data-layer={l.layer.clone()}>
+        <li class={classes!("trace-layer", blocked.then_some("blocked"))} data-layer={l.layer.to_string()}>
             <header>
-                <span>{ capitalized(&layer_name(&l.layer)) }</span>
+                <span>{ capitalized(&layer_name(&l.layer.to_string())) }</span>
                 <span class="layer-verdict">{ layer_verdict(l) }</span>
             </header>
             { for l.policies.iter().map(|p| policy_view(store, row, a, p)) }

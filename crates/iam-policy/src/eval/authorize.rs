@@ -26,154 +26,76 @@
 //! 8. The permissions boundary and session policy must each allow what the
 //!    identity-based policies allow.
 
-use crate::context::RequestContext;
-use crate::diagnostic::Diagnostic;
-use crate::eval::{
-    evaluate_policy, Matching, PolicyDecision, PolicyTrace, Request, StatementTrace,
+use crate::ast::policy::{Effect, Statement};
+use crate::eval::principal::GrantKind;
+use crate::eval::statement::{
+    evaluate_policy, quick_policy, Matching, PolicyDecision, PolicyTrace, StatementTrace,
 };
-use crate::policy::{parse_policy_as, ParsedPolicy, PolicyKind};
-use crate::principal::{GrantKind, Principal};
+use crate::layer::{Layer, LayerMap, PolicyId};
+use crate::parse::diagnostic::Diagnostic;
+use crate::parse::policy::{parse_policy_as, ParsedPolicy};
+use crate::request::{Principal, Request};
 use crate::span::Span;
 use serde::Serialize;
 
-/// The final decision, named as in AWS's policy simulator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum Decision {
-    Allowed,
-    ExplicitDeny,
-    ImplicitDeny,
-}
-
-impl Decision {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Decision::Allowed => "allowed",
-            Decision::ExplicitDeny => "explicitDeny",
-            Decision::ImplicitDeny => "implicitDeny",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Decision> {
-        match s {
-            "allowed" => Some(Decision::Allowed),
-            "explicitDeny" => Some(Decision::ExplicitDeny),
-            "implicitDeny" => Some(Decision::ImplicitDeny),
-            _ => None,
-        }
-    }
-}
-
-impl std::fmt::Display for Decision {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// A policy layer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "camelCase", tag = "type")]
-pub enum Layer {
-    Identity,
-    Resource,
-    PermissionsBoundary,
-    Session,
-    Scp { level: usize },
-    Rcp { level: usize },
-    VpcEndpoint,
-}
-
-impl Layer {
-    /// The layer's name in results: `identity`, `scps/1`, …
-    pub fn id(&self) -> String {
-        match self {
-            Layer::Identity => "identity".into(),
-            Layer::Resource => "resource".into(),
-            Layer::PermissionsBoundary => "permissionsBoundary".into(),
-            Layer::Session => "session".into(),
-            Layer::Scp { level } => format!("scps/{level}"),
-            Layer::Rcp { level } => format!("rcps/{level}"),
-            Layer::VpcEndpoint => "vpcEndpoint".into(),
-        }
-    }
-
-    pub fn kind(&self) -> PolicyKind {
-        match self {
-            Layer::Identity => PolicyKind::Identity,
-            Layer::Resource => PolicyKind::Resource,
-            Layer::PermissionsBoundary => PolicyKind::PermissionsBoundary,
-            Layer::Session => PolicyKind::Session,
-            Layer::Scp { .. } => PolicyKind::Scp,
-            Layer::Rcp { .. } => PolicyKind::Rcp,
-            Layer::VpcEndpoint => PolicyKind::VpcEndpoint,
-        }
-    }
-}
+pub use crate::ast::Decision;
 
 /// One policy, parsed once and evaluated against many requests.
 #[derive(Debug, Clone)]
 pub struct CompiledPolicy {
     /// `identity/0`, `resource`, `scps/1/0`, …
-    pub id: String,
-    pub layer: Layer,
+    pub id: PolicyId,
     pub text: String,
     pub parsed: ParsedPolicy,
 }
 
 impl CompiledPolicy {
-    pub fn new(id: String, layer: Layer, text: String) -> CompiledPolicy {
-        let parsed = parse_policy_as(&text, layer.kind());
-        CompiledPolicy {
-            id,
-            layer,
-            text,
-            parsed,
-        }
+    pub fn new(id: PolicyId, text: String) -> CompiledPolicy {
+        let parsed = parse_policy_as(&text, id.kind());
+        CompiledPolicy { id, text, parsed }
+    }
+
+    pub fn layer(&self) -> Layer {
+        self.id.layer()
     }
 }
 
 /// Every policy of a situation, grouped by layer.
-#[derive(Debug, Clone, Default)]
-pub struct PolicySet {
-    pub identity: Vec<CompiledPolicy>,
-    pub resource: Option<CompiledPolicy>,
-    pub permissions_boundary: Option<CompiledPolicy>,
-    pub session: Option<CompiledPolicy>,
-    /// One entry per organization level, root first.
-    pub scps: Vec<Vec<CompiledPolicy>>,
-    pub rcps: Vec<Vec<CompiledPolicy>>,
-    pub vpc_endpoint: Vec<CompiledPolicy>,
-}
+pub type PolicySet = LayerMap<CompiledPolicy>;
 
 /// A policy's errors, for refusing to evaluate it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PolicyErrors<'a> {
-    pub policy: &'a str,
+    pub policy: PolicyId,
     pub diagnostics: Vec<&'a Diagnostic>,
 }
 
-impl PolicySet {
-    /// Every policy with its id.
-    pub fn all(&self) -> impl Iterator<Item = &CompiledPolicy> {
-        self.identity
-            .iter()
-            .chain(self.resource.iter())
-            .chain(self.permissions_boundary.iter())
-            .chain(self.session.iter())
-            .chain(self.scps.iter().flatten())
-            .chain(self.rcps.iter().flatten())
-            .chain(self.vpc_endpoint.iter())
-    }
+/// Policies AWS would refuse to store (so no request is evaluated).
+pub fn rejected_policies(set: &PolicySet) -> Vec<PolicyErrors<'_>> {
+    set.values()
+        .filter(|p| p.parsed.has_errors())
+        .map(|p| PolicyErrors {
+            policy: p.id,
+            diagnostics: p.parsed.errors().collect(),
+        })
+        .collect()
+}
 
-    /// Policies with errors (AWS would refuse them, so no request is evaluated).
-    pub fn errors(&self) -> Vec<PolicyErrors<'_>> {
-        self.all()
-            .filter(|p| p.parsed.has_errors())
-            .map(|p| PolicyErrors {
-                policy: &p.id,
-                diagnostics: p.parsed.errors().collect(),
-            })
-            .collect()
+pub(crate) fn as_text<S: serde::Serializer>(l: &Layer, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(l)
+}
+
+fn layers_as_text<S: serde::Serializer>(ls: &[Layer], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(ls.iter().map(Layer::to_string))
+}
+
+pub(crate) fn opt_layer_as_text<S: serde::Serializer>(
+    l: &Option<Layer>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match l {
+        Some(l) => s.collect_str(l),
+        None => s.serialize_none(),
     }
 }
 
@@ -181,7 +103,7 @@ impl PolicySet {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StatementRef {
-    pub policy: String,
+    pub policy: PolicyId,
     pub statement: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sid: Option<String>,
@@ -315,7 +237,7 @@ pub enum LayerDecision {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PolicyResult {
-    pub policy: String,
+    pub policy: PolicyId,
     pub decision: PolicyDecision,
     pub statements: Vec<StatementTrace>,
 }
@@ -325,7 +247,9 @@ pub struct PolicyResult {
 #[serde(rename_all = "camelCase")]
 pub struct LayerResult {
     /// `identity`, `resource`, `scps/0`, …
-    pub layer: String,
+    #[serde(serialize_with = "as_text")]
+    pub layer: Layer,
+    /// The same layer, as an object (`{"type": "scp", "level": 0}`).
     pub kind: Layer,
     pub decision: LayerDecision,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -351,9 +275,15 @@ pub struct LayerResult {
 )]
 pub enum DecisionRule {
     /// An explicit Deny in some layer.
-    ExplicitDeny { layers: Vec<String> },
+    ExplicitDeny {
+        #[serde(serialize_with = "layers_as_text")]
+        layers: Vec<Layer>,
+    },
     /// A guardrail layer (RCP or SCP level, VPC endpoint) has no applicable Allow.
-    GuardrailNoAllow { layer: String },
+    GuardrailNoAllow {
+        #[serde(serialize_with = "as_text")]
+        layer: Layer,
+    },
     /// KMS key policies and role trust policies must allow.
     ResourcePolicyRequired { service: String },
     /// Anonymous callers and services can only be granted by a resource-based policy.
@@ -375,7 +305,10 @@ pub enum DecisionRule {
         resource_allows: bool,
     },
     /// A boundary or session policy does not allow what the other policies grant.
-    LimitedBy { layer: String },
+    LimitedBy {
+        #[serde(serialize_with = "as_text")]
+        layer: Layer,
+    },
     /// No applicable policy allows.
     NoAllow,
     /// The action needs no permission and cannot be denied
@@ -392,7 +325,8 @@ pub struct Authorization {
     pub deciding_statements: Vec<StatementRef>,
     pub missing_context: Vec<String>,
     /// The layer whose missing allow caused an implicit deny.
-    pub blocked_by: Option<String>,
+    #[serde(serialize_with = "opt_layer_as_text")]
+    pub blocked_by: Option<Layer>,
     pub cross_account: bool,
     pub caller_account: Option<String>,
     pub resource_account: Option<String>,
@@ -412,7 +346,7 @@ pub struct Authorization {
 fn is_resource_policy_required(action: &str, resource: &str) -> Option<&'static str> {
     let a = action.to_ascii_lowercase();
     if a.starts_with("kms:") {
-        let key = crate::arn::Arn::parse(resource)
+        let key = crate::pattern::Arn::parse(resource)
             .is_some_and(|r| r.service == "kms" && r.resource.starts_with("key/"));
         key.then_some("kms")
     } else if a.starts_with("sts:assumerole") {
@@ -441,11 +375,11 @@ fn is_private_ip(ip: &std::net::IpAddr) -> bool {
     }
 }
 
-fn refs(policy_id: &str, statements: &[&StatementTrace]) -> Vec<StatementRef> {
+fn refs(policy_id: PolicyId, statements: &[&StatementTrace]) -> Vec<StatementRef> {
     statements
         .iter()
         .map(|s| StatementRef {
-            policy: policy_id.to_string(),
+            policy: policy_id,
             statement: s.index,
             sid: s.sid.clone(),
             line: s.anchor.line,
@@ -471,9 +405,9 @@ pub enum Detail {
     Decision,
 }
 
-fn statement_ref(policy_id: &str, st: &crate::policy::Statement) -> StatementRef {
+fn statement_ref(policy_id: PolicyId, st: &Statement) -> StatementRef {
     StatementRef {
-        policy: policy_id.to_string(),
+        policy: policy_id,
         statement: st.index,
         sid: st.sid.as_ref().map(|s| s.value.clone()),
         line: st.anchor.line,
@@ -495,15 +429,12 @@ fn quick_layer(
     let mut allows = Vec::new();
     for p in policies {
         if let Some(policy) = &p.parsed.policy {
-            let applying =
-                crate::eval::quick_policy(policy, req, &folded, how, &mut result.missing_context);
+            let applying = quick_policy(policy, req, &folded, how, &mut result.missing_context);
             for a in applying {
                 match a.statement.effect.as_ref().map(|e| e.value) {
-                    Some(crate::policy::Effect::Deny) => {
-                        denies.push(statement_ref(&p.id, a.statement))
-                    }
-                    Some(crate::policy::Effect::Allow) => {
-                        allows.push(statement_ref(&p.id, a.statement));
+                    Some(Effect::Deny) => denies.push(statement_ref(p.id, a.statement)),
+                    Some(Effect::Allow) => {
+                        allows.push(statement_ref(p.id, a.statement));
                         if with_principal {
                             result.grant =
                                 result.grant.max(Some(a.grant.unwrap_or(GrantKind::Direct)));
@@ -554,7 +485,7 @@ fn evaluate_layer(
         caller_has_boundary,
     };
     let mut result = LayerResult {
-        layer: layer.id(),
+        layer,
         kind: layer,
         decision: LayerDecision::NotApplicable,
         not_applicable,
@@ -572,10 +503,10 @@ fn evaluate_layer(
         return result;
     }
     let with_principal = how.with_principal;
-    let mut traces: Vec<(&str, PolicyTrace)> = Vec::new();
+    let mut traces: Vec<(PolicyId, PolicyTrace)> = Vec::new();
     for p in policies {
         if let Some(policy) = &p.parsed.policy {
-            traces.push((&p.id, evaluate_policy(policy, req, how)));
+            traces.push((p.id, evaluate_policy(policy, req, how)));
         }
     }
     let any_deny = traces
@@ -595,7 +526,7 @@ fn evaluate_layer(
             LayerDecision::Allow => t.allowing().collect(),
             _ => Vec::new(),
         };
-        result.deciding_statements.extend(refs(id, &deciding));
+        result.deciding_statements.extend(refs(*id, &deciding));
         for s in &t.statements {
             for k in s.missing_keys() {
                 push_unique(&mut result.missing_context, k);
@@ -608,7 +539,7 @@ fn evaluate_layer(
     result.policies = traces
         .into_iter()
         .map(|(id, t)| PolicyResult {
-            policy: id.to_string(),
+            policy: id,
             decision: t.decision,
             statements: t.statements,
         })
@@ -653,7 +584,7 @@ impl Caller {
         let resource_account = resource_account
             .map(str::to_string)
             .or_else(|| {
-                crate::arn::Arn::parse(&req.resource)
+                crate::pattern::Arn::parse(&req.resource)
                     .map(|a| a.account.to_string())
                     .filter(|a| !a.is_empty())
             })
@@ -708,34 +639,20 @@ fn evaluate_layers(
     who: &Caller,
     detail: Detail,
 ) -> Vec<LayerResult> {
-    let layer = |layer: Layer, ps: &[&CompiledPolicy], na: Option<NotApplicable>| {
-        evaluate_layer(layer, ps, req, na, detail, who.has_boundary)
-    };
-    let mut layers: Vec<LayerResult> = Vec::new();
-    let identity: Vec<&CompiledPolicy> = set.identity.iter().collect();
-    layers.push(layer(Layer::Identity, &identity, who.identity_na));
-    if let Some(r) = &set.resource {
-        layers.push(layer(Layer::Resource, &[r], None));
-    }
-    if let Some(b) = &set.permissions_boundary {
-        layers.push(layer(Layer::PermissionsBoundary, &[b], who.identity_na));
-    }
-    if let Some(s) = &set.session {
-        layers.push(layer(Layer::Session, &[s], who.session_na));
-    }
-    for (level, ps) in set.scps.iter().enumerate() {
-        let ps: Vec<&CompiledPolicy> = ps.iter().collect();
-        layers.push(layer(Layer::Scp { level }, &ps, who.scp_na));
-    }
-    for (level, ps) in set.rcps.iter().enumerate() {
-        let ps: Vec<&CompiledPolicy> = ps.iter().collect();
-        layers.push(layer(Layer::Rcp { level }, &ps, who.rcp_na));
-    }
-    if !set.vpc_endpoint.is_empty() {
-        let ps: Vec<&CompiledPolicy> = set.vpc_endpoint.iter().collect();
-        layers.push(layer(Layer::VpcEndpoint, &ps, None));
-    }
-    layers
+    set.layers()
+        .into_iter()
+        .map(|(layer, policies)| {
+            let na = match layer {
+                Layer::Identity | Layer::PermissionsBoundary => who.identity_na,
+                Layer::Session => who.session_na,
+                Layer::Scp { .. } => who.scp_na,
+                Layer::Rcp { .. } => who.rcp_na,
+                Layer::Resource | Layer::VpcEndpoint => None,
+            };
+            let policies: Vec<&CompiledPolicy> = policies.into_iter().map(|(_, p)| p).collect();
+            evaluate_layer(layer, &policies, req, na, detail, who.has_boundary)
+        })
+        .collect()
 }
 
 /// What the engine notices about the request itself.
@@ -759,18 +676,18 @@ fn notes(req: &Request) -> Vec<Note> {
 
 /// Same account, or a caller without identity policies: which rule allows,
 /// or which rule denies and the layer that blocked.
-type Verdict = Result<DecisionRule, (DecisionRule, Option<String>)>;
+type Verdict = Result<DecisionRule, (DecisionRule, Option<Layer>)>;
 
 fn find_layer(layers: &[LayerResult], pred: impl Fn(&Layer) -> bool) -> Option<&LayerResult> {
     layers.iter().find(|l| pred(&l.kind))
 }
 
 /// The permissions boundary or session policy that has no Allow, if any.
-fn limiting_layer(layers: &[LayerResult], kinds: &[Layer]) -> Option<String> {
+fn limiting_layer(layers: &[LayerResult], kinds: &[Layer]) -> Option<Layer> {
     layers
         .iter()
         .find(|l| kinds.contains(&l.kind) && l.decision == LayerDecision::ImplicitDeny)
-        .map(|l| l.layer.clone())
+        .map(|l| l.layer)
 }
 
 fn grant_verdict(req: &Request, who: &Caller, layers: &[LayerResult]) -> Verdict {
@@ -790,7 +707,7 @@ fn grant_verdict(req: &Request, who: &Caller, layers: &[LayerResult]) -> Verdict
             Some(_) => Ok(DecisionRule::ResourcePolicyGrantsCaller),
             None => Err((
                 DecisionRule::OnlyResourcePolicyCanGrant,
-                Some("resource".to_string()),
+                Some(Layer::Resource),
             )),
         };
     }
@@ -799,9 +716,9 @@ fn grant_verdict(req: &Request, who: &Caller, layers: &[LayerResult]) -> Verdict
             Ok(DecisionRule::CrossAccountBothAllow)
         } else {
             let blocked = if resource_grant.is_none() {
-                "resource".to_string()
+                Layer::Resource
             } else {
-                limit.clone().unwrap_or_else(|| "identity".to_string())
+                limit.unwrap_or(Layer::Identity)
             };
             Err((
                 DecisionRule::CrossAccountMissingAllow {
@@ -817,14 +734,14 @@ fn grant_verdict(req: &Request, who: &Caller, layers: &[LayerResult]) -> Verdict
             DecisionRule::ResourcePolicyRequired {
                 service: service.to_string(),
             },
-            Some("resource".to_string()),
+            Some(Layer::Resource),
         )),
         (Some(GrantKind::Direct), Some("sts")) if !who.is_root => {
             // "Update a role trust policy": "If a permissions boundary is set
             // for the user, then it must allow the sts:AssumeRole action."
             match limiting_layer(layers, &[Layer::PermissionsBoundary]) {
                 None => Ok(DecisionRule::ResourcePolicyGrantsCaller),
-                Some(l) => Err((DecisionRule::LimitedBy { layer: l.clone() }, Some(l))),
+                Some(l) => Err((DecisionRule::LimitedBy { layer: l }, Some(l))),
             }
         }
         (Some(GrantKind::Direct), _) => Ok(if who.is_root {
@@ -832,12 +749,9 @@ fn grant_verdict(req: &Request, who: &Caller, layers: &[LayerResult]) -> Verdict
         } else {
             DecisionRule::ResourcePolicyGrantsCaller
         }),
-        (Some(GrantKind::Role), _) => match &limit {
+        (Some(GrantKind::Role), _) => match limit {
             None => Ok(DecisionRule::ResourcePolicyGrantsRole),
-            Some(l) => Err((
-                DecisionRule::LimitedBy { layer: l.clone() },
-                Some(l.clone()),
-            )),
+            Some(l) => Err((DecisionRule::LimitedBy { layer: l }, Some(l))),
         },
         (Some(GrantKind::Account), _) | (None, None) => {
             if who.is_root && required.is_none() {
@@ -849,10 +763,11 @@ fn grant_verdict(req: &Request, who: &Caller, layers: &[LayerResult]) -> Verdict
                     DecisionRule::IdentityPolicyAllows
                 })
             } else if identity_allows {
-                let l = limit.clone().unwrap_or_default();
-                Err((DecisionRule::LimitedBy { layer: l.clone() }, Some(l)))
+                // identity allows but the chain does not: a limit blocked
+                let l = limit.unwrap_or(Layer::PermissionsBoundary);
+                Err((DecisionRule::LimitedBy { layer: l }, Some(l)))
             } else {
-                Err((DecisionRule::NoAllow, Some("identity".to_string())))
+                Err((DecisionRule::NoAllow, Some(Layer::Identity)))
             }
         }
     }
@@ -905,7 +820,7 @@ pub fn authorize_with(
     if !denying.is_empty() {
         auth.decision = Decision::ExplicitDeny;
         auth.rule = DecisionRule::ExplicitDeny {
-            layers: denying.iter().map(|l| l.layer.clone()).collect(),
+            layers: denying.iter().map(|l| l.layer).collect(),
         };
         auth.deciding_statements = denying
             .iter()
@@ -930,10 +845,8 @@ pub fn authorize_with(
         .find(|l| blocks(l, true))
         .or_else(|| layers.iter().find(|l| blocks(l, false)));
     if let Some(l) = guard_block {
-        auth.blocked_by = Some(l.layer.clone());
-        auth.rule = DecisionRule::GuardrailNoAllow {
-            layer: l.layer.clone(),
-        };
+        auth.blocked_by = Some(l.layer);
+        auth.rule = DecisionRule::GuardrailNoAllow { layer: l.layer };
         auth.layers = layers;
         return auth;
     }
@@ -955,19 +868,4 @@ pub fn authorize_with(
     }
     auth.layers = layers;
     auth
-}
-
-/// Builds a request from its parts.
-pub fn request(
-    principal: Principal,
-    action: &str,
-    resource: &str,
-    context: RequestContext,
-) -> Request {
-    Request {
-        principal,
-        action: action.to_string(),
-        resource: resource.to_string(),
-        context,
-    }
 }

@@ -96,6 +96,21 @@ pub const ALL_BASE: [BaseOperator; 27] = [
     Null,
 ];
 
+impl OperatorFamily {
+    /// The name of a family's value type, for people ("a number").
+    pub fn type_name(self) -> &'static str {
+        match self {
+            OperatorFamily::Numeric => "a number",
+            OperatorFamily::Date => "a date",
+            OperatorFamily::Bool | OperatorFamily::Null => "true or false",
+            OperatorFamily::IpAddress => "an IP address",
+            OperatorFamily::Binary => "base64",
+            OperatorFamily::Arn => "an ARN",
+            OperatorFamily::String => "a string",
+        }
+    }
+}
+
 impl BaseOperator {
     pub fn name(self) -> &'static str {
         match self {

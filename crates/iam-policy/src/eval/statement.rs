@@ -1,27 +1,17 @@
 //! Evaluating one policy against a request: for every statement, whether its
 //! Action, Resource, Principal and each condition matched, and why.
 
-use crate::arn::ArnPattern;
-use crate::condition::{self, ConditionTrace};
-use crate::context::RequestContext;
-use crate::pattern::fold_case;
-use crate::policy::{ActionElement, Effect, Policy, ResourceElement, ResourcePattern, Statement};
-use crate::principal::{
-    match_element, principal_grant, GrantKind, Principal, PrincipalScope, PrincipalTrace,
+use crate::ast::policy::{
+    ActionElement, Effect, Policy, ResourceElement, ResourcePattern, Statement,
 };
+use crate::eval::condition::{self, ConditionTrace};
+use crate::eval::principal::{
+    match_element, principal_grant, GrantKind, PrincipalScope, PrincipalTrace,
+};
+use crate::pattern::{fold_case, ArnPattern};
+use crate::request::{Request, RequestContext};
 use crate::span::{Position, Span};
 use serde::Serialize;
-
-/// What is being asked.
-#[derive(Debug, Clone)]
-pub struct Request {
-    pub principal: Principal,
-    /// `service:Action`.
-    pub action: String,
-    /// An ARN, or `*`.
-    pub resource: String,
-    pub context: RequestContext,
-}
 
 /// One Action/NotAction or Resource/NotResource entry compared with the request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -1,115 +1,13 @@
-//! Scenario files: the interchange format of the playground, the command line
-//! and the tests (see `shared/spec/scenario-format.md`). Field names are a
-//! contract; unknown fields are errors with positions.
+//! The one scenario reader: JSON text → [`Scenario`], every problem with its
+//! position. Field names are a contract; unknown fields are errors.
 
-use crate::authorize::{authorize_with, Authorization, CompiledPolicy, Decision, Layer, PolicySet};
-use crate::context::RequestContext;
-use crate::diagnostic::{did_you_mean, Diagnostic, DiagnosticCode as C};
-use crate::eval::Request;
-use crate::json::{self, JsonKind, JsonMember, JsonValue};
-use crate::principal::Principal;
-use serde::{Deserialize, Serialize};
+use crate::ast::scenario::{PolicySource, RequestSpec, Scenario, ScenarioPolicies, FORMAT_VERSION};
+use crate::ast::Decision;
+use crate::parse::diagnostic::{did_you_mean, Diagnostic, DiagnosticCode as C};
+use crate::request::principal::{is_account_id, Principal};
+use crate::syntax::json::{self, JsonKind, JsonMember, JsonValue};
+use serde::{Deserialize, Deserializer};
 use std::collections::HashSet;
-
-/// A policy as a scenario holds it: its text exactly as written, or a JSON
-/// object (whose positions refer to its canonical pretty-printed form).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum PolicySource {
-    Text(String),
-    Object(serde_json::Value),
-}
-
-impl PolicySource {
-    /// The text positions refer to.
-    pub fn text(&self) -> String {
-        match self {
-            PolicySource::Text(t) => t.clone(),
-            PolicySource::Object(v) => serde_json::to_string_pretty(v).unwrap_or_default(),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct ScenarioPolicies {
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub identity: Vec<PolicySource>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource: Option<PolicySource>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub permissions_boundary: Option<PolicySource>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session: Option<PolicySource>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub scps: Vec<Vec<PolicySource>>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub rcps: Vec<Vec<PolicySource>>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub vpc_endpoint: Vec<PolicySource>,
-}
-
-/// One request to simulate.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct RequestSpec {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    pub principal: String,
-    pub action: String,
-    pub resource: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource_account: Option<String>,
-    /// Key → string, number, boolean, or an array of them (multivalued).
-    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
-    pub context: serde_json::Map<String, serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expect: Option<Decision>,
-}
-
-/// A whole scenario file.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct Scenario {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub format: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    pub policies: ScenarioPolicies,
-    #[serde(default)]
-    pub requests: Vec<RequestSpec>,
-}
-
-/// The newest format version this engine reads.
-pub const FORMAT_VERSION: u64 = 1;
-
-/// A policy AWS would refuse to store, with every reason.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RejectedPolicy {
-    /// `identity/0`, `resource`, …
-    pub policy: String,
-    pub diagnostics: Vec<Diagnostic>,
-}
-
-/// Why a request could not be evaluated.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RequestError {
-    pub message: String,
-    /// Policies AWS would refuse to store: their layers are not evaluated.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub rejected: Vec<RejectedPolicy>,
-}
-
-impl RequestError {
-    fn new(message: impl Into<String>) -> RequestError {
-        RequestError {
-            message: message.into(),
-            rejected: Vec::new(),
-        }
-    }
-}
 
 impl Scenario {
     /// Reads a scenario file, reporting every problem with its position.
@@ -124,184 +22,74 @@ impl Scenario {
             s.ok_or(r.diags)
         }
     }
-
-    /// Pretty-printed JSON (two-space indent), as the playground downloads it.
-    pub fn to_json_pretty(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_default()
-    }
-
-    /// Parses every policy once, for evaluating many requests.
-    pub fn compile(&self) -> PolicySet {
-        let p = &self.policies;
-        let one =
-            |id: String, layer: Layer, s: &PolicySource| CompiledPolicy::new(id, layer, s.text());
-        PolicySet {
-            identity: p
-                .identity
-                .iter()
-                .enumerate()
-                .map(|(i, s)| one(format!("identity/{i}"), Layer::Identity, s))
-                .collect(),
-            resource: p
-                .resource
-                .as_ref()
-                .map(|s| one("resource".into(), Layer::Resource, s)),
-            permissions_boundary: p
-                .permissions_boundary
-                .as_ref()
-                .map(|s| one("permissionsBoundary".into(), Layer::PermissionsBoundary, s)),
-            session: p
-                .session
-                .as_ref()
-                .map(|s| one("session".into(), Layer::Session, s)),
-            scps: p
-                .scps
-                .iter()
-                .enumerate()
-                .map(|(l, ps)| {
-                    ps.iter()
-                        .enumerate()
-                        .map(|(i, s)| one(format!("scps/{l}/{i}"), Layer::Scp { level: l }, s))
-                        .collect()
-                })
-                .collect(),
-            rcps: p
-                .rcps
-                .iter()
-                .enumerate()
-                .map(|(l, ps)| {
-                    ps.iter()
-                        .enumerate()
-                        .map(|(i, s)| one(format!("rcps/{l}/{i}"), Layer::Rcp { level: l }, s))
-                        .collect()
-                })
-                .collect(),
-            vpc_endpoint: p
-                .vpc_endpoint
-                .iter()
-                .enumerate()
-                .map(|(i, s)| one(format!("vpcEndpoint/{i}"), Layer::VpcEndpoint, s))
-                .collect(),
-        }
-    }
 }
 
 impl RequestSpec {
-    /// Turns the request into the engine's form.
-    pub fn to_request(&self) -> Result<Request, RequestError> {
-        let principal = Principal::parse(&self.principal)
-            .map_err(|e| RequestError::new(format!("principal: {} ({})", e.message, e.hint)))?;
-        let action = self.action.trim();
-        if action.is_empty() || (!action.contains(':')) {
-            return Err(RequestError::new(format!(
-                "action \"{}\" is not service:ActionName, for example imagebuilder:GetComponent",
-                self.action
-            )));
+    /// Reads one request object (as in a scenario's `requests`).
+    pub fn from_json(text: &str) -> Result<RequestSpec, Vec<Diagnostic>> {
+        let root = json::parse(text)
+            .map_err(|e| vec![Diagnostic::error(C::InvalidJson, e.span, e.message, e.hint)])?;
+        let mut r = Reader { diags: Vec::new() };
+        let spec = r.request(&root, 0);
+        if r.diags.iter().any(Diagnostic::is_error) {
+            Err(r.diags)
+        } else {
+            spec.ok_or(r.diags)
         }
-        if self.resource.trim().is_empty() {
-            return Err(RequestError::new(
-                "resource is empty: give an ARN, or \"*\"",
-            ));
-        }
-        Ok(Request {
-            principal,
-            action: action.to_string(),
-            resource: self.resource.trim().to_string(),
-            context: context_from_json(&self.context)?,
-        })
-    }
-
-    /// Evaluates this request against compiled policies, with full traces.
-    pub fn evaluate(&self, set: &PolicySet) -> Result<Authorization, RequestError> {
-        self.evaluate_with(set, crate::authorize::Detail::Full)
-    }
-
-    /// Evaluates this request, recording as much as `detail` asks.
-    pub fn evaluate_with(
-        &self,
-        set: &PolicySet,
-        detail: crate::authorize::Detail,
-    ) -> Result<Authorization, RequestError> {
-        let errors = set.errors();
-        if !errors.is_empty() {
-            let rejected: Vec<RejectedPolicy> = errors
-                .iter()
-                .map(|e| RejectedPolicy {
-                    policy: e.policy.to_string(),
-                    diagnostics: e.diagnostics.iter().map(|d| (*d).clone()).collect(),
-                })
-                .collect();
-            let total: usize = rejected.iter().map(|r| r.diagnostics.len()).sum();
-            let names: Vec<&str> = rejected.iter().map(|r| r.policy.as_str()).collect();
-            let first = rejected
-                .iter()
-                .flat_map(|r| r.diagnostics.first())
-                .next()
-                .map(|d| {
-                    format!(
-                        ": line {}, column {}: {}",
-                        d.span.start.line, d.span.start.column, d.message
-                    )
-                })
-                .unwrap_or_default();
-            return Err(RequestError {
-                message: format!(
-                    "AWS would refuse to store policy {} ({total} problem{}), so the request is not evaluated{first}",
-                    names.join(", "),
-                    if total == 1 { "" } else { "s" },
-                ),
-                rejected,
-            });
-        }
-        let req = self.to_request()?;
-        Ok(authorize_with(
-            set,
-            &req,
-            self.resource_account.as_deref(),
-            detail,
-        ))
     }
 }
 
-/// Converts JSON context values: scalars are single values, arrays are
-/// multivalued keys, null means the key is absent.
-pub fn context_from_json(
-    map: &serde_json::Map<String, serde_json::Value>,
-) -> Result<RequestContext, RequestError> {
-    let mut ctx = RequestContext::new();
-    for (k, v) in map {
-        let scalar = |v: &serde_json::Value| -> Option<String> {
-            match v {
-                serde_json::Value::String(s) => Some(s.clone()),
-                serde_json::Value::Number(n) => Some(n.to_string()),
-                serde_json::Value::Bool(b) => Some(b.to_string()),
-                _ => None,
-            }
-        };
-        match v {
-            serde_json::Value::Null => {}
-            serde_json::Value::Array(items) => {
-                let mut vals = Vec::with_capacity(items.len());
-                for it in items {
-                    vals.push(scalar(it).ok_or_else(|| {
-                        RequestError::new(format!(
-                            "context key {k}: array elements must be strings, numbers or booleans"
-                        ))
-                    })?);
-                }
-                ctx.insert(k, vals, true);
-            }
-            other => match scalar(other) {
-                Some(s) => ctx.insert(k, vec![s], false),
-                None => {
-                    return Err(RequestError::new(format!(
-                        "context key {k}: a value must be a string, number, boolean or array"
-                    )))
-                }
-            },
+/// Reading a scenario through serde (e.g. inside a larger document) goes
+/// through the same reader, so both report the same problems.
+impl<'de> Deserialize<'de> for Scenario {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(d)?;
+        Scenario::from_json(&value.to_string())
+            .map_err(|diags| serde::de::Error::custom(first_problem("scenario", &diags)))
+    }
+}
+
+impl<'de> Deserialize<'de> for RequestSpec {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(d)?;
+        RequestSpec::from_json(&value.to_string())
+            .map_err(|diags| serde::de::Error::custom(first_problem("request", &diags)))
+    }
+}
+
+impl<'de> Deserialize<'de> for PolicySource {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(d)?;
+        let text = value.to_string();
+        let root = json::parse(&text).map_err(|e| serde::de::Error::custom(e.message))?;
+        let mut r = Reader { diags: Vec::new() };
+        let source = r.policy_source(&root, "policy");
+        source.ok_or_else(|| serde::de::Error::custom(first_problem("policy", &r.diags)))
+    }
+}
+
+impl<'de> Deserialize<'de> for ScenarioPolicies {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(d)?;
+        let text = value.to_string();
+        let root = json::parse(&text).map_err(|e| serde::de::Error::custom(e.message))?;
+        let mut r = Reader { diags: Vec::new() };
+        let policies = r.policies(&root);
+        if r.diags.iter().any(Diagnostic::is_error) {
+            Err(serde::de::Error::custom(first_problem(
+                "policies", &r.diags,
+            )))
+        } else {
+            Ok(policies)
         }
     }
-    Ok(ctx)
+}
+
+fn first_problem(what: &str, diags: &[Diagnostic]) -> String {
+    match diags.iter().find(|d| d.is_error()) {
+        Some(d) => format!("{what}: {}", d.message),
+        None => format!("{what} cannot be read"),
+    }
 }
 
 struct Reader {
@@ -597,7 +385,7 @@ impl Reader {
                 }
                 "resourceAccount" => {
                     if let Some(s) = self.string(m) {
-                        if !crate::principal::is_account_id(&s) {
+                        if !is_account_id(&s) {
                             self.err(
                                 m.value.span,
                                 C::InvalidValue,

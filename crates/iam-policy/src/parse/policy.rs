@@ -1,215 +1,16 @@
-//! The policy model (every element keeps its span) and the parser that builds
-//! it from text, collecting every problem it finds rather than stopping at the
-//! first.
+//! The policy parser: JSON text → [`crate::ast::policy`], collecting every
+//! problem it finds (each with a position, a code, a class and a fix) rather
+//! than stopping at the first.
 
-use crate::arn::{check_arn_pattern, ArnPattern, ArnProblem};
-use crate::diagnostic::{aws_errors as aws, did_you_mean, Diagnostic, DiagnosticCode as C};
-use crate::json::{self, JsonKind, JsonMember, JsonValue};
-use crate::operator::{all_names, Operator, OperatorFamily};
-use crate::pattern::{Glob, Template};
-use crate::span::{Position, Span, Spanned};
+use crate::ast::operator::{all_names, BaseOperator, Operator, OperatorFamily};
+use crate::ast::policy::*;
+use crate::layer::PolicyKind;
+use crate::parse::diagnostic::{aws_errors as aws, did_you_mean, Diagnostic, DiagnosticCode as C};
+use crate::pattern::{check_arn_pattern, ArnPattern, ArnProblem, Glob, Template};
+use crate::span::{Span, Spanned};
+use crate::syntax::json::{self, JsonKind, JsonMember, JsonValue};
 use crate::values;
-use serde::Serialize;
 use std::collections::HashMap;
-
-/// Which layer a policy belongs to; decides which elements it may or must have.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub enum PolicyKind {
-    Identity,
-    Resource,
-    PermissionsBoundary,
-    Session,
-    Scp,
-    Rcp,
-    VpcEndpoint,
-}
-
-impl PolicyKind {
-    /// Resource-based kinds name a principal; identity-based ones must not.
-    pub fn has_principal(self) -> bool {
-        matches!(
-            self,
-            PolicyKind::Resource | PolicyKind::Rcp | PolicyKind::VpcEndpoint
-        )
-    }
-
-    /// Policies IAM itself validates (its `MalformedPolicyDocument` rules).
-    pub fn is_iam_policy(self) -> bool {
-        matches!(
-            self,
-            PolicyKind::Identity | PolicyKind::PermissionsBoundary | PolicyKind::Session
-        )
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            PolicyKind::Identity => "identity-based policy",
-            PolicyKind::Resource => "resource-based policy",
-            PolicyKind::PermissionsBoundary => "permissions boundary",
-            PolicyKind::Session => "session policy",
-            PolicyKind::Scp => "service control policy",
-            PolicyKind::Rcp => "resource control policy",
-            PolicyKind::VpcEndpoint => "VPC endpoint policy",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum PolicyVersion {
-    #[serde(rename = "2012-10-17")]
-    V2012,
-    #[serde(rename = "2008-10-17")]
-    V2008,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-pub enum Effect {
-    Allow,
-    Deny,
-}
-
-/// A parsed policy.
-#[derive(Debug, Clone)]
-pub struct Policy {
-    pub version: Option<Spanned<PolicyVersion>>,
-    pub id: Option<Spanned<String>>,
-    pub statements: Vec<Statement>,
-    pub span: Span,
-}
-
-impl Policy {
-    /// Policy variables are only substituted under version 2012-10-17.
-    pub fn variables_enabled(&self) -> bool {
-        matches!(
-            self.version,
-            Some(Spanned {
-                value: PolicyVersion::V2012,
-                ..
-            })
-        )
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct Statement {
-    /// Index within the policy's statements.
-    pub index: usize,
-    pub sid: Option<Spanned<String>>,
-    /// `None` when missing or invalid (an error was reported).
-    pub effect: Option<Spanned<Effect>>,
-    pub principal: Option<PrincipalElement>,
-    pub action: Option<ActionElement>,
-    pub resource: Option<ResourceElement>,
-    pub conditions: Vec<Condition>,
-    /// The whole statement object.
-    pub span: Span,
-    /// Where the statement's first element starts (its `"Sid"` when that
-    /// comes first): the position reported for the statement.
-    pub anchor: Position,
-}
-
-#[derive(Debug, Clone)]
-pub struct ActionElement {
-    /// `NotAction`.
-    pub negated: bool,
-    pub key_span: Span,
-    pub patterns: Vec<ActionPattern>,
-}
-
-#[derive(Debug, Clone)]
-pub struct ActionPattern {
-    pub text: String,
-    pub span: Span,
-    /// AWS stores the entry but it names no action (empty or malformed
-    /// name): it matches no request, and so excludes nothing in NotAction.
-    pub inert: bool,
-    /// Lower-cased: actions match case-insensitively.
-    pub(crate) glob: Glob,
-}
-
-#[derive(Debug, Clone)]
-pub struct ResourceElement {
-    /// `NotResource`.
-    pub negated: bool,
-    pub key_span: Span,
-    pub patterns: Vec<ResourcePattern>,
-}
-
-#[derive(Debug, Clone)]
-pub struct ResourcePattern {
-    pub text: String,
-    pub span: Span,
-    pub(crate) template: Template,
-    /// Compiled when the pattern holds no variable.
-    pub(crate) fixed: Option<ArnPattern>,
-}
-
-#[derive(Debug, Clone)]
-pub struct PrincipalElement {
-    /// `NotPrincipal`.
-    pub negated: bool,
-    pub key_span: Span,
-    pub entries: Vec<PrincipalEntry>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-pub enum PrincipalType {
-    /// `"Principal": "*"`.
-    #[serde(rename = "*")]
-    Everyone,
-    #[serde(rename = "AWS")]
-    Aws,
-    Service,
-    Federated,
-    CanonicalUser,
-}
-
-#[derive(Debug, Clone)]
-pub struct PrincipalEntry {
-    pub kind: PrincipalType,
-    pub text: String,
-    pub span: Span,
-}
-
-#[derive(Debug, Clone)]
-pub struct Condition {
-    pub operator: Operator,
-    /// The operator as written.
-    pub operator_text: String,
-    pub operator_span: Span,
-    /// The key as written.
-    pub key: String,
-    pub key_span: Span,
-    pub values: Vec<ConditionValue>,
-}
-
-#[derive(Debug, Clone)]
-pub struct ConditionValue {
-    /// The value as text (`true`, `3` and `"3"` all become text).
-    pub text: String,
-    pub span: Span,
-    pub(crate) template: Template,
-    /// The value parsed for its operator, once, at compile time.
-    pub(crate) typed: Typed,
-}
-
-/// A condition value parsed for its operator's family.
-#[derive(Debug, Clone)]
-pub(crate) enum Typed {
-    /// Strings, and ARN patterns holding variables.
-    Text,
-    /// Not a value of the operator's type (a warning was reported): it
-    /// satisfies neither the operator nor its negation.
-    Invalid,
-    Number(crate::values::Number),
-    Date(i128),
-    Bool(bool),
-    Cidr(ipnet::IpNet),
-    Bytes(Vec<u8>),
-    /// A fixed ARN pattern.
-    Arn(Box<ArnPattern>),
-}
 
 impl Typed {
     fn of(family: OperatorFamily, text: &str, template: &Template) -> Typed {
@@ -247,6 +48,33 @@ impl ParsedPolicy {
 
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
         self.diagnostics.iter().filter(|d| d.is_error())
+    }
+}
+
+/// Checks a value written in a policy for the operator's type. Returns the
+/// message and the fix hint when it cannot be a value of that type.
+fn check_policy_value(op: BaseOperator, text: &str) -> Option<(String, String)> {
+    let bad = |what: &str, example: &str| {
+        Some((
+            format!("{} expects {what}, but \"{text}\" is not one", op.name()),
+            format!("write {what}, for example {example}"),
+        ))
+    };
+    match op.family() {
+        OperatorFamily::Numeric if values::parse_number(text).is_none() => bad("a number", "\"10\""),
+        OperatorFamily::Date if values::parse_date(text).is_none() => {
+            bad("a date (ISO 8601 or epoch seconds)", "\"2026-01-01T00:00:00Z\"")
+        }
+        OperatorFamily::Bool if values::parse_bool(text).is_none() => bad("true or false", "\"true\""),
+        OperatorFamily::Null if values::parse_bool(text).is_none() => Some((
+            format!("Null expects true (the key is absent) or false (the key is present), found \"{text}\""),
+            "write \"true\" or \"false\"".to_string(),
+        )),
+        OperatorFamily::IpAddress if values::parse_cidr(text).is_none() => {
+            bad("an IP address or CIDR range", "\"203.0.113.0/24\" or \"2001:db8::/32\"")
+        }
+        OperatorFamily::Binary if values::decode_base64(text).is_none() => bad("a base64-encoded value", "\"QmluYXJ5VmFsdWU=\""),
+        _ => None,
     }
 }
 
@@ -974,10 +802,10 @@ impl Builder {
     fn check_principal(&mut self, kind: PrincipalType, text: &str, span: Span) {
         match kind {
             PrincipalType::Aws => {
-                if text == "*" || crate::principal::is_account_id(text) {
+                if text == "*" || crate::request::principal::is_account_id(text) {
                     return;
                 }
-                match crate::arn::Arn::parse(text) {
+                match crate::pattern::Arn::parse(text) {
                     Some(a) if a.service == "iam" || a.service == "sts" => {
                         if a.resource.contains('*') || a.resource.contains('?') {
                             self.reject(
@@ -1153,12 +981,12 @@ impl Builder {
                 );
                 continue;
             };
-            if let Some((message, hint)) = values::check_policy_value(op.base, &text) {
+            if let Some((message, hint)) = check_policy_value(op.base, &text) {
                 let message = if text.contains("${") {
                     format!(
                         "policy variables are not substituted in {} conditions, so \"{text}\" is compared as written and is not {}: it satisfies neither {} nor its negation",
                         op.base.name(),
-                        values::type_name(op.base.family()),
+                        op.base.family().type_name(),
                         op.base.name()
                     )
                 } else {

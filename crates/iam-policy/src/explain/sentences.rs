@@ -1,16 +1,16 @@
 //! Plain-language rendering of evaluation traces. The engine's results are
-//! data (see [`crate::eval`], [`crate::condition`], [`crate::authorize`]);
+//! data (see [`crate::eval`]);
 //! this module is one renderer of that data, shared by the command line and
 //! the playground so that both say the same thing the same way.
 
-use crate::authorize::{
+use crate::ast::operator::{BaseOperator, SetOperator};
+use crate::ast::policy::Effect;
+use crate::eval::authorize::{
     Authorization, Decision, DecisionRule, LayerDecision, LayerResult, NotApplicable,
 };
-use crate::condition::{ConditionOutcome, ConditionTrace};
-use crate::eval::{ElementTrace, StatementTrace};
-use crate::operator::{BaseOperator, SetOperator};
-use crate::policy::Effect;
-use crate::principal::GrantKind;
+use crate::eval::condition::{ConditionOutcome, ConditionTrace};
+use crate::eval::principal::GrantKind;
+use crate::eval::statement::{ElementTrace, StatementTrace};
 
 fn quote_list(items: &[String]) -> String {
     match items {
@@ -55,8 +55,6 @@ fn relation(op: BaseOperator, matched: bool) -> &'static str {
         _ => "compares with",
     }
 }
-
-use crate::values::type_name;
 
 fn truth(b: bool) -> &'static str {
     if b {
@@ -140,7 +138,7 @@ pub fn condition_sentence(c: &ConditionTrace) -> String {
                 .iter()
                 .map(|rv| {
                     if !rv.valid {
-                        format!("{} is not {}", rv.value, type_name(c.family))
+                        format!("{} is not {}", rv.value, c.family.type_name())
                     } else if rv.matched.is_empty() {
                         format!(
                             "{} {} {}",
@@ -184,7 +182,7 @@ pub fn condition_sentence(c: &ConditionTrace) -> String {
                 format!(
                     "; the policy value {} is not {}, so it satisfies neither {} nor its negation",
                     or_list(&invalid),
-                    type_name(c.family),
+                    c.family.type_name(),
                     positive.name()
                 )
             };
@@ -259,7 +257,7 @@ pub fn element_sentence(what: &str, e: &ElementTrace, subject: &str) -> String {
 }
 
 /// One sentence on a Principal/NotPrincipal element.
-pub fn principal_sentence(p: &crate::principal::PrincipalTrace) -> String {
+pub fn principal_sentence(p: &crate::eval::principal::PrincipalTrace) -> String {
     let name = if p.negated {
         "NotPrincipal"
     } else {
@@ -368,8 +366,8 @@ pub fn layer_sentence(l: &LayerResult) -> String {
 }
 
 /// One sentence on something the engine noticed about the request.
-pub fn note_sentence(n: &crate::authorize::Note) -> String {
-    use crate::authorize::Note;
+pub fn note_sentence(n: &crate::eval::authorize::Note) -> String {
+    use crate::eval::authorize::Note;
     match n {
         Note::RoleArnCaller { role } => format!(
             "A role never calls AWS itself: requests come from its sessions (arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION). {role} is read as one of its sessions, so a resource-based policy that names the role ARN is still limited by the role's permissions boundary and session policy."
@@ -383,33 +381,16 @@ pub fn note_sentence(n: &crate::authorize::Note) -> String {
     }
 }
 
-/// A layer's name for people: `scps/1` → "the SCPs of organization level 1 (scps/1)".
-pub fn layer_name(id: &str) -> String {
-    let level = |prefix: &str| id.strip_prefix(prefix).map(str::to_string);
-    match id {
-        "identity" => "the identity-based policies".to_string(),
-        "resource" => "the resource-based policy".to_string(),
-        "permissionsBoundary" => "the permissions boundary".to_string(),
-        "session" => "the session policy".to_string(),
-        "vpcEndpoint" => "the VPC endpoint policy".to_string(),
-        _ => match (level("scps/"), level("rcps/")) {
-            (Some(l), _) => format!("the SCPs of organization level {l} ({id})"),
-            (_, Some(l)) => format!("the RCPs of organization level {l} ({id})"),
-            _ => id.to_string(),
-        },
-    }
-}
-
 /// The headline: the decision and the documented rule behind it.
 pub fn decision_sentence(a: &Authorization) -> String {
     let rule = match &a.rule {
         DecisionRule::ExplicitDeny { layers } => {
-            let names: Vec<String> = layers.iter().map(|l| layer_name(l)).collect();
+            let names: Vec<String> = layers.iter().map(|l| l.label()).collect();
             format!("an explicit Deny in {} overrides every Allow", names.join(" and "))
         }
         DecisionRule::GuardrailNoAllow { layer } => format!(
             "no statement in {} allows the request, and each guardrail (every SCP and RCP level, the VPC endpoint policy) must allow it",
-            layer_name(layer)
+            layer.label()
         ),
         DecisionRule::ResourcePolicyRequired { service } => match service.as_str() {
             "kms" => "a KMS key policy must allow the request (directly, or by delegating to the account's IAM policies), and it does not".to_string(),
@@ -436,7 +417,7 @@ pub fn decision_sentence(a: &Authorization) -> String {
         ),
         DecisionRule::LimitedBy { layer } => format!(
             "{} does not allow it, and it limits what the other policies grant",
-            layer_name(layer)
+            layer.label()
         ),
         DecisionRule::NoAllow => "no applicable policy allows it".to_string(),
         DecisionRule::NoPermissionRequired => {
@@ -455,7 +436,7 @@ pub fn decision_sentence(a: &Authorization) -> String {
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
-    use crate::scenario::Scenario;
+    use crate::ast::scenario::Scenario;
 
     #[test]
     fn bool_sentence_reads_naturally() {
@@ -496,8 +477,8 @@ mod tests {
         assert!(statement_summary(st).contains("a condition is false"));
         assert!(decision_sentence(a).starts_with("The request is implicitly denied"));
         assert_eq!(
-            layer_name("scps/1"),
-            "the SCPs of organization level 1 (scps/1)"
+            crate::layer::Layer::Scp { level: 1 }.label(),
+            "the SCPs of organization level 1 below the root"
         );
     }
 }

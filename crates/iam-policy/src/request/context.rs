@@ -78,6 +78,16 @@ impl RequestContext {
     }
 }
 
+impl crate::pattern::Variables for RequestContext {
+    fn single_value(&self, key: &str) -> Option<&str> {
+        RequestContext::single_value(self, key)
+    }
+
+    fn contains(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {

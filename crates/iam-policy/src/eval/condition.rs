@@ -19,11 +19,11 @@
 //! Two entry points share one core: [`evaluate`] records a full trace for
 //! explanations; [`holds`] only decides, for evaluating many requests fast.
 
-use crate::arn::ArnPattern;
-use crate::context::{ContextEntry, RequestContext};
-use crate::operator::{BaseOperator, Operator, OperatorFamily, SetOperator};
+use crate::ast::operator::{BaseOperator, Operator, OperatorFamily, SetOperator};
+use crate::ast::policy::{Condition, ConditionValue, Typed};
+use crate::pattern::ArnPattern;
 use crate::pattern::{fold_case, Glob};
-use crate::policy::{Condition, ConditionValue, Typed};
+use crate::request::context::{ContextEntry, RequestContext};
 use crate::span::Span;
 use crate::values;
 use serde::Serialize;

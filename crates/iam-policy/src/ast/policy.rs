@@ -1,0 +1,163 @@
+//! The policy model: every element keeps its span. Types only; the parser
+//! that builds them is `crate::parse::policy`.
+
+use crate::ast::operator::Operator;
+use crate::pattern::{ArnPattern, Glob, Template};
+use crate::span::{Position, Span, Spanned};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum PolicyVersion {
+    #[serde(rename = "2012-10-17")]
+    V2012,
+    #[serde(rename = "2008-10-17")]
+    V2008,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum Effect {
+    Allow,
+    Deny,
+}
+
+/// A parsed policy.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    pub version: Option<Spanned<PolicyVersion>>,
+    pub id: Option<Spanned<String>>,
+    pub statements: Vec<Statement>,
+    pub span: Span,
+}
+
+impl Policy {
+    /// Policy variables are only substituted under version 2012-10-17.
+    pub fn variables_enabled(&self) -> bool {
+        matches!(
+            self.version,
+            Some(Spanned {
+                value: PolicyVersion::V2012,
+                ..
+            })
+        )
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Statement {
+    /// Index within the policy's statements.
+    pub index: usize,
+    pub sid: Option<Spanned<String>>,
+    /// `None` when missing or invalid (an error was reported).
+    pub effect: Option<Spanned<Effect>>,
+    pub principal: Option<PrincipalElement>,
+    pub action: Option<ActionElement>,
+    pub resource: Option<ResourceElement>,
+    pub conditions: Vec<Condition>,
+    /// The whole statement object.
+    pub span: Span,
+    /// Where the statement's first element starts (its `"Sid"` when that
+    /// comes first): the position reported for the statement.
+    pub anchor: Position,
+}
+
+#[derive(Debug, Clone)]
+pub struct ActionElement {
+    /// `NotAction`.
+    pub negated: bool,
+    pub key_span: Span,
+    pub patterns: Vec<ActionPattern>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ActionPattern {
+    pub text: String,
+    pub span: Span,
+    /// AWS stores the entry but it names no action (empty or malformed
+    /// name): it matches no request, and so excludes nothing in NotAction.
+    pub inert: bool,
+    /// Lower-cased: actions match case-insensitively.
+    pub(crate) glob: Glob,
+}
+
+#[derive(Debug, Clone)]
+pub struct ResourceElement {
+    /// `NotResource`.
+    pub negated: bool,
+    pub key_span: Span,
+    pub patterns: Vec<ResourcePattern>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ResourcePattern {
+    pub text: String,
+    pub span: Span,
+    pub(crate) template: Template,
+    /// Compiled when the pattern holds no variable.
+    pub(crate) fixed: Option<ArnPattern>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PrincipalElement {
+    /// `NotPrincipal`.
+    pub negated: bool,
+    pub key_span: Span,
+    pub entries: Vec<PrincipalEntry>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum PrincipalType {
+    /// `"Principal": "*"`.
+    #[serde(rename = "*")]
+    Everyone,
+    #[serde(rename = "AWS")]
+    Aws,
+    Service,
+    Federated,
+    CanonicalUser,
+}
+
+#[derive(Debug, Clone)]
+pub struct PrincipalEntry {
+    pub kind: PrincipalType,
+    pub text: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Condition {
+    pub operator: Operator,
+    /// The operator as written.
+    pub operator_text: String,
+    pub operator_span: Span,
+    /// The key as written.
+    pub key: String,
+    pub key_span: Span,
+    pub values: Vec<ConditionValue>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ConditionValue {
+    /// The value as text (`true`, `3` and `"3"` all become text).
+    pub text: String,
+    pub span: Span,
+    pub(crate) template: Template,
+    /// The value parsed for its operator, once, at compile time.
+    pub(crate) typed: Typed,
+}
+
+/// A condition value parsed for its operator's family.
+#[derive(Debug, Clone)]
+pub(crate) enum Typed {
+    /// Strings, and ARN patterns holding variables.
+    Text,
+    /// Not a value of the operator's type (a warning was reported): it
+    /// satisfies neither the operator nor its negation.
+    Invalid,
+    Number(crate::values::Number),
+    Date(i128),
+    Bool(bool),
+    Cidr(ipnet::IpNet),
+    Bytes(Vec<u8>),
+    /// A fixed ARN pattern.
+    Arn(Box<ArnPattern>),
+}

@@ -1,0 +1,11 @@
+//! Matching text against what a policy writes: wildcard globs, policy
+//! strings with variables, and ARN patterns. A leaf of the engine: it knows
+//! nothing of policies or layers.
+
+pub mod arn;
+pub mod glob;
+pub mod template;
+
+pub use arn::{check_arn_pattern, Arn, ArnPattern, ArnProblem};
+pub use glob::{fold_case, Glob, Tok};
+pub use template::{Part, Template, Variables};
