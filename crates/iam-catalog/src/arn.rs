@@ -257,7 +257,6 @@ impl ArnQuery {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
 
     fn hit(format: &str, arn: &str) -> bool {

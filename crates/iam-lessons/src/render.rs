@@ -120,7 +120,6 @@ pub fn render_markdown(markdown: &str) -> Rendered {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

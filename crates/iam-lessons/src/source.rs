@@ -372,7 +372,6 @@ pub fn load_dir(dir: &Path) -> Result<Vec<SourceLesson>, Vec<LoadError>> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

@@ -390,7 +390,6 @@ pub fn all() -> &'static [ManagedPolicy] {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

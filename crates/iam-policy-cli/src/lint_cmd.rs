@@ -156,7 +156,7 @@ pub fn lint(files: &[PathBuf], json: bool, kind: Kind) -> ExitCode {
             })
             .collect();
         match serde_json::to_string_pretty(&out) {
-            Ok(s) => println!("{s}"),
+            Ok(s) => outln!("{s}"),
             Err(e) => {
                 eprintln!("error: cannot print the findings: {e}");
                 return ExitCode::from(2);
@@ -170,7 +170,7 @@ pub fn lint(files: &[PathBuf], json: bool, kind: Kind) -> ExitCode {
                     .as_deref()
                     .map(|h| format!(" (fix: {h})"))
                     .unwrap_or_default();
-                println!(
+                outln!(
                     "{}: {}: {}{fix} [{}]",
                     location(it, f.span.start.line, f.span.start.column),
                     f.category,
@@ -180,7 +180,7 @@ pub fn lint(files: &[PathBuf], json: bool, kind: Kind) -> ExitCode {
             }
         }
         let count = |c: Category| reports.iter().map(|r| r.count(c)).sum::<usize>();
-        println!(
+        outln!(
             "{} in {}: {}, {}, {}, {}",
             plural(items.len(), "policy"),
             plural(files.len(), "file"),
@@ -211,7 +211,7 @@ pub fn expand(pattern: &str, json: bool) -> ExitCode {
         .collect();
     if json {
         match serde_json::to_string_pretty(&actions) {
-            Ok(s) => println!("{s}"),
+            Ok(s) => outln!("{s}"),
             Err(e) => {
                 eprintln!("error: {e}");
                 return ExitCode::from(2);
@@ -230,14 +230,14 @@ pub fn expand(pattern: &str, json: bool) -> ExitCode {
             } else {
                 a.resource_types.join(", ")
             };
-            println!("{:<width$}  {l:<lwidth$}  {rts}", a.action);
+            outln!("{:<width$}  {l:<lwidth$}  {rts}", a.action);
         }
         let verb = if actions.len() == 1 {
             "matches"
         } else {
             "match"
         };
-        println!("{} {verb} {pattern}", plural(actions.len(), "action"));
+        outln!("{} {verb} {pattern}", plural(actions.len(), "action"));
     }
     if actions.is_empty() {
         if !pattern.contains(':') && pattern != "*" {
@@ -354,7 +354,7 @@ pub fn summary(file: &Path, json: bool, kind: Kind) -> ExitCode {
     }
     if json {
         match serde_json::to_string_pretty(&outputs) {
-            Ok(s) => println!("{s}"),
+            Ok(s) => outln!("{s}"),
             Err(e) => {
                 eprintln!("error: {e}");
                 return ExitCode::from(2);
@@ -363,16 +363,16 @@ pub fn summary(file: &Path, json: bool, kind: Kind) -> ExitCode {
     } else {
         for (i, o) in outputs.iter().enumerate() {
             if i > 0 {
-                println!();
+                outln!();
             }
             match o.policy {
-                Some(id) => println!("{} [{id}]", o.file),
-                None => println!("{}", o.file),
+                Some(id) => outln!("{} [{id}]", o.file),
+                None => outln!("{}", o.file),
             }
             if o.services.is_empty() {
-                println!("grants nothing");
+                outln!("grants nothing");
             } else {
-                print!("{}", summary_table(&o.services));
+                out!("{}", summary_table(&o.services));
             }
         }
         if outputs.iter().any(|o| {
@@ -380,7 +380,7 @@ pub fn summary(file: &Path, json: bool, kind: Kind) -> ExitCode {
                 .iter()
                 .any(|s| s.conditional || s.resource_scoped)
         }) {
-            println!("(c) only under the policy's conditions (or unless a conditional Deny applies); (r) only on specific resources");
+            outln!("(c) only under the policy's conditions (or unless a conditional Deny applies); (r) only on specific resources");
         }
     }
     if invalid {

@@ -1,5 +1,26 @@
 //! `iam-policy`: check scenario files and simulate requests against policies.
 
+/// `println!` that stops quietly when standard output is closed (as in
+/// `iam-policy check tests | head`) instead of panicking on a broken pipe.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if writeln!(std::io::stdout(), $($arg)*).is_err() {
+            std::process::exit(0);
+        }
+    }};
+}
+
+/// `print!` that stops quietly when standard output is closed.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if write!(std::io::stdout(), $($arg)*).is_err() {
+            std::process::exit(0);
+        }
+    }};
+}
+
 mod lint_cmd;
 mod managed_cmd;
 
@@ -37,6 +58,10 @@ enum Command {
         /// Print one JSON array of result objects.
         #[arg(long)]
         json: bool,
+        /// After each request, explain its decision as `simulate` does
+        /// (every layer, statement and condition).
+        #[arg(long, conflicts_with = "json")]
+        explain: bool,
     },
     /// Decide one request against policy files and explain the decision.
     Simulate {
@@ -119,7 +144,11 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Check { paths, json } => check(&paths, json),
+        Command::Check {
+            paths,
+            json,
+            explain,
+        } => check(&paths, json, explain),
         Command::Lint { files, json, kind } => lint_cmd::lint(&files, json, kind),
         Command::Expand { pattern, json } => lint_cmd::expand(&pattern, json),
         Command::Summary { file, json, kind } => lint_cmd::summary(&file, json, kind),
@@ -229,7 +258,7 @@ fn print_diagnostic(file: &str, d: &Diagnostic) {
     eprintln!("{}", diagnostic_text(file, d));
 }
 
-fn check(paths: &[PathBuf], json: bool) -> ExitCode {
+fn check(paths: &[PathBuf], json: bool, explain: bool) -> ExitCode {
     let mut files = Vec::new();
     let mut unreadable = false;
     for p in paths {
@@ -239,6 +268,7 @@ fn check(paths: &[PathBuf], json: bool) -> ExitCode {
         }
     }
     let mut results: Vec<CheckResult> = Vec::new();
+    let mut explanations: Vec<Option<String>> = Vec::new();
     for f in &files {
         let label = f.display().to_string();
         let text = match std::fs::read_to_string(f) {
@@ -260,29 +290,49 @@ fn check(paths: &[PathBuf], json: bool) -> ExitCode {
             }
         };
         let set = scenario.compile();
-        results.extend(iam_policy::check_with(
-            &scenario,
-            &set,
-            &label,
-            iam_policy::Detail::Decision,
-        ));
+        let detail = if explain {
+            iam_policy::Detail::Full
+        } else {
+            iam_policy::Detail::Decision
+        };
+        for (r, spec) in iam_policy::check_with(&scenario, &set, &label, detail)
+            .into_iter()
+            .zip(&scenario.requests)
+        {
+            let text = r.authorization.as_ref().filter(|_| explain).map(|a| {
+                render(
+                    a,
+                    &|id: &PolicyId| format!("{id} ({})", id.label()),
+                    spec.action.trim(),
+                    spec.resource.trim(),
+                )
+            });
+            explanations.push(text);
+            results.push(r);
+        }
     }
     let failed_req = |r: &CheckResult| r.pass == Some(false) || r.error.is_some();
     let passed = results.iter().filter(|r| r.pass == Some(true)).count();
     let failed = results.iter().filter(|r| failed_req(r)).count();
     if json {
         match serde_json::to_string_pretty(&results) {
-            Ok(s) => println!("{s}"),
+            Ok(s) => outln!("{s}"),
             Err(e) => {
                 eprintln!("error: cannot print results: {e}");
                 return ExitCode::from(2);
             }
         }
     } else {
-        for r in &results {
-            println!("{}", check_line(r));
+        for (r, text) in results.iter().zip(&explanations) {
+            outln!("{}", check_line(r));
+            if let Some(text) = text {
+                for line in text.lines() {
+                    outln!("    {line}");
+                }
+                outln!();
+            }
         }
-        println!("{passed} passed, {failed} failed");
+        outln!("{passed} passed, {failed} failed");
     }
     if unreadable {
         ExitCode::from(2)
@@ -454,28 +504,35 @@ fn simulate(
         Ok((auth, _set)) => {
             if json {
                 match serde_json::to_string_pretty(&auth) {
-                    Ok(s) => println!("{s}"),
+                    Ok(s) => outln!("{s}"),
                     Err(e) => {
                         eprintln!("error: {e}");
                         return ExitCode::from(2);
                     }
                 }
             } else {
-                print!("{}", render(&auth, files, action, resource));
+                let label = |id: &PolicyId| {
+                    files
+                        .get(*id)
+                        .map(|f| format!("{id} ({})", f.display()))
+                        .unwrap_or_else(|| id.to_string())
+                };
+                out!("{}", render(&auth, &label, action, resource));
             }
             ExitCode::SUCCESS
         }
     }
 }
 
-fn render(a: &Authorization, files: &PolicyFiles, action: &str, resource: &str) -> String {
+/// The explanation of one decision, as `simulate` prints it; `label` names
+/// a policy (its file, or its id and label).
+fn render(
+    a: &Authorization,
+    label: &dyn Fn(&PolicyId) -> String,
+    action: &str,
+    resource: &str,
+) -> String {
     let mut out = String::new();
-    let label = |id: &PolicyId| -> String {
-        files
-            .get(*id)
-            .map(|f| format!("{id} ({})", f.display()))
-            .unwrap_or_else(|| id.to_string())
-    };
     out.push_str(&format!("Decision: {}\n", a.decision));
     out.push_str(&format!("{}\n", explain::decision_sentence(a)));
     for s in &a.deciding_statements {

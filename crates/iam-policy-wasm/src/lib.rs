@@ -5,7 +5,7 @@
 //!
 //! Every function returns a plain JavaScript object and never throws: a failure is
 //! `{ ok: false, error, diagnostics }`. Scenarios are objects or JSON text in the
-//! format of `shared/spec/scenario-format.md`; `check` returns the very objects of
+//! format of `docs/scenario-format.md`; `check` returns the very objects of
 //! `iam-policy check --json`. The TypeScript types are written by hand in
 //! `src/types.d.ts` (included in the generated `.d.ts`) and checked against real
 //! results by the package's Node tests.

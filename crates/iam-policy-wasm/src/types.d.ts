@@ -174,7 +174,7 @@ export interface RequestSpec {
   expect?: Decision;
 }
 
-/** A scenario file (shared/spec/scenario-format.md). Unknown fields are errors. */
+/** A scenario file (docs/scenario-format.md). Unknown fields are errors. */
 export interface Scenario {
   format?: number;
   name?: string;
@@ -226,7 +226,7 @@ export interface LayerSummary {
   missingContext: string[];
 }
 
-/** One object of `iam-policy check --json` (shared/spec/scenario-format.md). */
+/** One object of `iam-policy check --json` (docs/scenario-format.md). */
 export interface CheckResult {
   file: string;
   /** Index within the scenario's requests. */

@@ -1,5 +1,6 @@
 //! Decisions per second: the seed scenarios, a 100-statement policy, and
 //! the playground's per-edit workload (parse 5 policies, decide 100 requests).
+// Helper functions outside #[test] fns are not covered by clippy.toml's allow-*-in-tests.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};

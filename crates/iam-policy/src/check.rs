@@ -1,6 +1,6 @@
 //! `check`: evaluates the requests of a scenario and compares them with
 //! their expected decisions. The result objects are the `check --json`
-//! contract of `shared/spec/scenario-format.md`.
+//! contract of `docs/scenario-format.md`.
 
 use crate::ast::scenario::Scenario;
 use crate::eval::authorize::{

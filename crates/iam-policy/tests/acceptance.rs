@@ -2,6 +2,7 @@
 //! (AWS refuses the policy: the layer is not evaluated), inert (AWS stores
 //! it and the part does nothing: the engine decides) or advice (stored, takes
 //! effect, probably not meant). The AWS error texts are those IAM returns.
+// Helper functions outside #[test] fns are not covered by clippy.toml's allow-*-in-tests.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 
 use iam_policy::{

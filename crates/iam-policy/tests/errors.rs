@@ -1,5 +1,6 @@
 //! Parse and validation errors: message, line and column (in characters),
 //! every problem reported rather than only the first.
+// Helper functions outside #[test] fns are not covered by clippy.toml's allow-*-in-tests.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 
 use iam_policy::{parse_policy, parse_policy_as, DiagnosticCode, PolicyKind, Scenario, Severity};

@@ -1,6 +1,6 @@
 //! # iam-share
 //!
-//! Share links: a whole scenario (see `shared/spec/scenario-format.md`) in the URL
+//! Share links: a whole scenario (see `docs/scenario-format.md`) in the URL
 //! fragment, so that a link opens the playground on exactly that situation. Fragments
 //! are never sent to a server by browsers: a shared scenario stays between the people
 //! who share it.

@@ -2,36 +2,73 @@
 
 use serde::Serialize;
 
-/// The operator family and comparison, without qualifiers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-pub enum BaseOperator {
-    StringEquals,
-    StringNotEquals,
-    StringEqualsIgnoreCase,
-    StringNotEqualsIgnoreCase,
-    StringLike,
-    StringNotLike,
-    NumericEquals,
-    NumericNotEquals,
-    NumericLessThan,
-    NumericLessThanEquals,
-    NumericGreaterThan,
-    NumericGreaterThanEquals,
-    DateEquals,
-    DateNotEquals,
-    DateLessThan,
-    DateLessThanEquals,
-    DateGreaterThan,
-    DateGreaterThanEquals,
-    Bool,
-    BinaryEquals,
-    IpAddress,
-    NotIpAddress,
-    ArnEquals,
-    ArnLike,
-    ArnNotEquals,
-    ArnNotLike,
-    Null,
+/// The one table of condition operators: each line gives the operator, its
+/// family, and the positive operator it negates (itself when it is not a
+/// negation). The enum, [`ALL_BASE`], the names, families and negations all
+/// come from it.
+macro_rules! operators {
+    ($($op:ident: $family:ident, $positive:ident;)*) => {
+        /// The operator family and comparison, without qualifiers.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+        pub enum BaseOperator {
+            $($op,)*
+        }
+
+        /// Every base operator, in the documentation's order.
+        pub const ALL_BASE: &[BaseOperator] = &[$(BaseOperator::$op,)*];
+
+        impl BaseOperator {
+            /// The documented name ("StringEquals").
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(BaseOperator::$op => stringify!($op),)*
+                }
+            }
+
+            pub fn family(self) -> OperatorFamily {
+                match self {
+                    $(BaseOperator::$op => OperatorFamily::$family,)*
+                }
+            }
+
+            /// The positive operator a negated one negates (itself otherwise).
+            pub fn positive(self) -> BaseOperator {
+                match self {
+                    $(BaseOperator::$op => BaseOperator::$positive,)*
+                }
+            }
+        }
+    };
+}
+
+operators! {
+    StringEquals: String, StringEquals;
+    StringNotEquals: String, StringEquals;
+    StringEqualsIgnoreCase: String, StringEqualsIgnoreCase;
+    StringNotEqualsIgnoreCase: String, StringEqualsIgnoreCase;
+    StringLike: String, StringLike;
+    StringNotLike: String, StringLike;
+    NumericEquals: Numeric, NumericEquals;
+    NumericNotEquals: Numeric, NumericEquals;
+    NumericLessThan: Numeric, NumericLessThan;
+    NumericLessThanEquals: Numeric, NumericLessThanEquals;
+    NumericGreaterThan: Numeric, NumericGreaterThan;
+    NumericGreaterThanEquals: Numeric, NumericGreaterThanEquals;
+    DateEquals: Date, DateEquals;
+    DateNotEquals: Date, DateEquals;
+    DateLessThan: Date, DateLessThan;
+    DateLessThanEquals: Date, DateLessThanEquals;
+    DateGreaterThan: Date, DateGreaterThan;
+    DateGreaterThanEquals: Date, DateGreaterThanEquals;
+    Bool: Bool, Bool;
+    BinaryEquals: Binary, BinaryEquals;
+    IpAddress: IpAddress, IpAddress;
+    NotIpAddress: IpAddress, IpAddress;
+    ArnEquals: Arn, ArnEquals;
+    ArnLike: Arn, ArnLike;
+    ArnNotEquals: Arn, ArnEquals;
+    ArnNotLike: Arn, ArnLike;
+    Null: Null, Null;
 }
 
 /// How a family compares values.
@@ -66,36 +103,6 @@ pub struct Operator {
 
 use BaseOperator::*;
 
-pub const ALL_BASE: [BaseOperator; 27] = [
-    StringEquals,
-    StringNotEquals,
-    StringEqualsIgnoreCase,
-    StringNotEqualsIgnoreCase,
-    StringLike,
-    StringNotLike,
-    NumericEquals,
-    NumericNotEquals,
-    NumericLessThan,
-    NumericLessThanEquals,
-    NumericGreaterThan,
-    NumericGreaterThanEquals,
-    DateEquals,
-    DateNotEquals,
-    DateLessThan,
-    DateLessThanEquals,
-    DateGreaterThan,
-    DateGreaterThanEquals,
-    Bool,
-    BinaryEquals,
-    IpAddress,
-    NotIpAddress,
-    ArnEquals,
-    ArnLike,
-    ArnNotEquals,
-    ArnNotLike,
-    Null,
-];
-
 impl OperatorFamily {
     /// The name of a family's value type, for people ("a number").
     pub fn type_name(self) -> &'static str {
@@ -112,95 +119,10 @@ impl OperatorFamily {
 }
 
 impl BaseOperator {
-    pub fn name(self) -> &'static str {
-        match self {
-            StringEquals => "StringEquals",
-            StringNotEquals => "StringNotEquals",
-            StringEqualsIgnoreCase => "StringEqualsIgnoreCase",
-            StringNotEqualsIgnoreCase => "StringNotEqualsIgnoreCase",
-            StringLike => "StringLike",
-            StringNotLike => "StringNotLike",
-            NumericEquals => "NumericEquals",
-            NumericNotEquals => "NumericNotEquals",
-            NumericLessThan => "NumericLessThan",
-            NumericLessThanEquals => "NumericLessThanEquals",
-            NumericGreaterThan => "NumericGreaterThan",
-            NumericGreaterThanEquals => "NumericGreaterThanEquals",
-            DateEquals => "DateEquals",
-            DateNotEquals => "DateNotEquals",
-            DateLessThan => "DateLessThan",
-            DateLessThanEquals => "DateLessThanEquals",
-            DateGreaterThan => "DateGreaterThan",
-            DateGreaterThanEquals => "DateGreaterThanEquals",
-            Bool => "Bool",
-            BinaryEquals => "BinaryEquals",
-            IpAddress => "IpAddress",
-            NotIpAddress => "NotIpAddress",
-            ArnEquals => "ArnEquals",
-            ArnLike => "ArnLike",
-            ArnNotEquals => "ArnNotEquals",
-            ArnNotLike => "ArnNotLike",
-            Null => "Null",
-        }
-    }
-
-    pub fn family(self) -> OperatorFamily {
-        match self {
-            StringEquals
-            | StringNotEquals
-            | StringEqualsIgnoreCase
-            | StringNotEqualsIgnoreCase
-            | StringLike
-            | StringNotLike => OperatorFamily::String,
-            NumericEquals
-            | NumericNotEquals
-            | NumericLessThan
-            | NumericLessThanEquals
-            | NumericGreaterThan
-            | NumericGreaterThanEquals => OperatorFamily::Numeric,
-            DateEquals
-            | DateNotEquals
-            | DateLessThan
-            | DateLessThanEquals
-            | DateGreaterThan
-            | DateGreaterThanEquals => OperatorFamily::Date,
-            Bool => OperatorFamily::Bool,
-            BinaryEquals => OperatorFamily::Binary,
-            IpAddress | NotIpAddress => OperatorFamily::IpAddress,
-            ArnEquals | ArnLike | ArnNotEquals | ArnNotLike => OperatorFamily::Arn,
-            Null => OperatorFamily::Null,
-        }
-    }
-
     /// Negated operators are true when the key is absent from the request,
     /// and true for a value when it matches none of the policy's values.
     pub fn is_negated(self) -> bool {
-        matches!(
-            self,
-            StringNotEquals
-                | StringNotEqualsIgnoreCase
-                | StringNotLike
-                | NumericNotEquals
-                | DateNotEquals
-                | NotIpAddress
-                | ArnNotEquals
-                | ArnNotLike
-        )
-    }
-
-    /// The positive operator a negated one negates (itself otherwise).
-    pub fn positive(self) -> BaseOperator {
-        match self {
-            StringNotEquals => StringEquals,
-            StringNotEqualsIgnoreCase => StringEqualsIgnoreCase,
-            StringNotLike => StringLike,
-            NumericNotEquals => NumericEquals,
-            DateNotEquals => DateEquals,
-            NotIpAddress => IpAddress,
-            ArnNotEquals => ArnEquals,
-            ArnNotLike => ArnLike,
-            other => other,
-        }
+        self.positive() != self
     }
 
     /// Policy variables are substituted in string and ARN comparisons.
@@ -277,7 +199,6 @@ pub fn all_names() -> Vec<String> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

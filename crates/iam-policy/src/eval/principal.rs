@@ -272,7 +272,6 @@ pub fn match_element(
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -433,7 +433,6 @@ pub fn decision_sentence(a: &Authorization) -> String {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
     use crate::ast::scenario::Scenario;

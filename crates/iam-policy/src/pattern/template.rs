@@ -203,7 +203,6 @@ fn parse_var(inner: &str) -> Part {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 mod tests {
     use super::*;
     use crate::request::RequestContext;

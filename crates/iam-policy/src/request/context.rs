@@ -89,7 +89,6 @@ impl crate::pattern::Variables for RequestContext {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
