@@ -31,6 +31,12 @@ const relevant = (r) =>
   allStatements(r.scenario).filter((st) =>
     'NotAction' in st ? !list(st.NotAction).some((p) => actionMatches(p, r.request.action)) : list(st.Action).some((p) => actionMatches(p, r.request.action))
   )
+/** The relevant statements of policies with Version 2012-10-17 (the only version with policy variables). */
+const relevantWithVariables = (r) =>
+  layers(r.scenario)
+    .filter((p) => p.Version === '2012-10-17')
+    .flatMap(stmts)
+    .filter((st) => relevant(r).includes(st))
 const conditionValues = (st, opTest) =>
   Object.entries(st.Condition || {})
     .filter(([op]) => opTest(op))
@@ -52,27 +58,130 @@ const resourcePatterns = (st) => [...list(st.Resource), ...list(st.NotResource)]
 const resourcePart = (arn) => arn.split(':').slice(5).join(':')
 const dateOp = (op) => /(^|:)Date[A-Za-z]*$/.test(op)
 const SERVICE = /^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$/
+const actionOf = (r) => r.request.action.toLowerCase()
+/** Does statement `st` cover the request's action (Action/NotAction)? */
+const coversAction = (st, action) =>
+  'NotAction' in st ? !list(st.NotAction).some((p) => actionMatches(p, action)) : list(st.Action).some((p) => actionMatches(p, action))
+/** Resource ARN pattern match as AWS documents it: * and ? (a * may cross colons), a short ARN padded
+ * with ":*". Case-sensitive. */
+function resourceMatches(pattern, resource) {
+  if (pattern === '*') return true
+  const parts = pattern.split(':')
+  const padded = pattern.startsWith('arn:') && parts.length < 6 ? `${pattern}${':*'.repeat(6 - parts.length)}` : pattern
+  return new RegExp(`^${padded.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`).test(resource)
+}
+/** Whether a statement's Resource/NotResource may cover the resource (true when a variable makes it
+ * depend on the request, or when the statement has no Resource element). */
+function mayCoverResource(st, resource) {
+  const pats = 'NotResource' in st ? list(st.NotResource) : 'Resource' in st ? list(st.Resource) : null
+  if (!pats) return true
+  if (pats.some((p) => String(p).includes('${'))) return true
+  const any = pats.some((p) => resourceMatches(String(p), resource))
+  return 'NotResource' in st ? !any : any
+}
+/** The relevant statements of the identity side: identity policies, boundary, session policy, SCPs. */
+const identitySide = (r) => {
+  const p = r.scenario.policies
+  return [...(p.identity || []), p.permissionsBoundary, p.session, ...(p.scps || []).flat()]
+    .filter(Boolean)
+    .flatMap(stmts)
+    .filter((st) => coversAction(st, r.request.action))
+}
+/** The RCP statements whose action covers the request. */
+const rcpStatements = (r) => (r.scenario.policies.rcps || []).flat().flatMap(stmts).filter((st) => coversAction(st, r.request.action))
+
+// The services whose actions RCPs apply to, as the AWS Organizations User Guide lists them ("List of
+// AWS services that support RCPs", orgs_manage_policies_rcps.html; the engine's authorize.rs
+// RCP_SERVICES holds the same list).
+const RCP_SERVICES = new Set(
+  (
+    'aoss appconfig appstream autoscaling autoscaling-plans budgets clouddirectory cloudfront cloudsearch cloudtrail-data ' +
+    'codeartifact codebuild codecommit codepipeline cognito-identity cognito-idp comprehend comprehendmedical compute-optimizer ' +
+    'cost-optimization-hub dax dsql dynamodb ecr ecr-public events firehose fis fms gamelift health inspector-scan kendra ' +
+    'kinesisvideo kms logs memorydb networkmonitor notifications opensearch pca-connector-ad personalize polly pricing ' +
+    'resource-groups rolesanywhere s3 secretsmanager servicediscovery signin sqs sts support swf textract timestream-influxdb ' +
+    'transcribe transfer translate wafv2 workspaces xray'
+  ).split(' ')
+)
+/** A value holding a policy variable (no default) that the request does not carry. */
+const unresolvedIn = (r) => {
+  const ctx = new Set(Object.keys(r.request.context || {}).map((k) => k.toLowerCase()))
+  return (v) => [...String(v).matchAll(/\$\{([^}]*)\}/g)].some(([, body]) => !body.includes(',') && !['*', '?', '$'].includes(body) && !ctx.has(body.trim().toLowerCase()))
+}
+/** The peer denied through an RCP Deny that, per AWS, does not govern this request. */
+const rcpDenyOnlyWithPeer = (r) => r.peer === 'explicitDeny' && r.ours !== 'explicitDeny' && rcpStatements(r).some((st) => st.Effect === 'Deny')
 
 export const CLASSES = [
   {
-    id: 'bool-with-variable',
+    id: 'empty-statement-list',
     onError: true,
-    verdict: 'the peer substitutes variables in Bool (AWS: only string and ARN operators); we refuse the policy',
+    verdict: 'the peer evaluates a policy AWS refuses to store: an empty Statement list is rejected ("Syntax errors in policy."); we report the policy and decide nothing',
     test: (r) =>
       r.ours === 'error' &&
-      /Bool expects true or false, but "\$\{/.test(r.error || '') &&
-      allStatements(r.scenario).some((st) => conditionValues(st, (op) => /(^|:)Bool(IfExists)?$/.test(op)).some((v) => String(v).includes('${')))
+      /the policy has no statements/.test(r.error || '') &&
+      layers(r.scenario).some((p) => Array.isArray(p.Statement) && p.Statement.length === 0)
   },
   {
-    id: 'get-caller-identity',
-    verdict: 'AWS rule, our engine is wrong: fix here',
-    test: (r) => r.request.action.toLowerCase() === 'sts:getcalleridentity' && r.peer === 'allowed'
-  },
-  {
-    id: 'variable-outside-resource-part',
-    verdict: 'AWS rule, our engine is wrong (substitutes ${...} in the region/account part of an ARN): fix here',
+    id: 'operator-case',
+    onError: true,
+    verdict: 'the peer evaluates a policy AWS refuses to store: condition operator names are case-sensitive ("Invalid Condition type : stringEquals"); the peer reads them in any case, we report the policy',
     test: (r) =>
-      relevant(r).some((st) => resourcePatterns(st).some((p) => p.startsWith('arn:') && p.split(':').slice(0, 5).some((seg) => seg.includes('${'))))
+      r.ours === 'error' &&
+      /must be spelled/.test(r.error || '') &&
+      allStatements(r.scenario).some((st) => Object.keys(st.Condition || {}).some((op) => /(^|:)[a-z]/.test(op)))
+  },
+  {
+    id: 'action-vendor-wildcard',
+    onError: true,
+    verdict: 'the peer evaluates a policy AWS refuses to store ("Action vendors (e.g., aws, ec2, etc.) must not contain wildcards."): it lets such an action match nothing, we report the policy',
+    test: (r) =>
+      r.ours === 'error' &&
+      /service prefix of an action cannot hold wildcards/.test(r.error || '') &&
+      allStatements(r.scenario).some((st) => [...list(st.Action), ...list(st.NotAction)].some((a) => typeof a === 'string' && /^[^:]*[*?][^:]*:/.test(a)))
+  },
+  {
+    id: 'negated-operator-variable-without-value',
+    verdict: 'the peer departs from AWS: a negated string or ARN operator (StringNotEquals, StringNotLike, ArnNotLike, ...) whose value holds a variable with no value in the request matches ("Inverted condition operators ... do match against a null value"); the peer lets it fail',
+    test: (r) => {
+      const unresolved = unresolvedIn(r)
+      return relevantWithVariables(r).some(
+        (st) =>
+          ((st.Effect === 'Deny' && r.ours === 'explicitDeny' && r.peer !== 'explicitDeny') || (st.Effect === 'Allow' && r.ours === 'allowed' && r.peer !== 'allowed')) &&
+          conditionValues(st, (op) => /(^|:)(StringNot|ArnNot)[A-Za-z]*$/.test(op)).some(unresolved)
+      )
+    }
+  },
+  {
+    id: 'trust-policy-user-boundary',
+    verdict: 'the peer departs from AWS: a trust policy naming the caller still needs the caller\'s permissions boundary to allow sts:AssumeRole; the peer lets the trust policy alone allow',
+    test: (r) =>
+      /^sts:assumerole/.test(actionOf(r)) &&
+      r.ours === 'implicitDeny' &&
+      r.peer === 'allowed' &&
+      !!r.scenario.policies.resource &&
+      !!r.scenario.policies.permissionsBoundary &&
+      !stmts(r.scenario.policies.permissionsBoundary).some((st) => st.Effect === 'Allow' && coversAction(st, r.request.action) && mayCoverResource(st, r.request.resource))
+  },
+  {
+    id: 'rcp-service-not-listed',
+    verdict: 'the peer departs from AWS: RCPs apply only to the services the Organizations guide lists (not sns, ec2, iam, imagebuilder); the peer applies an RCP Deny to any action',
+    test: (r) => !RCP_SERVICES.has(actionOf(r).split(':')[0]) && rcpDenyOnlyWithPeer(r)
+  },
+  {
+    id: 'rcp-no-resource',
+    verdict: 'the peer departs from AWS: RCPs apply to the resource a request authorizes; a request on "*" (an action with no resource type, e.g. s3:ListAllMyBuckets) names none, so RCPs do not apply; the peer applies an RCP Deny',
+    test: (r) => RCP_SERVICES.has(actionOf(r).split(':')[0]) && r.request.resource === '*' && rcpDenyOnlyWithPeer(r)
+  },
+  {
+    id: 'variable-in-bool',
+    verdict: 'AWS documents variables only for string and ARN operators (its operator page says Bool supports them: the docs conflict); we read ${...} in Bool as a value of the wrong type, which satisfies nothing; the peer substitutes it',
+    test: (r) =>
+      relevant(r).some((st) => conditionValues(st, (op) => /(^|:)Bool(IfExists)?$/.test(op)).some((v) => String(v).includes('${')))
+  },
+  {
+    id: 'short-resource-arn',
+    verdict: 'the peer departs from AWS: a Resource/NotResource ARN with fewer than six parts ("arn:aws:sqs:us-east-1:*", "arn:aws:s3") reads as padded with ":*" (a segment\'s last * crosses colons); the peer reads it so in an identity policy\'s Resource but not in NotResource or in RCPs',
+    test: (r) => relevant(r).some((st) => resourcePatterns(st).some((p) => p.startsWith('arn:') && p.split(':').length < 6))
   },
   {
     id: 'date-epoch-digits',
@@ -103,10 +212,17 @@ export const CLASSES = [
   {
     id: 'no-identity-policies-for-service-or-anonymous',
     verdict: 'outside the model: an AWS service principal or an anonymous caller has no identity-based policies, boundary, session policy or SCPs; we ignore them, the peer applies them',
+    // The peer's answer comes from those layers: a Deny there, a missing Allow in a boundary or SCP
+    // level, or an identity-policy Allow.
     test: (r) => {
+      if (!(r.request.principal === 'anonymous' || SERVICE.test(r.request.principal))) return false
       const p = r.scenario.policies
-      const principalSide = (p.identity || []).length || p.permissionsBoundary || p.session || (p.scps || []).length
-      return !!principalSide && (r.request.principal === 'anonymous' || SERVICE.test(r.request.principal))
+      const side = identitySide(r)
+      return (
+        (r.peer === 'explicitDeny' && r.ours !== 'explicitDeny' && side.some((st) => st.Effect === 'Deny')) ||
+        (r.ours === 'allowed' && r.peer === 'implicitDeny' && (!!p.permissionsBoundary || !!p.session || (p.scps || []).length > 0)) ||
+        (r.peer === 'allowed' && r.ours === 'implicitDeny' && side.some((st) => st.Effect === 'Allow'))
+      )
     }
   },
   {
@@ -141,29 +257,9 @@ export const CLASSES = [
     }
   },
   {
-    id: 'kms-no-key-resource',
-    verdict: 'AWS rule, our engine is wrong: a KMS action on "*" (ListKeys, ...) needs only an IAM policy, no key policy: fix here',
-    test: (r) => r.request.action.toLowerCase().startsWith('kms:') && r.request.resource === '*' && r.ours === 'implicitDeny' && r.peer === 'allowed'
-  },
-  {
     id: 'star-request-resource',
     verdict: 'the peer\'s convention: a "*" request resource for an action that has resource types matches any Resource pattern; a real request names its resource',
     test: (r) => r.request.resource === '*' && !r.starOnly
-  },
-  {
-    id: 'notprincipal-aws-star',
-    verdict: 'AWS rule, our engine is wrong: Deny + NotPrincipal {"AWS": "*"} exempts every signed-in caller: fix here',
-    test: (r) =>
-      r.request.principal !== 'anonymous' &&
-      relevant(r).some((st) => st.Effect === 'Deny' && st.NotPrincipal && typeof st.NotPrincipal === 'object' && list(st.NotPrincipal.AWS).includes('*'))
-  },
-  {
-    id: 'role-arn-caller-with-boundary',
-    verdict: 'AWS rule (and our README), our engine is wrong: a resource-policy grant to a role ARN is limited by the role\'s permissions boundary, also when the caller is given as the role ARN: fix here',
-    test: (r) =>
-      /^arn:aws:iam::\d{12}:role\//.test(r.request.principal) &&
-      !!r.scenario.policies.permissionsBoundary &&
-      stmts(r.scenario.policies.resource).some((st) => st.Principal && typeof st.Principal === 'object' && list(st.Principal.AWS).includes(r.request.principal))
   },
   {
     id: 'vpce-principal-ignored',
@@ -184,22 +280,6 @@ export const CLASSES = [
         Object.entries(st.Condition || {}).some(([op, block]) => /^For(All|Any)Value:.*IfExists$/.test(op) && Object.keys(block).some((k) => !ctx.includes(k.toLowerCase())))
       )
     }
-  },
-  {
-    id: 'variable-without-value',
-    verdict: 'AWS: "If AWS cannot resolve a variable this might cause the entire statement to be invalid"; our engine lets the statement not apply, the peer evaluates it (re-check after the engine fix for variables with no value)',
-    test: (r) => {
-      const ctx = new Set(Object.keys(r.request.context || {}).map((k) => k.toLowerCase()))
-      return relevant(r).some((st) => {
-        const texts = [...resourcePatterns(st), ...Object.values(st.Condition || {}).flatMap((b) => Object.values(b).flatMap(list)).map(String)]
-        return texts.some((t) => [...t.matchAll(/\$\{([^}]*)\}/g)].some(([, body]) => !body.includes(',') && !['*', '?', '$'].includes(body) && !ctx.has(body.trim().toLowerCase())))
-      })
-    }
-  },
-  {
-    id: 'rcp-service-principal',
-    verdict: 'our engine exempts AWS service principals from RCPs (README); the peer applies RCPs to them (under review with the engine\'s RCP work)',
-    test: (r) => SERVICE.test(r.request.principal) && (r.scenario.policies.rcps || []).length > 0
   },
   {
     id: 'variable-in-condition-arn-account',
@@ -228,7 +308,7 @@ export const CLASSES = [
   },
   {
     id: 'notprincipal-with-allow',
-    verdict: 'AWS does not support NotPrincipal with Allow; we exclude a caller only with its account (as for Deny), the peer excludes the named ARN alone',
+    verdict: 'undocumented (AWS does not support NotPrincipal with Allow): we allow every caller whose ARN, role and account are unlisted, as a grant naming the caller (a permissions boundary does not limit it); the peer limits it by the boundary',
     test: (r) => relevant(r).some((st) => st.Effect === 'Allow' && 'NotPrincipal' in st)
   },
   {
@@ -242,18 +322,24 @@ export const CLASSES = [
   {
     id: 'root-user',
     verdict: 'the peer departs from AWS: the root user has full access in its account, and identity-based policies cannot be attached to it',
-    test: (r) => /^arn:aws:iam::\d{12}:root$/.test(r.request.principal)
+    // Either we allow where the peer does not (the root user needs no identity-policy Allow), or the
+    // peer denies through an identity-side Deny (identity policy, boundary, session policy) that
+    // cannot be attached to a root user.
+    test: (r) =>
+      /^arn:aws:iam::\d{12}:root$/.test(r.request.principal) &&
+      ((r.ours === 'allowed' && r.peer !== 'allowed') || (r.peer === 'explicitDeny' && r.ours !== 'explicitDeny' && identitySide(r).some((st) => st.Effect === 'Deny')))
   },
   {
     id: 'notprincipal-exclusion',
-    verdict: 'the peer departs from AWS: NotPrincipal excludes a caller only when its account (and role) are listed too',
+    verdict: 'the peer departs from AWS: NotPrincipal excludes a caller only when its account (and role) are listed too; {"AWS": "*"} does not list an anonymous caller or an AWS service',
     test: (r) => {
       const ids = identities(r.request.principal)
       return relevant(r).some((st) => {
         if (!st.NotPrincipal) return false
         if (st.NotPrincipal === '*') return false
         const listed = new Set(list(st.NotPrincipal.AWS))
-        if (r.request.principal === 'anonymous') return listed.has('*')
+        // {"AWS": "*"} lists the signed-in AWS principals, not an anonymous caller or a service.
+        if (r.request.principal === 'anonymous' || SERVICE.test(r.request.principal)) return listed.has('*') && st.Effect === 'Deny' && r.ours === 'explicitDeny'
         const sessionRole = /:assumed-role\/([^/]+)\//.exec(r.request.principal)
         const roleByName = sessionRole && [...listed].some((p) => typeof p === 'string' && p.endsWith(`/${sessionRole[1]}`) && p.includes(':role/'))
         const hits = ids.filter((id) => listed.has(id)).length + (roleByName ? 1 : 0)

@@ -2,9 +2,11 @@
 // always give the same scenarios, on any machine).
 //
 // A scenario is one set of policies (every layer the scenario format has) and a few requests against
-// it, in the project's scenario format (shared/spec/scenario-format.md). Policies are mostly valid, so
+// it, in the project's scenario format (docs/scenario-format.md). Policies are mostly valid, so
 // that the comparison is about decisions, with a few oddities that AWS stores (variables where they
-// are plain text, all-digit dates, NotPrincipal with Allow, a "*" request resource, ...).
+// are plain text, all-digit dates, NotPrincipal with Allow, a "*" request resource, short resource
+// ARNs, ...) and, rarely (about 0.4 % of cases), a policy AWS refuses to store (an empty Statement
+// list, an operator in the wrong case, a wildcard in an action's service prefix).
 //
 // Actions are real ones (the peer checks them against its service data), drawn from a few services.
 
@@ -134,7 +136,10 @@ function actionPattern(r, f) {
     [1, `${f.svc}:*${name.slice(r.int(name.length))}`],
     [1, `${f.svc}:${name.slice(0, 2)}?${name.slice(3)}`],
     [2, '*'],
-    [3, focus(r).action]
+    [3, focus(r).action],
+    // Rare, and refused by AWS ("Action vendors ... must not contain wildcards."): a wildcard in the
+    // service prefix.
+    [0.01, `${f.svc.slice(0, 1)}*:${name}`]
   ])
 }
 
@@ -161,6 +166,12 @@ function resourcePattern(r, f) {
       `${parts.slice(0, 5).join(':')}:\${aws:PrincipalTag/team, 'x'}*`
     ])
   }
+  const shortArn = () => {
+    const prefix = res.split(':').slice(0, 3 + r.int(3)).join(':')
+    // An empty segment in a short ARN ("arn:aws:s3::") is refused by AWS; keep to the service then.
+    const kept = prefix.includes('::') || prefix.endsWith(':') ? res.split(':').slice(0, 3).join(':') : prefix
+    return `${kept}${r.chance(0.7) ? ':*' : ''}`
+  }
   return r.weighted([
     [6, res],
     [4, '*'],
@@ -168,7 +179,9 @@ function resourcePattern(r, f) {
     [1, res.replace(/[a-z](?=[^:]*$)/, '?')],
     [2, res.replace(/:(us-east-1|\d{12}):/g, ':*:')],
     [2, variable()],
-    [2, focus(r).resource === '*' ? `arn:aws:s3:::other-bucket/*` : focus(r).resource]
+    [2, focus(r).resource === '*' ? `arn:aws:s3:::other-bucket/*` : focus(r).resource],
+    // A segment's last * crosses colons, and a short ARN reads as padded with :* (stored by AWS).
+    [1, shortArn()]
   ])
 }
 
@@ -223,6 +236,8 @@ function condition(r) {
       if (fam.set || r.chance(0.1)) op = `${r.chance(0.5) ? 'ForAllValues' : 'ForAnyValue'}:${op}`
       if (r.chance(0.2)) op += 'IfExists'
     }
+    // Rare, and refused by AWS ("Invalid Condition type : stringEquals"): an operator in the wrong case.
+    if (r.chance(0.0015)) op = op.replace(/(^|:)([A-Z])/, (m, sep, c) => sep + c.toLowerCase())
     const block = (cond[op] = cond[op] || {})
     for (const key of r.some(fam.keys, 1, 2)) {
       // Now and then a value AWS stores but that is odd for the operator (a variable in Bool, ...).
@@ -272,6 +287,10 @@ function policy(r, focuses, side, min, max) {
     // Sids must be unique within a policy (AWS refuses duplicates), so they carry the index.
     p.Statement.push(r.chance(0.15) ? { Sid: `S${i}x${r.int(100)}`, ...st } : st)
   }
+  // AWS refuses to store a policy with an empty Statement list ("Syntax errors in policy."), so an
+  // SCP drawn with no statements gets FullAWSAccess back, except now and then (class
+  // empty-statement-list: our engine reports the policy, the peer decides).
+  if (!p.Statement.length && !r.chance(0.03)) p.Statement.push({ ...FULL })
   if (r.chance(0.05) && p.Statement.length === 1) p.Statement = p.Statement[0]
   return p
 }

@@ -6,7 +6,7 @@
 // and the run exits 1.
 //
 //   node tests/differential/run.mjs [--cases 2000] [--seed 1] [--cli target/release/iam-policy]
-//        [--out target/differential] [--per 8] [--examples 1]
+//        [--out target/differential] [--per 8] [--examples 1] [--explain K] [--dump K] [--dump-class ID]
 //
 // `cargo xtask differential` builds the CLI and runs this (see README.md).
 import { execFileSync } from 'node:child_process'
@@ -228,7 +228,12 @@ writeFileSync(
 )
 
 const dump = Number(opt('--dump', '0'))
-for (const r of unknown.slice(0, dump)) console.log(JSON.stringify({ policies: r.scenario.policies, request: r.request, ours: r.ours, error: r.error, peer: r.peer }))
+const line = (r) => JSON.stringify({ policies: r.scenario.policies, request: r.request, ours: r.ours, error: r.error, peer: r.peer })
+for (const r of unknown.slice(0, dump)) console.log(line(r))
+// --dump-class ID: every disagreement that class explains (all classes with '*'), one JSON line each,
+// to review what a class covers.
+const dumpClass = opt('--dump-class', '')
+for (const [id, { rows: rs }] of byClass) if (dumpClass === '*' || dumpClass === id) for (const r of rs) console.log(line(r).replace(/^\{/, `{"class":${JSON.stringify(id)},`))
 const explain = Number(opt('--explain', '0'))
 const seen = new Set()
 for (const r of unknown) {

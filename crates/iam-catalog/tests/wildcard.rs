@@ -90,5 +90,8 @@ fn linear_time_on_adversarial_input() {
     let w4 = Wildcard::new(&format!("*{}b*", "a".repeat(50)));
     assert!(!w4.is_match(&text));
     let took = t.elapsed();
-    assert!(took < Duration::from_millis(100), "{took:?}");
+    // A backtracking glob would take longer than the age of the universe
+    // here; 2 s leaves room for a debug build on a busy 2-core machine
+    // (the tests of this file run in parallel).
+    assert!(took < Duration::from_secs(2), "{took:?}");
 }

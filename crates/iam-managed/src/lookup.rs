@@ -233,6 +233,28 @@ impl ManagedPolicies {
     }
 }
 
+/// The engine's hook: a scenario's `{"managed": …}` references resolve from
+/// this collection (`Scenario::resolve_managed`).
+impl iam_policy::ManagedPolicies for ManagedPolicies {
+    fn resolve(
+        &self,
+        name_or_arn: &str,
+    ) -> Result<iam_policy::ResolvedManaged, iam_policy::UnknownManaged> {
+        self.lookup(name_or_arn)
+            .map(|p| iam_policy::ResolvedManaged {
+                name: p.name.clone(),
+                arn: p.arn.clone(),
+                version_id: p.version_id.clone(),
+                update_date: p.update_date.clone(),
+                document: p.document.to_string(),
+            })
+            .map_err(|e| iam_policy::UnknownManaged {
+                message: e.message,
+                hint: e.hint,
+            })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -70,10 +70,12 @@ fn load(path: &Path, kind: Kind) -> Result<Vec<Item>, String> {
             parsed,
         }]);
     }
-    let scenario = Scenario::from_json(&text).map_err(|diags| {
-        let lines: Vec<String> = diags.iter().map(|d| diagnostic_line(&file, d)).collect();
-        format!("{file}: not a valid scenario file:\n{}", lines.join("\n"))
-    })?;
+    let scenario = Scenario::from_json(&text)
+        .and_then(crate::resolve_managed)
+        .map_err(|diags| {
+            let lines: Vec<String> = diags.iter().map(|d| diagnostic_line(&file, d)).collect();
+            format!("{file}: not a valid scenario file:\n{}", lines.join("\n"))
+        })?;
     Ok(scenario
         .compile()
         .values()

@@ -68,6 +68,10 @@ enum Command {
         /// An identity-based policy file (repeat for several).
         #[arg(long = "policy", value_name = "FILE")]
         policies: Vec<PathBuf>,
+        /// An AWS managed policy attached as an identity-based policy, by name
+        /// or ARN (repeat for several), e.g. AWSImageBuilderFullAccess.
+        #[arg(long = "managed", value_name = "NAME")]
+        managed: Vec<String>,
         /// The resource-based policy (bucket policy, key policy, trust policy…).
         #[arg(long, value_name = "FILE")]
         resource_policy: Option<PathBuf>,
@@ -155,6 +159,7 @@ fn main() -> ExitCode {
         Command::Managed(command) => managed_cmd::run(command),
         Command::Simulate {
             policies,
+            managed,
             resource_policy,
             permissions_boundary,
             session_policy,
@@ -170,14 +175,19 @@ fn main() -> ExitCode {
             json,
         } => {
             // one policy per SCP/RCP level, root first
+            let file = |p: PathBuf| Input::File(p);
             let files = PolicyFiles {
-                identity: policies,
-                resource: resource_policy,
-                permissions_boundary,
-                session: session_policy,
-                scps: scps.into_iter().map(|p| vec![p]).collect(),
-                rcps: rcps.into_iter().map(|p| vec![p]).collect(),
-                vpc_endpoint,
+                identity: policies
+                    .into_iter()
+                    .map(file)
+                    .chain(managed.into_iter().map(Input::Managed))
+                    .collect(),
+                resource: resource_policy.map(file),
+                permissions_boundary: permissions_boundary.map(file),
+                session: session_policy.map(file),
+                scps: scps.into_iter().map(|p| vec![file(p)]).collect(),
+                rcps: rcps.into_iter().map(|p| vec![file(p)]).collect(),
+                vpc_endpoint: vpc_endpoint.into_iter().map(file).collect(),
             };
             let mut context = context;
             if let Some(ip) = source_ip {
@@ -254,6 +264,32 @@ fn diagnostic_text(file: &str, d: &Diagnostic) -> String {
     out
 }
 
+/// Resolves a scenario's AWS managed policy references from the bundled copy
+/// (loaded only when a scenario has one).
+pub(crate) fn resolve_managed(mut scenario: Scenario) -> Result<Scenario, Vec<Diagnostic>> {
+    let any = scenario
+        .policies
+        .values()
+        .any(|p| matches!(p, iam_policy::PolicySource::Managed(_)));
+    if !any {
+        return Ok(scenario);
+    }
+    let policies = iam_managed::ManagedPolicies::try_embedded().map_err(|e| {
+        vec![Diagnostic::error(
+            iam_policy::DiagnosticCode::UnknownManagedPolicy,
+            iam_policy::Span::default(),
+            format!("the bundled AWS managed policies do not load: {e}"),
+            "rebuild the command line",
+        )]
+    })?;
+    let diags = scenario.resolve_managed(policies);
+    if diags.is_empty() {
+        Ok(scenario)
+    } else {
+        Err(diags)
+    }
+}
+
 fn print_diagnostic(file: &str, d: &Diagnostic) {
     eprintln!("{}", diagnostic_text(file, d));
 }
@@ -279,7 +315,7 @@ fn check(paths: &[PathBuf], json: bool, explain: bool) -> ExitCode {
                 continue;
             }
         };
-        let scenario = match Scenario::from_json(&text) {
+        let scenario = match Scenario::from_json(&text).and_then(resolve_managed) {
             Ok(s) => s,
             Err(diags) => {
                 for d in &diags {
@@ -380,8 +416,13 @@ fn check_line(r: &CheckResult) -> String {
             .as_deref()
             .map(|x| format!(" \"{x}\""))
             .unwrap_or_default();
+        let managed = s
+            .managed
+            .as_deref()
+            .map(|m| format!(" ({m})"))
+            .unwrap_or_default();
         line.push_str(&format!(
-            " by {} statement {}{sid} at {}:{}",
+            " by {}{managed} statement {}{sid} at {}:{}",
             s.policy, s.statement, s.line, s.column
         ));
         if r.deciding_statements.len() > 1 {
@@ -401,8 +442,23 @@ fn check_line(r: &CheckResult) -> String {
 
 // ---------------------------------------------------------------- simulate
 
-/// The policy files given on the command line, by layer.
-type PolicyFiles = LayerMap<PathBuf>;
+/// A policy given on the command line: a file, or an AWS managed policy.
+enum Input {
+    File(PathBuf),
+    Managed(String),
+}
+
+impl std::fmt::Display for Input {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Input::File(p) => write!(f, "{}", p.display()),
+            Input::Managed(name) => write!(f, "{name}, AWS managed"),
+        }
+    }
+}
+
+/// The policies given on the command line, by layer.
+type PolicyFiles = LayerMap<Input>;
 
 fn parse_context(items: &[String]) -> Result<serde_json::Map<String, serde_json::Value>, String> {
     let mut map = serde_json::Map::new();
@@ -459,16 +515,33 @@ fn simulate(
     let run = || -> Result<Simulated, (String, u8)> {
         let e2 = |e: String| (e, 2u8);
         let mut set = PolicySet::default();
-        for (id, path) in files.iter() {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| e2(format!("{}: cannot read: {e}", path.display())))?;
-            set.put(id, CompiledPolicy::new(id, text));
+        for (id, input) in files.iter() {
+            let compiled = match input {
+                Input::File(path) => {
+                    let text = std::fs::read_to_string(path)
+                        .map_err(|e| e2(format!("{}: cannot read: {e}", path.display())))?;
+                    CompiledPolicy::new(id, text)
+                }
+                Input::Managed(name) => {
+                    let policies = iam_managed::ManagedPolicies::try_embedded().map_err(|e| {
+                        e2(format!("the bundled AWS managed policies do not load: {e}"))
+                    })?;
+                    let p = policies
+                        .lookup(name)
+                        .map_err(|e| e2(format!("--managed: {} ({})", e.message, e.hint)))?;
+                    CompiledPolicy {
+                        managed: Some(p.name.clone()),
+                        ..CompiledPolicy::new(id, p.document.to_string())
+                    }
+                }
+            };
+            set.put(id, compiled);
         }
         let mut invalid = false;
         for (id, p) in set.iter() {
             let label = files
                 .get(id)
-                .map_or_else(|| id.to_string(), |f| f.display().to_string());
+                .map_or_else(|| id.to_string(), |f| f.to_string());
             for d in &p.parsed.diagnostics {
                 print_diagnostic(&label, d);
                 invalid |= d.is_error();
@@ -514,7 +587,7 @@ fn simulate(
                 let label = |id: &PolicyId| {
                     files
                         .get(*id)
-                        .map(|f| format!("{id} ({})", f.display()))
+                        .map(|f| format!("{id} ({f})"))
                         .unwrap_or_else(|| id.to_string())
                 };
                 out!("{}", render(&auth, &label, action, resource));

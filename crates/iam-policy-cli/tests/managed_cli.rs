@@ -159,3 +159,42 @@ fn search_with_no_match_exits_1() {
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(stdout(&o).trim(), "[]");
 }
+
+/// A scenario may name an AWS managed policy (`{"managed": …}`): `check`
+/// resolves it from the bundled copy, and the deciding statement names it.
+#[test]
+fn check_resolves_managed_policy_references() {
+    let o = run(&[
+        "check",
+        "tests/scenarios/managed/console-with-full-access.json",
+    ]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{out}");
+    assert!(
+        out.contains("by identity/0 (AWSImageBuilderFullAccess) statement 0"),
+        "{out}"
+    );
+}
+
+/// An unknown managed policy name is an error at its line and column, with
+/// "did you mean", and the file cannot be checked (exit 2).
+#[test]
+fn check_refuses_an_unknown_managed_policy_with_did_you_mean() {
+    let dir = std::env::temp_dir().join(format!("iam-managed-ref-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("scenario.json");
+    std::fs::write(
+        &file,
+        "{\"policies\": {\"identity\": [\n  {\"managed\": \"AWSImageBuilderFulAccess\"}]},\n \"requests\": []}",
+    )
+    .unwrap();
+    let o = run(&["check", file.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains(":2:15:"), "{err}");
+    assert!(
+        err.contains("did you mean AWSImageBuilderFullAccess"),
+        "{err}"
+    );
+    assert!(err.contains("NoSuchEntity"), "{err}");
+}

@@ -45,7 +45,10 @@ pub use ast::policy::{
     ActionElement, ActionPattern, Condition, ConditionValue, Effect, Policy, PolicyVersion,
     PrincipalElement, PrincipalEntry, PrincipalType, ResourceElement, ResourcePattern, Statement,
 };
-pub use ast::scenario::{PolicySource, RequestSpec, Scenario, ScenarioPolicies, FORMAT_VERSION};
+pub use ast::scenario::{
+    ManagedRef, PolicySource, RequestSpec, ResolvedManaged, Scenario, ScenarioPolicies,
+    FORMAT_VERSION,
+};
 pub use check::{check_compiled, check_scenario, check_with, CheckResult, LayerSummary};
 pub use eval::authorize::{
     authorize, authorize_with, decide, rejected_policies, Authorization, CompiledPolicy, Decision,
@@ -59,6 +62,7 @@ pub use eval::{RejectedPolicy, RequestError};
 pub use layer::{Layer, LayerMap, PolicyId, PolicyKind};
 pub use parse::diagnostic::{did_you_mean, Diagnostic, DiagnosticClass, DiagnosticCode, Severity};
 pub use parse::policy::{parse_policy, parse_policy_as, ParsedPolicy};
+pub use parse::scenario::{ManagedPolicies, UnknownManaged};
 pub use pattern::{check_arn_pattern, Arn, ArnPattern, ArnProblem, Glob};
 pub use request::principal::is_account_id;
 pub use request::{

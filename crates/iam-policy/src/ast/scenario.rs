@@ -5,23 +5,80 @@
 
 use crate::ast::Decision;
 use crate::layer::LayerMap;
+use crate::span::Span;
 use serde::Serialize;
 
-/// A policy as a scenario holds it: its text exactly as written, or a JSON
-/// object (whose positions refer to its canonical pretty-printed form).
+/// A policy as a scenario holds it: its text exactly as written, a JSON
+/// object (whose positions refer to its canonical pretty-printed form), or a
+/// reference to an AWS managed policy (`{"managed": "AWSImageBuilderFullAccess"}`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum PolicySource {
     Text(String),
     Object(serde_json::Value),
+    Managed(ManagedRef),
+}
+
+/// A reference to an AWS managed policy by name or ARN. The engine holds no
+/// managed policies: a front end resolves the reference (from the bundled
+/// copy, `iam-managed`) before compiling, filling in `document`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ManagedRef {
+    /// The name or ARN as written.
+    pub managed: String,
+    /// Where the reference is written in the scenario file.
+    #[serde(skip)]
+    pub span: Option<Span>,
+    /// The resolved policy, once a front end has looked it up.
+    #[serde(skip)]
+    pub resolved: Option<ResolvedManaged>,
+}
+
+/// An AWS managed policy as resolved from the bundled copy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResolvedManaged {
+    pub name: String,
+    pub arn: String,
+    pub version_id: String,
+    pub update_date: String,
+    /// The document text (positions refer to it).
+    pub document: String,
+}
+
+impl ManagedRef {
+    pub fn new(name: impl Into<String>) -> ManagedRef {
+        ManagedRef {
+            managed: name.into(),
+            span: None,
+            resolved: None,
+        }
+    }
 }
 
 impl PolicySource {
-    /// The text positions refer to.
+    /// The text positions refer to (empty for an unresolved managed policy).
     pub fn text(&self) -> String {
         match self {
             PolicySource::Text(t) => t.clone(),
             PolicySource::Object(v) => serde_json::to_string_pretty(v).unwrap_or_default(),
+            PolicySource::Managed(m) => m
+                .resolved
+                .as_ref()
+                .map(|r| r.document.clone())
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The managed policy's name, for a reference.
+    pub fn managed_name(&self) -> Option<&str> {
+        match self {
+            PolicySource::Managed(m) => Some(
+                m.resolved
+                    .as_ref()
+                    .map_or(m.managed.as_str(), |r| r.name.as_str()),
+            ),
+            _ => None,
         }
     }
 }

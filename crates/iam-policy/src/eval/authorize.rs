@@ -27,12 +27,13 @@
 //!    identity-based policies allow.
 
 use crate::ast::policy::{Effect, Statement};
+use crate::ast::scenario::PolicySource;
 use crate::eval::principal::GrantKind;
 use crate::eval::statement::{
     evaluate_policy, quick_policy, Matching, PolicyDecision, PolicyTrace, StatementTrace,
 };
 use crate::layer::{Layer, LayerMap, PolicyId};
-use crate::parse::diagnostic::Diagnostic;
+use crate::parse::diagnostic::{Diagnostic, DiagnosticCode};
 use crate::parse::policy::{parse_policy_as, ParsedPolicy};
 use crate::request::{Principal, Request};
 use crate::span::Span;
@@ -45,6 +46,8 @@ pub use crate::ast::Decision;
 pub struct CompiledPolicy {
     /// `identity/0`, `resource`, `scps/1/0`, …
     pub id: PolicyId,
+    /// For an AWS managed policy: its name.
+    pub managed: Option<String>,
     pub text: String,
     pub parsed: ParsedPolicy,
 }
@@ -52,7 +55,37 @@ pub struct CompiledPolicy {
 impl CompiledPolicy {
     pub fn new(id: PolicyId, text: String) -> CompiledPolicy {
         let parsed = parse_policy_as(&text, id.kind());
-        CompiledPolicy { id, text, parsed }
+        CompiledPolicy {
+            id,
+            managed: None,
+            text,
+            parsed,
+        }
+    }
+
+    /// Compiles a scenario's policy; an unresolved managed policy reference
+    /// cannot be evaluated (a front end resolves it first).
+    pub fn from_source(id: PolicyId, source: &PolicySource) -> CompiledPolicy {
+        match source {
+            PolicySource::Managed(m) if m.resolved.is_none() => CompiledPolicy {
+                id,
+                managed: Some(m.managed.clone()),
+                text: String::new(),
+                parsed: ParsedPolicy {
+                    policy: None,
+                    diagnostics: vec![Diagnostic::error(
+                        DiagnosticCode::UnknownManagedPolicy,
+                        m.span.unwrap_or_default(),
+                        format!("the AWS managed policy \"{}\" is not loaded", m.managed),
+                        "resolve managed policies before evaluating (the command line, the npm package and the playground do it from their bundled copy)",
+                    )],
+                },
+            },
+            _ => CompiledPolicy {
+                managed: source.managed_name().map(str::to_string),
+                ..CompiledPolicy::new(id, source.text())
+            },
+        }
     }
 
     pub fn layer(&self) -> Layer {
@@ -104,6 +137,9 @@ pub(crate) fn opt_layer_as_text<S: serde::Serializer>(
 #[serde(rename_all = "camelCase")]
 pub struct StatementRef {
     pub policy: PolicyId,
+    /// For a statement of an AWS managed policy: the policy's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub managed: Option<String>,
     pub statement: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sid: Option<String>,
@@ -238,6 +274,9 @@ pub enum LayerDecision {
 #[serde(rename_all = "camelCase")]
 pub struct PolicyResult {
     pub policy: PolicyId,
+    /// For an AWS managed policy: its name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub managed: Option<String>,
     pub decision: PolicyDecision,
     pub statements: Vec<StatementTrace>,
 }
@@ -375,11 +414,12 @@ fn is_private_ip(ip: &std::net::IpAddr) -> bool {
     }
 }
 
-fn refs(policy_id: PolicyId, statements: &[&StatementTrace]) -> Vec<StatementRef> {
+fn refs(policy: &CompiledPolicy, statements: &[&StatementTrace]) -> Vec<StatementRef> {
     statements
         .iter()
         .map(|s| StatementRef {
-            policy: policy_id,
+            policy: policy.id,
+            managed: policy.managed.clone(),
             statement: s.index,
             sid: s.sid.clone(),
             line: s.anchor.line,
@@ -405,9 +445,10 @@ pub enum Detail {
     Decision,
 }
 
-fn statement_ref(policy_id: PolicyId, st: &Statement) -> StatementRef {
+fn statement_ref(policy: &CompiledPolicy, st: &Statement) -> StatementRef {
     StatementRef {
-        policy: policy_id,
+        policy: policy.id,
+        managed: policy.managed.clone(),
         statement: st.index,
         sid: st.sid.as_ref().map(|s| s.value.clone()),
         line: st.anchor.line,
@@ -432,9 +473,9 @@ fn quick_layer(
             let applying = quick_policy(policy, req, &folded, how, &mut result.missing_context);
             for a in applying {
                 match a.statement.effect.as_ref().map(|e| e.value) {
-                    Some(Effect::Deny) => denies.push(statement_ref(p.id, a.statement)),
+                    Some(Effect::Deny) => denies.push(statement_ref(p, a.statement)),
                     Some(Effect::Allow) => {
-                        allows.push(statement_ref(p.id, a.statement));
+                        allows.push(statement_ref(p, a.statement));
                         if with_principal {
                             result.grant =
                                 result.grant.max(Some(a.grant.unwrap_or(GrantKind::Direct)));
@@ -503,10 +544,10 @@ fn evaluate_layer(
         return result;
     }
     let with_principal = how.with_principal;
-    let mut traces: Vec<(PolicyId, PolicyTrace)> = Vec::new();
+    let mut traces: Vec<(&CompiledPolicy, PolicyTrace)> = Vec::new();
     for p in policies {
         if let Some(policy) = &p.parsed.policy {
-            traces.push((p.id, evaluate_policy(policy, req, how)));
+            traces.push((p, evaluate_policy(policy, req, how)));
         }
     }
     let any_deny = traces
@@ -526,7 +567,7 @@ fn evaluate_layer(
             LayerDecision::Allow => t.allowing().collect(),
             _ => Vec::new(),
         };
-        result.deciding_statements.extend(refs(*id, &deciding));
+        result.deciding_statements.extend(refs(id, &deciding));
         for s in &t.statements {
             for k in s.missing_keys() {
                 push_unique(&mut result.missing_context, k);
@@ -538,8 +579,9 @@ fn evaluate_layer(
     }
     result.policies = traces
         .into_iter()
-        .map(|(id, t)| PolicyResult {
-            policy: id,
+        .map(|(p, t)| PolicyResult {
+            policy: p.id,
+            managed: p.managed.clone(),
             decision: t.decision,
             statements: t.statements,
         })
@@ -666,7 +708,9 @@ fn notes(req: &Request) -> Vec<Note> {
             notes.push(Note::PrivateSourceIp { ip: ip.to_string() });
         }
     }
-    if req.action.eq_ignore_ascii_case("sts:GetCallerIdentity") {
+    if req.action.eq_ignore_ascii_case("sts:GetCallerIdentity")
+        && !matches!(req.principal, Principal::Anonymous)
+    {
         notes.push(Note::NoPermissionRequired {
             action: req.action.clone(),
         });
@@ -805,7 +849,11 @@ pub fn authorize_with(
     // operation. If an administrator attaches a policy to your identity that
     // explicitly denies access to the sts:GetCallerIdentity action, you can
     // still perform this operation." (STS API Reference)
-    if req.action.eq_ignore_ascii_case("sts:GetCallerIdentity") {
+    // A signed-in caller only: an anonymous request has no credentials to
+    // describe, and STS answers it with an authentication error.
+    if req.action.eq_ignore_ascii_case("sts:GetCallerIdentity")
+        && !matches!(req.principal, Principal::Anonymous)
+    {
         auth.decision = Decision::Allowed;
         auth.rule = DecisionRule::NoPermissionRequired;
         auth.layers = layers;

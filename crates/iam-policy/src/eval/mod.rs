@@ -40,8 +40,7 @@ impl RequestError {
 impl Scenario {
     /// Parses every policy once, for evaluating many requests.
     pub fn compile(&self) -> PolicySet {
-        self.policies
-            .map(|id, source| CompiledPolicy::new(id, source.text()))
+        self.policies.map(CompiledPolicy::from_source)
     }
 }
 

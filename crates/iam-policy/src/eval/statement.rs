@@ -256,14 +256,11 @@ fn resource_entry_matches(
     }
 }
 
-/// Whether a Resource/NotResource element covers the request: an
-/// unresolvable variable makes a NotResource element not match.
-fn resource_covers(negated: bool, any_matched: bool, any_unresolved: bool) -> bool {
-    if negated {
-        !any_matched && !any_unresolved
-    } else {
-        any_matched
-    }
+/// Whether a Resource/NotResource element covers the request. An entry
+/// whose variable has no value "will not match any resource" (IAM User Guide,
+/// "Policy variables with no value"), so in NotResource it excludes nothing.
+fn resource_covers(negated: bool, any_matched: bool) -> bool {
+    negated != any_matched
 }
 
 fn match_resources(el: &ResourceElement, resource: &str, ctx: &RequestContext) -> ElementTrace {
@@ -294,11 +291,10 @@ fn match_resources(el: &ResourceElement, resource: &str, ctx: &RequestContext) -
         })
         .collect();
     let any = entries.iter().any(|e| e.matched);
-    let unresolved = entries.iter().any(|e| !e.unresolved.is_empty());
     ElementTrace {
         negated: el.negated,
         key_span: Some(el.key_span),
-        matched: resource_covers(el.negated, any, unresolved),
+        matched: resource_covers(el.negated, any),
         entries,
     }
 }
@@ -331,21 +327,11 @@ pub(crate) fn quick_policy<'a>(
             continue;
         }
         if let Some(r) = &st.resource {
-            let mut any_matched = false;
-            let mut any_unresolved = false;
-            for p in &r.patterns {
-                match resource_entry_matches(p, &req.resource, &req.context) {
-                    Ok(true) => {
-                        any_matched = true;
-                        if !r.negated {
-                            break;
-                        }
-                    }
-                    Ok(false) => {}
-                    Err(_) => any_unresolved = true,
-                }
-            }
-            if !resource_covers(r.negated, any_matched, any_unresolved) {
+            let any_matched = r
+                .patterns
+                .iter()
+                .any(|p| resource_entry_matches(p, &req.resource, &req.context) == Ok(true));
+            if !resource_covers(r.negated, any_matched) {
                 continue;
             }
         }

@@ -130,7 +130,12 @@ pub fn explain_authorization(a: &Authorization, action: &str, resource: &str) ->
                     .iter()
                     .map(|p| PolicyExplanation {
                         policy: p.policy,
-                        label: p.policy.label(),
+                        label: match &p.managed {
+                            Some(name) => {
+                                format!("{name} (AWS managed policy, {})", p.policy.label())
+                            }
+                            None => p.policy.label(),
+                        },
                         decision: p.decision,
                         statements: p
                             .statements

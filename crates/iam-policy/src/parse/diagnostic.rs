@@ -72,6 +72,7 @@ pub enum DiagnosticCode {
     InvalidConditionValue,
     NotPrincipalWithAllow,
     InvalidValue,
+    UnknownManagedPolicy,
 }
 
 impl DiagnosticCode {
@@ -99,6 +100,7 @@ impl DiagnosticCode {
             DiagnosticCode::InvalidConditionValue => "invalid-condition-value",
             DiagnosticCode::NotPrincipalWithAllow => "not-principal-with-allow",
             DiagnosticCode::InvalidValue => "invalid-value",
+            DiagnosticCode::UnknownManagedPolicy => "unknown-managed-policy",
         }
     }
 }

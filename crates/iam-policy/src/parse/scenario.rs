@@ -1,7 +1,10 @@
 //! The one scenario reader: JSON text → [`Scenario`], every problem with its
 //! position. Field names are a contract; unknown fields are errors.
 
-use crate::ast::scenario::{PolicySource, RequestSpec, Scenario, ScenarioPolicies, FORMAT_VERSION};
+use crate::ast::scenario::{
+    ManagedRef, PolicySource, RequestSpec, ResolvedManaged, Scenario, ScenarioPolicies,
+    FORMAT_VERSION,
+};
 use crate::ast::Decision;
 use crate::parse::diagnostic::{did_you_mean, Diagnostic, DiagnosticCode as C};
 use crate::request::principal::{is_account_id, Principal};
@@ -21,6 +24,59 @@ impl Scenario {
         } else {
             s.ok_or(r.diags)
         }
+    }
+}
+
+/// Looks AWS managed policies up by name or ARN. The engine bundles none:
+/// the `iam-managed` crate implements this for the command line, the npm
+/// package and the playground.
+pub trait ManagedPolicies {
+    fn resolve(&self, name_or_arn: &str) -> Result<ResolvedManaged, UnknownManaged>;
+}
+
+/// Why a managed policy reference could not be resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownManaged {
+    pub message: String,
+    /// How to fix it ("did you mean …").
+    pub hint: String,
+}
+
+impl Scenario {
+    /// Resolves every AWS managed policy reference (`{"managed": …}`); an
+    /// unknown one is an error at its position, with "did you mean".
+    pub fn resolve_managed(&mut self, source: &dyn ManagedPolicies) -> Vec<Diagnostic> {
+        let mut diags = Vec::new();
+        let ids: Vec<_> = self.policies.iter().map(|(id, _)| id).collect();
+        for id in ids {
+            if let Some(PolicySource::Managed(m)) = self.policies.get_mut(id) {
+                match source.resolve(&m.managed) {
+                    Ok(r) => m.resolved = Some(r),
+                    Err(e) => diags.push(
+                        Diagnostic::error(
+                            C::UnknownManagedPolicy,
+                            m.span.unwrap_or_default(),
+                            format!("{id}: {}", e.message),
+                            e.hint,
+                        )
+                        .aws(format!(
+                            "NoSuchEntity: Policy {} does not exist or is not attachable.",
+                            managed_arn(&m.managed)
+                        )),
+                    ),
+                }
+            }
+        }
+        diags
+    }
+}
+
+/// The ARN an attach call would name for a reference.
+fn managed_arn(name_or_arn: &str) -> String {
+    if name_or_arn.starts_with("arn:") {
+        name_or_arn.to_string()
+    } else {
+        format!("arn:aws:iam::aws:policy/{name_or_arn}")
     }
 }
 
@@ -250,13 +306,53 @@ impl Reader {
     fn policy_source(&mut self, v: &JsonValue, what: &str) -> Option<PolicySource> {
         match &v.kind {
             JsonKind::String(s) => Some(PolicySource::Text(s.clone())),
+            JsonKind::Object(members) if members.first().is_some_and(|m| m.key == "managed") => {
+                self.managed_ref(v, members, what)
+            }
             JsonKind::Object(_) => Some(PolicySource::Object(v.to_serde())),
             _ => {
                 self.err(
                     v.span,
                     C::WrongType,
                     format!("{what} must be a policy object or a string holding the policy text, found {}", v.type_name()),
-                    "write the policy document itself, or its text as a JSON string",
+                    "write the policy document itself, its text as a JSON string, or {\"managed\": \"AWSImageBuilderFullAccess\"} for an AWS managed policy",
+                );
+                None
+            }
+        }
+    }
+
+    /// `{"managed": "NAME or ARN"}`: a reference to an AWS managed policy.
+    fn managed_ref(
+        &mut self,
+        v: &JsonValue,
+        members: &[JsonMember],
+        what: &str,
+    ) -> Option<PolicySource> {
+        for extra in members.iter().skip(1) {
+            self.err(
+                extra.key_span,
+                C::UnknownElement,
+                format!(
+                    "unknown field \"{}\" in a managed policy reference",
+                    extra.key
+                ),
+                "a managed policy reference holds only \"managed\": the policy's name or ARN",
+            );
+        }
+        let m = members.first()?;
+        match m.value.as_str() {
+            Some(name) if !name.trim().is_empty() => Some(PolicySource::Managed(ManagedRef {
+                managed: name.to_string(),
+                span: Some(m.value.span),
+                resolved: None,
+            })),
+            _ => {
+                self.err(
+                    v.span,
+                    C::WrongType,
+                    format!("{what}: \"managed\" must name an AWS managed policy"),
+                    "write {\"managed\": \"AWSImageBuilderFullAccess\"} or {\"managed\": \"arn:aws:iam::aws:policy/AWSImageBuilderFullAccess\"}",
                 );
                 None
             }
