@@ -37,6 +37,11 @@ fn fast_and_traced_paths_agree_on_the_corpus() {
         let fast = check_with(&s, &set, "x", Detail::Decision);
         for (a, b) in full.iter().zip(&fast) {
             let ctx = format!("{} #{}", f.display(), a.request);
+            assert_eq!(a.error, b.error, "{ctx}");
+            if a.error.is_some() {
+                // an unresolved managed policy (this crate bundles none)
+                continue;
+            }
             assert_eq!(a.decision, b.decision, "{ctx}");
             assert_eq!(a.deciding_statements, b.deciding_statements, "{ctx}");
             assert_eq!(a.missing_context, b.missing_context, "{ctx}");
