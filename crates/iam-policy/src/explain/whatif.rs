@@ -326,7 +326,7 @@ struct WhatIf<'a> {
     principal: Option<Principal>,
     evaluations: usize,
     /// Edits already decided, and the decision they got.
-    tried: Vec<(Vec<Change>, Option<Decision>)>,
+    tried: Vec<(Vec<Change>, Decision)>,
     out: Vec<Suggestion>,
 }
 
@@ -371,11 +371,11 @@ impl<'a> WhatIf<'a> {
             return Tried::Failed;
         }
         if let Some((_, seen)) = self.tried.iter().find(|(c, _)| same_changes(c, changes)) {
-            return match seen {
-                Some(d) if *d != self.auth.decision => {
-                    Tried::Flipped(Box::new(self.edit(changes)), *d)
-                }
-                _ => Tried::Failed,
+            let seen = *seen;
+            return if reaches(goal, self.auth.decision, seen) {
+                Tried::Flipped(Box::new(self.edit(changes)), seen)
+            } else {
+                Tried::Failed
             };
         }
         let edited = apply(self.spec, changes);
@@ -383,7 +383,7 @@ impl<'a> WhatIf<'a> {
         let Some(a) = self.decide_with(set, &edited, Detail::Decision) else {
             return Tried::Failed;
         };
-        self.tried.push((changes.to_vec(), Some(a.decision)));
+        self.tried.push((changes.to_vec(), a.decision));
         if reaches(goal, self.auth.decision, a.decision) {
             Tried::Flipped(
                 Box::new(RequestEdit {
@@ -951,32 +951,36 @@ fn near_misses(auth: &Authorization) -> Vec<NearMiss<'_>> {
             l.decision == LayerDecision::ImplicitDeny && Some(l.layer) != auth.blocked_by
         }),
     );
-    let mut found: Vec<(usize, NearMiss<'_>)> = Vec::new();
-    for (rank, l) in layers.iter().enumerate() {
+    // one pass, into buckets by the element that failed: no sorting
+    let mut out: Vec<NearMiss<'_>> = Vec::new();
+    for l in layers {
+        let mut buckets: [Vec<NearMiss<'_>>; 4] = Default::default();
         for p in &l.policies {
             for s in &p.statements {
                 if let Some(missing) = missing_element(s) {
-                    found.push((
-                        rank,
-                        NearMiss {
-                            at: Traced {
-                                layer: l.layer,
-                                policy: p,
-                                trace: s,
-                            },
-                            missing,
-                        },
-                    ));
+                    if let Some(b) = buckets.get_mut(usize::from(missing.rank())) {
+                        if b.len() < MAX_CLOSEST {
+                            b.push(NearMiss {
+                                at: Traced {
+                                    layer: l.layer,
+                                    policy: p,
+                                    trace: s,
+                                },
+                                missing,
+                            });
+                        }
+                    }
                 }
             }
         }
+        for b in buckets {
+            out.extend(b.into_iter().take(MAX_CLOSEST.saturating_sub(out.len())));
+        }
+        if out.len() >= MAX_CLOSEST {
+            break;
+        }
     }
-    found.sort_by_key(|(rank, m)| (*rank, m.missing.rank()));
-    found
-        .into_iter()
-        .take(MAX_CLOSEST)
-        .map(|(_, m)| m)
-        .collect()
+    out
 }
 
 fn statement_ast(set: &PolicySet, id: PolicyId, index: usize) -> Option<&Statement> {
