@@ -72,8 +72,8 @@ pub enum SuggestionKind {
     ChangeAction,
     /// Several of the above together.
     ChangeRequest,
-    /// A denying statement's condition would have to be false, and no edit
-    /// of the request alone changes the decision.
+    /// A denying statement's condition would have to be false; no verified
+    /// edit of the request alone makes it so and changes the decision.
     FalsifyDenyCondition,
     /// The denying statements would have to go (a policy change).
     RemoveDenyStatements,
@@ -620,7 +620,7 @@ impl<'a> WhatIf<'a> {
         let denying: Vec<Traced<'a>> = traced(auth).filter(|t| t.trace.denies()).collect();
         // the first change that makes each denying statement stop applying
         let mut first_per_statement: Vec<Option<Change>> = Vec::new();
-        for d in &denying {
+        for d in denying.iter().take(MAX_CLOSEST) {
             let Some(st) = statement_ast(self.set, d.policy.policy, d.trace.index) else {
                 first_per_statement.push(None);
                 continue;
@@ -693,7 +693,10 @@ impl<'a> WhatIf<'a> {
             first_per_statement.push(first);
         }
         // several denying statements: one change for each, together
-        if denying.len() > 1 && first_per_statement.iter().all(Option::is_some) {
+        if denying.len() > 1
+            && denying.len() <= MAX_CLOSEST
+            && first_per_statement.iter().all(Option::is_some)
+        {
             let changes: Vec<Change> = first_per_statement.into_iter().flatten().collect();
             let merged = changes
                 .iter()
@@ -1182,14 +1185,16 @@ fn target(c: &Change) -> String {
 }
 
 /// `first` then `then`; a later change of the same target replaces an
-/// earlier one (keeping the earliest `previous`).
+/// earlier one (keeping what the request held before either), and a key
+/// added then removed again is no change.
 fn merge(first: &[Change], then: &[Change]) -> Vec<Change> {
     let mut out: Vec<Change> = first.to_vec();
     for c in then {
         match out.iter().position(|o| target(o) == target(c)) {
             Some(i) => {
-                if let Some(slot) = out.get_mut(i) {
-                    *slot = with_previous(c.clone(), slot);
+                let earlier = out.remove(i);
+                if let Some(merged) = with_previous(c.clone(), &earlier) {
+                    out.insert(i, merged);
                 }
             }
             None => out.push(c.clone()),
@@ -1198,57 +1203,50 @@ fn merge(first: &[Change], then: &[Change]) -> Vec<Change> {
     out
 }
 
-fn original_context(c: &Change) -> Option<Value> {
-    match c {
-        Change::SetContext { previous, .. } => previous.clone(),
-        Change::RemoveContext { previous, .. } => Some(previous.clone()),
-        _ => None,
-    }
-}
-
-fn with_previous(c: Change, earlier: &Change) -> Change {
-    let prev = original_context(earlier);
-    match c {
-        Change::SetContext { key, value, .. } => Change::SetContext {
-            key,
-            value,
-            previous: prev,
-        },
-        Change::RemoveContext { key, previous } => Change::RemoveContext {
-            key,
-            previous: prev.unwrap_or(previous),
-        },
-        Change::SetResource { value, .. } => match earlier {
-            Change::SetResource { previous, .. } => Change::SetResource {
+/// A change of the same target as `earlier`, made after it, as one change
+/// from the original request (None: the two cancel out).
+fn with_previous(c: Change, earlier: &Change) -> Option<Change> {
+    Some(match (c, earlier) {
+        (Change::SetContext { key, value, .. }, Change::SetContext { previous, .. }) => {
+            Change::SetContext {
+                key,
                 value,
                 previous: previous.clone(),
-            },
-            _ => Change::SetResource {
+            }
+        }
+        (Change::SetContext { key, value, .. }, Change::RemoveContext { previous, .. }) => {
+            Change::SetContext {
+                key,
                 value,
-                previous: String::new(),
-            },
-        },
-        Change::SetPrincipal { value, .. } => match earlier {
-            Change::SetPrincipal { previous, .. } => Change::SetPrincipal {
+                previous: Some(previous.clone()),
+            }
+        }
+        (Change::RemoveContext { key, .. }, Change::SetContext { previous, .. }) => {
+            Change::RemoveContext {
+                key,
+                previous: previous.clone()?,
+            }
+        }
+        (Change::SetResource { value, .. }, Change::SetResource { previous, .. }) => {
+            Change::SetResource {
                 value,
                 previous: previous.clone(),
-            },
-            _ => Change::SetPrincipal {
-                value,
-                previous: String::new(),
-            },
-        },
-        Change::SetAction { value, .. } => match earlier {
-            Change::SetAction { previous, .. } => Change::SetAction {
+            }
+        }
+        (Change::SetPrincipal { value, .. }, Change::SetPrincipal { previous, .. }) => {
+            Change::SetPrincipal {
                 value,
                 previous: previous.clone(),
-            },
-            _ => Change::SetAction {
+            }
+        }
+        (Change::SetAction { value, .. }, Change::SetAction { previous, .. }) => {
+            Change::SetAction {
                 value,
-                previous: String::new(),
-            },
-        },
-    }
+                previous: previous.clone(),
+            }
+        }
+        (c, _) => c,
+    })
 }
 
 /// The same changes, in any order.
@@ -2142,6 +2140,30 @@ mod tests {
             "home/alice/example"
         );
         assert_eq!(instantiate(&toks("*-logs"), "app-data"), "app-logs");
+    }
+
+    #[test]
+    fn merged_changes_keep_the_original_value() {
+        let add = |v: &str| Change::SetContext {
+            key: "k".to_string(),
+            value: Value::String(v.to_string()),
+            previous: None,
+        };
+        let remove = Change::RemoveContext {
+            key: "k".to_string(),
+            previous: Value::String("b".to_string()),
+        };
+        // a key added then removed again is no change
+        assert_eq!(merge(&[add("a")], std::slice::from_ref(&remove)), vec![]);
+        // set twice: one change, from the original (absent) value
+        assert_eq!(merge(&[add("a")], &[add("b")]), vec![add("b")]);
+        let mut spec = RequestSpec::default();
+        spec.context
+            .insert("K".to_string(), Value::String("x".to_string()));
+        let edited = apply(&spec, &[add("y")]);
+        assert_eq!(edited.context.len(), 1, "keys are case-insensitive");
+        assert_eq!(edited.context["K"], Value::String("y".to_string()));
+        assert!(apply(&spec, &[remove]).context.is_empty());
     }
 
     #[test]
