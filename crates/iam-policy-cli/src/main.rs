@@ -28,7 +28,8 @@ use clap::{Parser, Subcommand};
 use iam_policy::context_from_json;
 use iam_policy::explain;
 use iam_policy::{
-    Authorization, CheckResult, Decision, Diagnostic, Principal, Request, Scenario, Severity,
+    Authorization, CheckResult, Decision, Diagnostic, Principal, Request, RequestSpec, Scenario,
+    Severity,
 };
 use iam_policy::{CompiledPolicy, LayerMap, PolicyId, PolicySet};
 use std::path::{Path, PathBuf};
@@ -336,12 +337,14 @@ fn check(paths: &[PathBuf], json: bool, explain: bool) -> ExitCode {
             .zip(&scenario.requests)
         {
             let text = r.authorization.as_ref().filter(|_| explain).map(|a| {
-                render(
+                let mut text = render(
                     a,
                     &|id: &PolicyId| format!("{id} ({})", id.label()),
                     spec.action.trim(),
                     spec.resource.trim(),
-                )
+                );
+                text.push_str(&render_what_if(&explain::what_would_change(&set, spec, a)));
+                text
             });
             explanations.push(text);
             results.push(r);
@@ -500,8 +503,8 @@ fn parse_context(items: &[String]) -> Result<serde_json::Map<String, serde_json:
     Ok(map)
 }
 
-/// A decision, and the policies (each with its file).
-type Simulated = (Authorization, PolicySet);
+/// A decision, the policies (each with its file) and the request.
+type Simulated = (Authorization, PolicySet, RequestSpec);
 
 fn simulate(
     files: &PolicyFiles,
@@ -567,14 +570,22 @@ fn simulate(
         let ctx = context_from_json(&ctx_json).map_err(|e| (e, 2))?;
         let req = Request::new(principal, action, resource, ctx);
         let auth = iam_policy::authorize(&set, &req, resource_account.as_deref());
-        Ok((auth, set))
+        let spec = RequestSpec {
+            principal: principal_text,
+            action: action.to_string(),
+            resource: resource.to_string(),
+            resource_account: resource_account.clone(),
+            context: ctx_json,
+            ..RequestSpec::default()
+        };
+        Ok((auth, set, spec))
     };
     match run() {
         Err((msg, code)) => {
             eprintln!("error: {msg}");
             ExitCode::from(code)
         }
-        Ok((auth, _set)) => {
+        Ok((auth, set, spec)) => {
             if json {
                 match serde_json::to_string_pretty(&auth) {
                     Ok(s) => outln!("{s}"),
@@ -591,6 +602,10 @@ fn simulate(
                         .unwrap_or_else(|| id.to_string())
                 };
                 out!("{}", render(&auth, &label, action, resource));
+                out!(
+                    "{}",
+                    render_what_if(&explain::what_would_change(&set, &spec, &auth))
+                );
             }
             ExitCode::SUCCESS
         }
@@ -681,6 +696,29 @@ fn render(
                     ));
                 }
             }
+        }
+    }
+    out
+}
+
+/// The changes that would flip the decision, one line each, with the
+/// verified edit of the request in words ("try: set aws:SourceIp to
+/// 54.240.143.189 → allowed") or the decision after a change of the policy.
+fn render_what_if(suggestions: &[explain::Suggestion]) -> String {
+    if suggestions.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("\nWhat would change it:\n");
+    for s in suggestions {
+        out.push_str(&format!("  - {}\n", s.sentence));
+        match (&s.edit, s.decision_after) {
+            (Some(e), Some(after)) => {
+                out.push_str(&format!("      try: {} → {after}\n", e.sentence))
+            }
+            (None, Some(after)) => {
+                out.push_str(&format!("      with the policy changed → {after}\n"))
+            }
+            _ => {}
         }
     }
     out
