@@ -26,6 +26,7 @@
 //! ```
 
 mod checks;
+mod engine;
 pub mod limits;
 mod size;
 mod summary;

@@ -2,10 +2,10 @@
 //! IAM console's policy summary), and which concrete actions a statement or
 //! a wildcard grants.
 
+use crate::engine::ResourceElement;
+use crate::engine::{Effect, Policy, Statement};
 use crate::text::is_all_star;
 use iam_catalog::{AccessLevel, AccessLevels, ActionRef, Catalog, Coverage, StatementActions};
-use iam_policy::policy::ResourceElement;
-use iam_policy::{Effect, Policy, Statement};
 use serde::Serialize;
 
 /// One access level of a [`ServiceSummary`].

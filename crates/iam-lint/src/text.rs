@@ -1,11 +1,11 @@
 //! Small text helpers: "did you mean" suggestions, sub-spans inside a JSON
 //! string, and containment of one IAM wildcard pattern in another.
 
+use crate::engine::{Position, Span};
 use crate::limits::{Meter, MAX_CONTAINMENT_STATES};
-use iam_policy::{Position, Span};
 use std::collections::HashMap;
 
-pub(crate) use iam_policy::diagnostic::did_you_mean;
+pub(crate) use crate::engine::did_you_mean;
 
 /// The span of characters `[start, start + len)` of a JSON string's content
 /// of `total` characters, when the string sits on one line and holds no

@@ -3,10 +3,10 @@
 //! full access.
 
 use super::{has_wildcard, is_allow, Draft, Expanded, Linter, StmtActions};
+use crate::engine::ActionElement;
+use crate::engine::{PolicyKind, Span, Statement};
 use crate::text::is_all_star;
 use crate::FindingCode as F;
-use iam_policy::policy::ActionElement;
-use iam_policy::{PolicyKind, Span, Statement};
 
 fn mark(reported: &mut [bool], k: usize) {
     if let Some(r) = reported.get_mut(k) {

@@ -4,12 +4,12 @@
 //! combinations of conditions, variables.
 
 use super::{is_allow, short_list, Draft, Linter, StmtActions};
+use crate::engine::{BaseOperator, OperatorFamily, SetOperator};
+use crate::engine::{Condition, PolicyVersion};
+use crate::engine::{Effect, Span, Statement};
 use crate::text::sub_span;
 use crate::{Category, FindingCode as F};
 use iam_catalog::KeyType;
-use iam_policy::operator::{BaseOperator, OperatorFamily, SetOperator};
-use iam_policy::policy::{Condition, PolicyVersion};
-use iam_policy::{Effect, Span, Statement};
 use std::collections::HashSet;
 
 /// Above this many actions a statement is treated as "broad": per-action
@@ -213,7 +213,7 @@ impl<'c> Linter<'c, '_> {
             let vals: HashSet<bool> = c
                 .values
                 .iter()
-                .filter_map(|v| iam_policy::values::parse_bool(&v.text))
+                .filter_map(|v| crate::engine::parse_bool(&v.text))
                 .collect();
             if vals.len() == 2 {
                 self.emit(

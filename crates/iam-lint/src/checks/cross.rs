@@ -13,11 +13,11 @@
 
 use super::principals::public_entry;
 use super::{describe, is_allow, statement_span, Draft, Limit, Linter, StmtActions};
+use crate::engine::PrincipalType;
+use crate::engine::Statement;
 use crate::limits::{Meter, MAX_STATEMENT_COMPARISONS};
 use crate::text::{covers, Cover, CoverIndex, Pattern};
 use crate::FindingCode as F;
-use iam_policy::policy::PrincipalType;
-use iam_policy::Statement;
 use std::cell::OnceCell;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, HashSet};
@@ -138,7 +138,7 @@ fn and(a: Cover, b: impl FnOnce() -> Cover) -> Cover {
 
 impl<'c, 'p> Linter<'c, 'p> {
     pub(super) fn cross_statements(&mut self, infos: &[Option<StmtActions<'c>>]) {
-        let policy: &'p iam_policy::Policy = self.policy;
+        let policy: &'p crate::engine::Policy = self.policy;
         let sts = &policy.statements;
         if sts.len() < 2 {
             return;

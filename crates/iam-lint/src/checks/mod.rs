@@ -9,6 +9,8 @@ mod cross;
 mod principals;
 mod resources;
 
+use crate::engine::ActionElement;
+use crate::engine::{Effect, Policy, PolicyKind, Span, Statement};
 use crate::limits::{
     Meter, ARN_MATCH_BUDGET, CONTAINMENT_BUDGET, EXPANSION_BUDGET, MAX_CONTAINMENT_STATES,
     MAX_STATEMENT_COMPARISONS, SUGGESTION_BUDGET,
@@ -16,8 +18,6 @@ use crate::limits::{
 use crate::text::{covers, did_you_mean, is_all_star, Cover, CoverIndex, Pattern};
 use crate::{Category, Finding, FindingCode as F};
 use iam_catalog::{ActionRef, Catalog, ResourceTypeRef};
-use iam_policy::policy::ActionElement;
-use iam_policy::{Effect, Policy, PolicyKind, Span, Statement};
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -575,7 +575,7 @@ pub(crate) fn group(n: impl Into<u64>) -> String {
     let s = n.into().to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -2,9 +2,9 @@
 //! trust policies.
 
 use super::{is_allow, Draft, Linter};
+use crate::engine::{PolicyKind, Span, Statement};
+use crate::engine::{PrincipalElement, PrincipalType};
 use crate::FindingCode as F;
-use iam_policy::policy::{PrincipalElement, PrincipalType};
-use iam_policy::{PolicyKind, Span, Statement};
 
 /// The span of a `"*"` / `{"AWS": "*"}` entry of a Principal element.
 pub(super) fn public_entry(p: &PrincipalElement) -> Option<Span> {

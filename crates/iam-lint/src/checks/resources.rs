@@ -7,12 +7,12 @@ use super::{
     examples, has_wildcard, is_allow, is_literal, resource_types_of, Draft, Expanded, Linter,
     StmtActions,
 };
+use crate::engine::check_arn_pattern;
+use crate::engine::ResourceElement;
+use crate::engine::{PolicyKind, Span, Statement};
 use crate::text::{char_index, covers, is_all_star, sub_span, Cover, Pattern};
 use crate::FindingCode as F;
 use iam_catalog::{ActionRef, Wildcard};
-use iam_policy::arn::check_arn_pattern;
-use iam_policy::policy::ResourceElement;
-use iam_policy::{PolicyKind, Span, Statement};
 use std::collections::HashSet;
 
 /// AWS partitions.
