@@ -6,6 +6,7 @@
 //! - `cargo xtask test`: every test of the project, in order, failing fast; `.ci/run` runs it.
 //! - `cargo xtask e2e`: only the end-to-end tests, on an existing dist/.
 //! - `cargo xtask widget` / `widget-test`: the npm package and the docs widget (widget.rs).
+//! - `cargo xtask fuzz`: the fuzz targets (fuzz.rs); a short run is a step of `test`.
 //!
 //! Standard library only, so it builds in seconds on a clean machine.
 
@@ -16,6 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant, SystemTime};
 
+mod fuzz;
 mod widget;
 
 const USAGE: &str = "usage: cargo xtask <command>
@@ -27,6 +29,9 @@ commands:
   e2e     run only the end-to-end tests against the existing dist/
   widget  build the npm packages (target/npm/) and the docs widget (web/widget/dist/)
   widget-test  test the npm package (Node) and the widget (headless Chromium)
+  fuzz [--seconds N] [--timeout S] [TARGET...]
+          fuzz the parser, scenario check, share links and linter (nightly, cargo-fuzz;
+          default an hour per target)
 ";
 
 fn root() -> PathBuf {
@@ -56,6 +61,8 @@ struct Step {
     func: Option<(Func, &'static str)>,
     dir: PathBuf,
     envs: Vec<(String, String)>,
+    /// Not run, and why.
+    skip: Option<String>,
 }
 
 impl Step {
@@ -66,6 +73,7 @@ impl Step {
             func: None,
             dir: root(),
             envs: Vec::new(),
+            skip: None,
         }
     }
 
@@ -77,6 +85,7 @@ impl Step {
             func: Some((f, rerun)),
             dir: root(),
             envs: Vec::new(),
+            skip: None,
         }
     }
 
@@ -128,6 +137,10 @@ impl Runner {
 
     /// Runs a step; on failure prints how to re-run it and returns false.
     fn run(&mut self, step: Step) -> bool {
+        if let Some(why) = &step.skip {
+            self.skip(&step.name, why);
+            return true;
+        }
         self.header(&step.name);
         println!("    $ {}", step.shell_line());
         let t0 = Instant::now();
@@ -309,7 +322,19 @@ fn e2e_step() -> Step {
         func: None,
         dir: root(),
         envs: Vec::new(),
+        skip: None,
     }
+}
+
+/// The short fuzz run, skipped when nightly or cargo-fuzz is missing.
+fn fuzz_step() -> Step {
+    let mut s = Step::func(
+        "fuzz targets, 20 s each (cargo-fuzz, nightly)",
+        fuzz::short_run,
+        "cargo xtask fuzz --seconds 20 --timeout 10",
+    );
+    s.skip = fuzz::available().err();
+    s
 }
 
 fn wasm_test_step() -> Step {
@@ -399,6 +424,7 @@ fn cmd_test() -> bool {
     }
     steps.push(e2e_step());
     steps.push(widget_test());
+    steps.push(fuzz_step());
 
     let mut r = Runner::new(steps.len());
     for step in steps {
@@ -514,6 +540,13 @@ fn main() -> ExitCode {
         Some("e2e") => cmd_e2e(),
         Some("widget") => run_one(widget_build()),
         Some("widget-test") => run_one(widget_test()),
+        Some("fuzz") => match fuzz::cmd(&root(), args.get(1..).unwrap_or_default()) {
+            Ok(()) => true,
+            Err(e) => {
+                eprintln!("xtask fuzz: {e}");
+                false
+            }
+        },
         Some("help") | Some("--help") | Some("-h") => {
             print!("{USAGE}");
             true
