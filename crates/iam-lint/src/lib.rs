@@ -34,7 +34,8 @@ mod text;
 
 pub use size::{size_limit, SizeLimit, SizeUnit};
 pub use summary::{
-    expand, expand_statement, summary, ExpandedAction, LevelSummary, ServiceSummary,
+    expand, expand_statement, summary, try_summary, ExpandedAction, LevelSummary, ServiceSummary,
+    SUMMARY_BUDGET,
 };
 
 use iam_catalog::Catalog;

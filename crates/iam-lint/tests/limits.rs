@@ -419,3 +419,35 @@ fn many_conditions_and_principals_lint_in_time() {
         .iter()
         .any(|f| f.code == F::ForAllValuesWithAllow));
 }
+
+#[test]
+fn the_access_summary_of_catalog_wide_wildcards_stops_at_its_budget() {
+    // 4,000 distinct `*:…` patterns, each a scan of all 22,000 catalog
+    // actions, three times (100 s of work for `summary`).
+    let acts: Vec<String> = (0..2_000)
+        .map(|i| format!(r#""*:Get{}*""#, "?".repeat(i % 40)))
+        .chain((0..2_000).map(|i| format!(r#""*:{i}*""#)))
+        .collect();
+    let text = policy(&[format!(
+        r#"{{"Effect": "Allow", "Action": [{}], "Resource": "*"}}"#,
+        acts.join(",")
+    )]);
+    let parsed = parse_policy_as(&text, ID);
+    let p = parsed.policy.as_ref().unwrap();
+    let cat = Catalog::embedded();
+    let (r, took) = best_of_three(|| iam_lint::try_summary(p, cat));
+    eprintln!("summary of 4,000 catalog-wide wildcards refused in {took:?}");
+    assert!(took < budget(), "{took:?}");
+    let msg = r.unwrap_err();
+    assert!(msg.contains("SUMMARY_BUDGET"), "{msg}");
+    // Repeating statements costs nothing more: patterns are merged.
+    let st = r#"{"Effect": "Allow", "Action": ["s3:Get*", "ec2:Describe*", "iam:List*"], "Resource": "*"}"#;
+    let sts: Vec<String> = (0..5_000).map(|_| st.to_string()).collect();
+    let text = policy(&sts);
+    let parsed = parse_policy_as(&text, ID);
+    let p = parsed.policy.as_ref().unwrap();
+    let (r, took) = best_of_three(|| iam_lint::try_summary(p, cat));
+    eprintln!("summary of 5,000 repeated statements in {took:?}");
+    assert!(took < budget(), "{took:?}");
+    assert_eq!(r.unwrap(), iam_lint::summary(p, cat));
+}
