@@ -10,6 +10,13 @@
 //! base64url. Other `&`-separated parts of a fragment are ignored, so
 //! `#top&s=1.…` reads too.
 //!
+//! A link is untrusted input: a few kilobytes inflate to megabytes. The
+//! decoder stops inflating at [`MAX_PAYLOAD`] and checks what the scenario
+//! holds against named limits ([`check_limits`]: each policy, all policies,
+//! the number of policies and requests, context keys and values, request
+//! strings) before the engine reads anything; [`ShareError::TooLarge`] names
+//! the limit.
+//!
 //! ```
 //! use iam_policy::Scenario;
 //! let s = Scenario::from_json(r#"{"policies":{},"requests":[]}"#).unwrap();
