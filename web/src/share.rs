@@ -10,7 +10,7 @@
 //! A link with only `s=` (made by another tool) opens too. Browsers never send the fragment
 //! to a server: a shared scenario stays between the people who share it.
 
-use crate::model::Workspace;
+use crate::model::{LayerKind, Workspace};
 
 pub use iam_share::{ShareError, SHARE_VERSION};
 
@@ -36,7 +36,9 @@ pub enum Shared {
     Scenario(String),
 }
 
-/// Reads a fragment (with or without the leading `#`).
+/// Reads a fragment (with or without the leading `#`). A link over the share-link limits
+/// (`iam_share::check_limits`) is refused with a message naming the limit, before anything in it
+/// is evaluated.
 pub fn decode(fragment: &str) -> Result<Shared, ShareError> {
     let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
     let workspace_part = fragment
@@ -45,14 +47,17 @@ pub fn decode(fragment: &str) -> Result<Shared, ShareError> {
     if let Some(p) = workspace_part {
         let bytes = iam_share::decode_bytes(&format!("{}{p}", iam_share::PREFIX))?;
         let text = String::from_utf8(bytes).map_err(|e| ShareError::BadJson(e.to_string()))?;
-        return serde_json::from_str::<Workspace>(&text)
-            .map(|ws| Shared::Workspace(Box::new(ws)))
-            .map_err(|e| ShareError::BadJson(e.to_string()));
+        let ws = serde_json::from_str::<Workspace>(&text)
+            .map_err(|e| ShareError::BadJson(e.to_string()))?;
+        // Every policy counts, switched-off layers included: they are edited and linted.
+        let mut all = ws.clone();
+        for layer in LayerKind::ALL {
+            all.set_on(layer, true);
+        }
+        iam_share::check_limits(&all.to_scenario())?;
+        return Ok(Shared::Workspace(Box::new(ws)));
     }
-    let bytes = iam_share::decode_bytes(fragment)?;
-    String::from_utf8(bytes)
-        .map(Shared::Scenario)
-        .map_err(|e| ShareError::BadJson(e.to_string()))
+    iam_share::decode_scenario_text(fragment).map(Shared::Scenario)
 }
 
 #[cfg(test)]
@@ -132,5 +137,38 @@ mod tests {
         let frag = encode(&sample());
         let cut = frag.get(..frag.len() - 20).unwrap_or_default();
         assert!(decode(cut).is_err());
+    }
+
+    #[test]
+    fn links_over_the_limits_are_refused_with_the_limit_named() {
+        // A switched-off layer's policy of 600 KB of `${`: a link of a few KB.
+        let mut ws = sample();
+        if let Some(p) = ws.policy_mut(crate::model::PolicyId::Scp(0, 0)) {
+            p.text = "${".repeat(300_000);
+        }
+        let frag = encode(&ws);
+        assert!(frag.len() < 8 * 1024, "{}", frag.len());
+        match decode(&frag) {
+            Err(e @ ShareError::TooLarge(_)) => {
+                let msg = e.to_string();
+                assert!(msg.contains("MAX_POLICY_TEXT"), "{msg}");
+                assert!(msg.contains("nothing in it was evaluated"), "{msg}");
+            }
+            other => panic!("{other:?}"),
+        }
+        // The scenario part alone (a link from another tool) is refused too.
+        let s_only = iam_share::encode_bytes(
+            format!(
+                r#"{{"policies":{{"identity":["{}"]}},"requests":[]}}"#,
+                "${".repeat(2 * 1024 * 1024)
+            )
+            .as_bytes(),
+        );
+        match decode(&s_only) {
+            Err(e @ ShareError::TooLarge(_)) => {
+                assert!(e.to_string().contains("MAX_PAYLOAD"), "{e}");
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }
