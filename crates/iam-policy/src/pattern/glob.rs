@@ -42,8 +42,11 @@ pub struct Glob {
     suffix: String,
     /// Bit-parallel form, for patterns of at most 63 tokens.
     small: Option<SmallNfa>,
-    /// Multi-word bit-parallel form, for longer patterns.
+    /// Multi-word bit-parallel form, for longer patterns with `:`-bound
+    /// wildcards.
     wide: Option<WideNfa>,
+    /// Greedy segments, for longer plain patterns.
+    long: Option<crate::pattern::segments::Segments>,
 }
 
 /// The pattern's automaton as bit masks: bit `i` is the state "the first `i`
@@ -147,7 +150,12 @@ impl Glob {
         } else {
             None
         };
-        let wide = if literal.is_none() && small.is_none() {
+        let long = if literal.is_none() && small.is_none() {
+            crate::pattern::segments::Segments::new(&out)
+        } else {
+            None
+        };
+        let wide = if literal.is_none() && small.is_none() && long.is_none() {
             Some(WideNfa::new(&out))
         } else {
             None
@@ -159,6 +167,7 @@ impl Glob {
             suffix: suffix.into_iter().collect(),
             small,
             wide,
+            long,
         }
     }
 
@@ -211,10 +220,11 @@ impl Glob {
         if !text.starts_with(&self.prefix) || !text.ends_with(&self.suffix) {
             return false;
         }
-        match (&self.small, &self.wide) {
-            (Some(n), _) => n.matches(text),
-            (None, Some(n)) => n.matches(text),
-            (None, None) => false,
+        match (&self.small, &self.long, &self.wide) {
+            (Some(n), _, _) => n.matches(text),
+            (None, Some(s), _) => s.matches(text),
+            (None, None, Some(n)) => n.matches(text),
+            (None, None, None) => false,
         }
     }
 }
