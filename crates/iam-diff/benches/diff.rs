@@ -122,6 +122,10 @@ fn bench(c: &mut Criterion) {
         "diff 50 vs 50 statements + NotAction granting ~20k actions, examples",
         |b| b.iter(|| differ.diff(black_box(&old), black_box(&new), &options)),
     );
+    c.bench_function(
+        "diff 50 vs 50 statements + NotAction granting ~20k actions, no examples",
+        |b| b.iter(|| differ.diff(black_box(&old), black_box(&new), &no_examples)),
+    );
     c.bench_function("index the catalog (Differ::new)", |b| {
         b.iter(|| Differ::new(black_box(catalog)))
     });

@@ -19,6 +19,10 @@ use std::collections::{HashSet, VecDeque};
 /// before it answers "too complex".
 pub const STATE_BUDGET: usize = 20_000;
 
+/// How many automaton positions one search may step through in all (long
+/// patterns make each step dearer): past it, "too complex".
+pub const WORK_BUDGET: usize = 4_000_000;
+
 /// How many states an instantiation search may visit.
 pub const INSTANTIATE_BUDGET: usize = 4_000;
 
@@ -84,12 +88,6 @@ impl Bits {
         }
     }
 
-    fn get(&self, i: usize) -> bool {
-        self.0
-            .get(i / 64)
-            .is_some_and(|w| w & (1u64 << (i % 64)) != 0)
-    }
-
     fn is_empty(&self) -> bool {
         self.0.iter().all(|w| *w == 0)
     }
@@ -116,6 +114,8 @@ pub struct Bank {
     /// The token at each position; `None` at each pattern's end.
     toks: Vec<Option<Tok>>,
     starts: Vec<usize>,
+    /// Positions stepped through so far (for [`WORK_BUDGET`]).
+    work: std::cell::Cell<usize>,
 }
 
 impl Bank {
@@ -133,12 +133,21 @@ impl Bank {
         self.starts.is_empty()
     }
 
+    /// Adds the positions a `*` may skip to (forward only, so one pass over
+    /// the set positions and their chains of stars).
     fn close(&self, b: &mut Bits) {
-        for i in 0..self.toks.len() {
-            if b.get(i) && matches!(self.toks.get(i), Some(Some(Tok::Star { .. }))) {
-                b.set(i + 1);
+        let set: Vec<usize> = b.ones().collect();
+        for mut i in set {
+            while matches!(self.toks.get(i), Some(Some(Tok::Star { .. }))) {
+                i += 1;
+                b.set(i);
             }
         }
+    }
+
+    /// Positions stepped through so far.
+    pub fn work(&self) -> usize {
+        self.work.get()
     }
 
     pub fn start(&self) -> Bits {
@@ -152,6 +161,7 @@ impl Bank {
 
     pub fn step(&self, from: &Bits, c: char) -> Bits {
         let mut b = Bits::new(self.toks.len());
+        self.work.set(self.work.get() + 1 + from.0.len());
         for i in from.ones() {
             match self.toks.get(i) {
                 Some(Some(Tok::Lit(d))) if *d == c => b.set(i + 1),
@@ -274,7 +284,7 @@ fn search(a: &Bank, b: &Bank, goal: Goal, budget: usize) -> Search {
             if seen.contains(&key) {
                 continue;
             }
-            if seen.len() >= budget {
+            if seen.len() >= budget || a.work() + b.work() > WORK_BUDGET {
                 return Search::TooComplex;
             }
             seen.insert(key.clone());
@@ -344,6 +354,19 @@ pub fn instantiate(p: &[Tok], f: &[Gen], avoid: &Bank) -> Option<String> {
     if p.len() > MAX_INSTANTIATE_TOKENS || f.len() > MAX_INSTANTIATE_TOKENS {
         return None;
     }
+    // a pattern that matches everything leaves the format to its fillers
+    if p == [Tok::Star { seg: false }] {
+        let filled: String = f
+            .iter()
+            .map(|g| match g {
+                Gen::Lit(c) => c.to_string(),
+                Gen::Slot { fillers, .. } => fillers.first().cloned().unwrap_or_default(),
+            })
+            .collect();
+        if avoid.is_empty() || !avoid.matches(&filled) {
+            return Some(filled);
+        }
+    }
     // first with placeholders that hold no `/` either (names rarely do),
     // then with any placeholder text but `:`
     for strict in [true, false] {
@@ -382,7 +405,7 @@ impl Inst<'_> {
     }
 
     fn go(&mut self, i: usize, j: usize, started: bool, av: &Bits) -> bool {
-        if self.budget == 0 {
+        if self.budget == 0 || self.avoid.work() > WORK_BUDGET {
             return false;
         }
         self.budget -= 1;

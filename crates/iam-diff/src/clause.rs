@@ -381,6 +381,13 @@ fn compile_cond(c: &Condition, vars: bool) -> Cond<'_> {
 /// Why a containment could not be proven.
 pub type Unproven = String;
 
+/// `StringLike` values longer than this together are compared as text only.
+pub const MAX_LIKE_TOKENS: usize = 200;
+
+/// Conditions with more value pairs than this are compared value by value
+/// as text only.
+pub const MAX_VALUE_PAIRS: usize = 4_096;
+
 /// Is every request value that matches policy value `x` also matched by
 /// `y`, under the positive operator `base`?
 fn value_within(base: BaseOperator, x: &CondValue, y: &CondValue) -> bool {
@@ -393,6 +400,12 @@ fn value_within(base: BaseOperator, x: &CondValue, y: &CondValue) -> bool {
     use BaseOperator as B;
     match base {
         B::StringEqualsIgnoreCase => fold_case(&x.text) == fold_case(&y.text),
+        B::StringLike
+            if x.toks.as_ref().map_or(0, Vec::len) + y.toks.as_ref().map_or(0, Vec::len)
+                > MAX_LIKE_TOKENS =>
+        {
+            false
+        }
         B::StringLike => match (&x.toks, &y.toks) {
             (Some(a), Some(b)) => {
                 automaton::escape(
@@ -463,6 +476,16 @@ fn cond_implies(a: &Cond<'_>, b: &Cond<'_>) -> bool {
         return set(a) == set(b);
     }
     let positive = base.positive();
+    if a.values.len().saturating_mul(b.values.len()) > MAX_VALUE_PAIRS {
+        // too many to compare pairwise: the same values, or no proof
+        fn texts<'a>(c: &'a Cond<'_>) -> Vec<&'a str> {
+            let mut v: Vec<&str> = c.values.iter().map(|v| v.text.as_str()).collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        }
+        return texts(a) == texts(b);
+    }
     if base.is_negated() {
         // "matches none of b's values" follows from "none of a's" when a
         // excludes at least what b excludes; a value of the wrong type makes
@@ -594,7 +617,7 @@ fn resources_within(c: &Clause<'_>, others: &[&Clause<'_>]) -> Result<(), Unprov
             texts.join(", ")
         )),
         Search::TooComplex => Err(format!(
-            "not checked (too complex): comparing {} exceeded {STATE_BUDGET} automaton states",
+            "not checked (too complex): comparing {} exceeded the budget of {STATE_BUDGET} automaton states",
             texts.join(", ")
         )),
     }

@@ -670,11 +670,19 @@ fn cond_true(c: &Cond<'_>, v: &Val) -> bool {
     holds(c.ast, &condition_context(&c.ast.key, v)).0
 }
 
+/// Values of one condition that candidates are made from.
+pub const MAX_VALUES_PER_CONDITION: usize = 16;
+
 /// Candidate values for a condition's key, most typical first.
 fn candidates(c: &Cond<'_>) -> Vec<Val> {
     let base = c.op.base.positive();
     let mut singles: Vec<String> = Vec::new();
-    for v in c.values.iter().filter(|v| !v.has_vars && !v.invalid) {
+    for v in c
+        .values
+        .iter()
+        .filter(|v| !v.has_vars && !v.invalid)
+        .take(MAX_VALUES_PER_CONDITION)
+    {
         match base.family() {
             OperatorFamily::String | OperatorFamily::Arn => {
                 if base.takes_wildcards() {

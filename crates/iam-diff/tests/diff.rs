@@ -573,3 +573,33 @@ fn a_service_filter_compares_only_that_service() {
         catalog().service("sqs").unwrap().action_count()
     );
 }
+
+#[test]
+fn pathological_patterns_and_value_lists_stop_at_their_budgets() {
+    // long wildcard-heavy resources and thousands of condition values: the
+    // diff answers quickly, with "may differ" or examples, never hangs
+    let long_a = "*a?".repeat(1500);
+    let long_b = "*b?".repeat(1500);
+    let ips_a: Vec<String> = (0..2000)
+        .map(|i| format!("\"10.{}.{}.0/24\"", i / 256, i % 256))
+        .collect();
+    let ips_b: Vec<String> = (0..2000)
+        .map(|i| format!("\"10.{}.{}.1/32\"", i / 256, i % 256))
+        .collect();
+    let old = policy(&format!(
+        r#"{{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::{long_a}",
+            "Condition": {{"IpAddress": {{"aws:SourceIp": [{}]}}}}}}"#,
+        ips_a.join(",")
+    ));
+    let new = policy(&format!(
+        r#"{{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::{long_b}",
+            "Condition": {{"IpAddress": {{"aws:SourceIp": [{}]}}}}}}"#,
+        ips_b.join(",")
+    ));
+    let start = std::time::Instant::now();
+    let d = run(&old, &new, DiffKind::Identity);
+    assert!(start.elapsed().as_secs() < 20, "{:?}", start.elapsed());
+    let c = change(&d, "s3:GetObject");
+    assert_ne!(c.kind, ChangeKind::Granted);
+    verify_examples(&old, &new, DiffKind::Identity, &d);
+}
