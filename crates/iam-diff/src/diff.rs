@@ -324,8 +324,12 @@ fn analyse(g: &Group<'_, '_>) -> Option<Analysis> {
     if keys(&g.old_allows) == keys(&g.new_allows) && keys(&g.old_denies) == keys(&g.new_denies) {
         return None;
     }
+    // no access at all: no Allow, an unconditional Deny everywhere, or
+    // every Allow provably within the Denies
     let none = |allows: &[&Clause<'_>], denies: &[&Clause<'_>]| {
-        allows.is_empty() || denies.iter().any(|d| d.is_total())
+        allows.is_empty()
+            || denies.iter().any(|d| d.is_total())
+            || (!denies.is_empty() && union_within(allows, denies).is_ok())
     };
     let old_none = none(&g.old_allows, &g.old_denies);
     let new_none = none(&g.new_allows, &g.new_denies);

@@ -211,14 +211,15 @@ impl Evaluator {
 
     /// The engine's decision for a candidate, by the fast path (a parsed
     /// request, decision only).
-    fn decide(
+    /// The request a candidate stands for, as the engine reads it (`None`
+    /// when the principal does not parse).
+    fn request(
         &mut self,
-        side: Side,
         c: &Candidate,
         action: &str,
         resource: &str,
         ctx: &RequestContext,
-    ) -> Option<Decision> {
+    ) -> Option<Request> {
         let principal = match self.principals.get(&c.principal) {
             Some(p) => p.clone()?,
             None => {
@@ -227,9 +228,18 @@ impl Evaluator {
                 p?
             }
         };
-        let req = Request::new(principal, action, resource, ctx.clone());
-        let set = self.set(side, &c.setup);
-        Some(decide(set, &req, c.resource_account.as_deref()).decision)
+        Some(Request::new(principal, action, resource, ctx.clone()))
+    }
+
+    /// The engine's decision (decision only, no traces).
+    fn decide(
+        &mut self,
+        side: Side,
+        setup: &Setup,
+        req: &Request,
+        account: Option<&str>,
+    ) -> Decision {
+        decide(self.set(side, setup), req, account).decision
     }
 
     /// Finds a request that the target version allows and the other does
@@ -272,17 +282,20 @@ impl Evaluator {
                                     ));
                                 }
                                 attempts += 1;
-                                if self.decide(t_side, &cand, t.action, &resource, &ctx)
-                                    != Some(Decision::Allowed)
-                                {
-                                    continue;
-                                }
-                                let Some(od) = self
-                                    .decide(o_side, &cand, t.action, &resource, &ctx)
-                                    .filter(|d| *d != Decision::Allowed)
+                                let Some(req) = self.request(&cand, t.action, &resource, &ctx)
                                 else {
                                     continue;
                                 };
+                                let account = cand.resource_account.as_deref();
+                                if self.decide(t_side, &cand.setup, &req, account)
+                                    != Decision::Allowed
+                                {
+                                    continue;
+                                }
+                                let od = self.decide(o_side, &cand.setup, &req, account);
+                                if od == Decision::Allowed {
+                                    continue;
+                                }
                                 // the request as the scenario format holds it; it
                                 // reads back into exactly the request decided above
                                 // (the crate's tests evaluate every example again

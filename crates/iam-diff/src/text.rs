@@ -83,7 +83,11 @@ pub fn sentence(
                     "OLD denied {action} unconditionally ({})",
                     statement_label(d)
                 ),
-                None => format!("OLD allowed {action} in no statement"),
+                None if old_allows.is_empty() => format!("OLD allowed {action} in no statement"),
+                None => format!(
+                    "OLD denied {action} wherever it allowed it ({})",
+                    list(old_denies)
+                ),
             };
             format!("NEW allows {} by {}; {why_not}.", action, list(new_allows))
         }
@@ -93,7 +97,11 @@ pub fn sentence(
                     "NEW denies {action} unconditionally ({})",
                     statement_label(d)
                 ),
-                None => format!("NEW allows {action} in no statement"),
+                None if new_allows.is_empty() => format!("NEW allows {action} in no statement"),
+                None => format!(
+                    "NEW denies {action} wherever it allows it ({})",
+                    list(new_denies)
+                ),
             };
             format!("OLD allowed {} by {}; {why_not}.", action, list(old_allows))
         }

@@ -603,3 +603,29 @@ fn pathological_patterns_and_value_lists_stop_at_their_budgets() {
     assert_ne!(c.kind, ChangeKind::Granted);
     verify_examples(&old, &new, DiffKind::Identity, &d);
 }
+
+#[test]
+fn an_allow_within_a_deny_grants_nothing() {
+    // "an explicit deny ... overrides the allow": Allow and Deny on the
+    // same objects give no access, so neither version grants it
+    let old =
+        policy(r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}"#);
+    let new = policy(
+        r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"},
+           {"Sid": "Lock", "Effect": "Deny", "Action": "s3:*", "Resource": ["arn:aws:s3:::b", "arn:aws:s3:::b/*"]}"#,
+    );
+    let d = run(&old, &new, DiffKind::Identity);
+    let c = change(&d, "s3:GetObject");
+    assert_eq!(c.kind, ChangeKind::Revoked);
+    assert!(
+        c.sentence.contains("wherever it allows it"),
+        "{}",
+        c.sentence
+    );
+    assert_eq!(c.lost_access, Evidence::Yes);
+    assert_eq!(changes(&d).len(), 1);
+    verify_examples(&old, &new, DiffKind::Identity, &d);
+    // and the reverse is granted
+    let d = run(&new, &old, DiffKind::Identity);
+    assert_eq!(change(&d, "s3:GetObject").kind, ChangeKind::Granted);
+}

@@ -132,6 +132,13 @@ pub fn run(args: DiffArgs) -> ExitCode {
     let (Some(old), Some(new), false) = (loaded.first(), loaded.get(1), failed) else {
         return ExitCode::from(2);
     };
+    if let Some(svc) = &args.service {
+        if catalog.service(svc).is_none() {
+            eprintln!(
+                "note: the service catalog has no service \"{svc}\"; only actions the policies name literally are compared"
+            );
+        }
+    }
     let options = DiffOptions {
         kind: match args.kind {
             Kind::Identity => DiffKind::Identity,
