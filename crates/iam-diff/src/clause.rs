@@ -540,7 +540,20 @@ fn principals_within(a: Option<&Principals>, b: Option<&Principals>) -> Result<(
     if b.everyone {
         return Ok(());
     }
-    match a.entries.iter().find(|e| !b.entries.contains(e)) {
+    // an account ID grants what its root ARN grants, or less (the root ARN
+    // names the root user itself; the ID delegates for every caller)
+    let covered = |e: &(PrincipalType, String)| {
+        b.entries.contains(e)
+            || (e.0 == PrincipalType::Aws
+                && iam_policy::is_account_id(&e.1)
+                && b.entries.iter().any(|(k, t)| {
+                    *k == PrincipalType::Aws
+                        && iam_policy::Arn::parse(t).is_some_and(|a| {
+                            a.service == "iam" && a.resource == "root" && a.account == e.1
+                        })
+                }))
+    };
+    match a.entries.iter().find(|e| !covered(e)) {
         None => Ok(()),
         Some((_, t)) => Err(format!(
             "the principal {t} is not named by the other statement"
@@ -732,6 +745,31 @@ mod tests {
         );
         assert!(with_in_without.is_ok());
         assert!(without_in_with.is_err());
+    }
+
+    #[test]
+    fn an_account_id_is_within_its_root_arn_not_the_reverse() {
+        let wrap = |p: &str| {
+            format!(
+                r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"{p}"}},"Action":"s3:*","Resource":"*"}}]}}"#
+            )
+        };
+        let parse = |t: &str| {
+            let p = iam_policy::parse_policy_as(t, iam_policy::PolicyKind::Resource);
+            assert!(!p.has_errors(), "{:?}", p.diagnostics);
+            p.policy.unwrap()
+        };
+        let (id, root) = (
+            parse(&wrap("111122223333")),
+            parse(&wrap("arn:aws:iam::111122223333:root")),
+        );
+        let a = Clause::new(&id.statements[0], &id, true).unwrap();
+        let b = Clause::new(&root.statements[0], &root, true).unwrap();
+        assert!(within(&a, &[&b]).is_ok());
+        assert!(
+            within(&b, &[&a]).is_err(),
+            "the root ARN also names the root user directly"
+        );
     }
 
     #[test]
