@@ -76,6 +76,9 @@ type InstanceKey = (usize, Side, usize, usize, usize, Phase);
 struct Prepared {
     strong: Bank,
     weak: Bank,
+    /// The statement's Resource patterns, variables filled in, with the
+    /// variables' keys (`*` for every resource and for NotResource).
+    patterns: Vec<(Vec<Tok>, Vec<String>)>,
     /// Each assignment as the request's JSON context and as the engine's.
     contexts: Vec<(Assignment, Map<String, Value>, RequestContext)>,
 }
@@ -218,7 +221,7 @@ impl Evaluator {
         c: &Candidate,
         action: &str,
         resource: &str,
-        ctx: &RequestContext,
+        ctx: RequestContext,
     ) -> Option<Request> {
         let principal = match self.principals.get(&c.principal) {
             Some(p) => p.clone()?,
@@ -228,7 +231,7 @@ impl Evaluator {
                 p?
             }
         };
-        Some(Request::new(principal, action, resource, ctx.clone()))
+        Some(Request::new(principal, action, resource, ctx))
     }
 
     /// The engine's decision (decision only, no traces).
@@ -265,14 +268,16 @@ impl Evaluator {
                     }
                     tried.push(id);
                     for (assignment, json, engine_ctx) in &prepared.contexts {
+                        let built;
                         let (context, ctx) = if var_keys.is_empty() {
-                            (json.clone(), engine_ctx.clone())
+                            (json, engine_ctx)
                         } else {
                             let context = context_json(assignment, &var_keys);
                             let Ok(ctx) = context_from_json(&context) else {
                                 continue;
                             };
-                            (context, ctx)
+                            built = (context, ctx);
+                            (&built.0, &built.1)
                         };
                         for who in &whos {
                             for cand in self.candidates(t.action, &resource, who) {
@@ -282,7 +287,8 @@ impl Evaluator {
                                     ));
                                 }
                                 attempts += 1;
-                                let Some(req) = self.request(&cand, t.action, &resource, &ctx)
+                                let Some(req) =
+                                    self.request(&cand, t.action, &resource, ctx.clone())
                                 else {
                                     continue;
                                 };
@@ -444,9 +450,22 @@ impl Evaluator {
         strong_pats.extend(own_excluded.iter().cloned());
         let mut weak_pats = deny_pats;
         weak_pats.extend(own_excluded);
+        let mut patterns: Vec<(Vec<Tok>, Vec<String>)> = Vec::new();
+        if c.all_resources || c.negated_resources {
+            patterns.push((vec![Tok::Star { seg: false }], Vec::new()));
+        } else {
+            for p in c.resources.iter().take(4) {
+                if p.has_vars {
+                    patterns.push((p.with_value(EXAMPLE_NAME), p.var_keys.clone()));
+                } else {
+                    patterns.push((p.over.clone(), Vec::new()));
+                }
+            }
+        }
         let p = Rc::new(Prepared {
             strong: Bank::new(strong_pats.iter().map(Vec::as_slice)),
             weak: Bank::new(weak_pats.iter().map(Vec::as_slice)),
+            patterns,
             contexts: build_contexts(t, c)
                 .into_iter()
                 .filter_map(|a| {
@@ -473,19 +492,7 @@ impl Evaluator {
             Phase::Strong => &prepared.strong,
             Phase::Weak | Phase::Fallback => &prepared.weak,
         };
-        // the statement's patterns, variables filled in
-        let mut pats: Vec<(Vec<Tok>, Vec<String>)> = Vec::new();
-        if c.all_resources || c.negated_resources {
-            pats.push((vec![Tok::Star { seg: false }], Vec::new()));
-        } else {
-            for p in c.resources.iter().take(4) {
-                if p.has_vars {
-                    pats.push((p.with_value(EXAMPLE_NAME), p.var_keys.clone()));
-                } else {
-                    pats.push((p.over.clone(), Vec::new()));
-                }
-            }
-        }
+        let pats = &prepared.patterns;
         let mut out: Vec<ResourceCandidate> = Vec::new();
         let mut push = |r: String, rt: Option<String>, keys: &[String]| {
             if !out.iter().any(|(x, _, _)| *x == r) {
@@ -496,7 +503,7 @@ impl Evaluator {
             let service = t.action.split_once(':').map_or("", |(s, _)| s);
             let generic = automaton::any_arn(service, EXAMPLE_ACCOUNT);
             let nothing = Bank::default();
-            for (p, keys) in &pats {
+            for (p, keys) in pats {
                 for avoid in [&prepared.strong, &prepared.weak, &nothing] {
                     let got = automaton::instantiate(p, &generic, avoid)
                         .or_else(|| automaton::instantiate(p, &automaton::free(), avoid));
@@ -510,7 +517,7 @@ impl Evaluator {
         }
         // actions without resource types act on "*"
         if t.action_ref.is_none_or(|a| a.only_star_resource()) {
-            for (p, keys) in &pats {
+            for (p, keys) in pats {
                 if Bank::new([p.as_slice()]).matches("*") && !avoid.matches("*") {
                     push("*".to_string(), None, keys);
                 }
