@@ -21,6 +21,7 @@ macro_rules! out {
     }};
 }
 
+mod diff_cmd;
 mod lint_cmd;
 mod managed_cmd;
 
@@ -144,6 +145,9 @@ enum Command {
     /// AWS managed policies: show one by name or ARN, search them by name or service.
     #[command(subcommand)]
     Managed(managed_cmd::ManagedCommand),
+    /// What access changed between two versions of a policy, per service and action, with an
+    /// example request per change. Exit 1 when NEW grants anything OLD did not, 2 on bad input.
+    Diff(diff_cmd::DiffArgs),
 }
 
 fn main() -> ExitCode {
@@ -158,6 +162,7 @@ fn main() -> ExitCode {
         Command::Expand { pattern, json } => lint_cmd::expand(&pattern, json),
         Command::Summary { file, json, kind } => lint_cmd::summary(&file, json, kind),
         Command::Managed(command) => managed_cmd::run(command),
+        Command::Diff(args) => diff_cmd::run(args),
         Command::Simulate {
             policies,
             managed,
