@@ -189,6 +189,7 @@ impl Evaluator {
                 id,
                 CompiledPolicy {
                     id,
+                    managed: None,
                     text: text.clone(),
                     parsed: parsed.clone(),
                 },
