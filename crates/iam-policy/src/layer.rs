@@ -93,6 +93,15 @@ impl PolicyKind {
         matches!(self, PolicyKind::Scp | PolicyKind::Rcp)
     }
 
+    /// Layers of one policy at most: the resource's policy, the permissions
+    /// boundary, the session policy.
+    pub fn single(self) -> bool {
+        matches!(
+            self,
+            PolicyKind::Resource | PolicyKind::PermissionsBoundary | PolicyKind::Session
+        )
+    }
+
     /// One policy of this kind, for sentences: "an identity-based policy".
     pub fn label(self) -> &'static str {
         match self {
@@ -181,13 +190,7 @@ impl Layer {
     /// The layer for people: "the identity-based policies", "the SCPs of the
     /// organization root", "the RCPs of organization level 2".
     pub fn label(&self) -> String {
-        let level = |l: usize| {
-            if l == 0 {
-                "the organization root".to_string()
-            } else {
-                format!("organization level {l} below the root")
-            }
-        };
+        let level = level_label;
         match self {
             Layer::Identity => "the identity-based policies".to_string(),
             Layer::Resource => "the resource-based policy".to_string(),
@@ -202,8 +205,7 @@ impl Layer {
     /// A heading: "SCPs · organization root", "Identity policies".
     pub fn title(&self) -> String {
         match self.level() {
-            Some(0) => format!("{} · organization root", self.kind().title()),
-            Some(l) => format!("{} · level {l}", self.kind().title()),
+            Some(l) => format!("{} · {}", self.kind().title(), level_title(l)),
             None => self.kind().title().to_string(),
         }
     }
@@ -211,6 +213,25 @@ impl Layer {
     /// When the layer takes part in a decision, in one line.
     pub fn when(&self) -> &'static str {
         self.kind().when()
+    }
+}
+
+/// An organization level in a sentence: "the organization root",
+/// "organization level 2 below the root".
+fn level_label(level: usize) -> String {
+    if level == 0 {
+        "the organization root".to_string()
+    } else {
+        format!("organization level {level} below the root")
+    }
+}
+
+/// An organization level in a heading: "organization root", "level 2".
+fn level_title(level: usize) -> String {
+    if level == 0 {
+        "organization root".to_string()
+    } else {
+        format!("level {level}")
     }
 }
 
@@ -238,6 +259,20 @@ pub enum PolicyId {
 }
 
 impl PolicyId {
+    /// The policy of `kind` at organization `level` (SCPs and RCPs) and
+    /// position `index` in its list; single-policy kinds use neither.
+    pub fn of(kind: PolicyKind, level: usize, index: usize) -> PolicyId {
+        match kind {
+            PolicyKind::Identity => PolicyId::Identity(index),
+            PolicyKind::Resource => PolicyId::Resource,
+            PolicyKind::PermissionsBoundary => PolicyId::PermissionsBoundary,
+            PolicyKind::Session => PolicyId::Session,
+            PolicyKind::Scp => PolicyId::Scp { level, index },
+            PolicyKind::Rcp => PolicyId::Rcp { level, index },
+            PolicyKind::VpcEndpoint => PolicyId::VpcEndpoint(index),
+        }
+    }
+
     pub fn layer(&self) -> Layer {
         match self {
             PolicyId::Identity(_) => Layer::Identity,
@@ -266,13 +301,7 @@ impl PolicyId {
     /// The policy for people: "identity policy 1", "the resource policy",
     /// "SCP 2 of the organization root".
     pub fn label(&self) -> String {
-        let level = |l: usize| {
-            if l == 0 {
-                "the organization root".to_string()
-            } else {
-                format!("organization level {l}")
-            }
-        };
+        let level = level_label;
         match self {
             PolicyId::Identity(i) => format!("identity policy {}", i + 1),
             PolicyId::Resource => "the resource policy".to_string(),
@@ -281,6 +310,22 @@ impl PolicyId {
             PolicyId::Scp { level: l, index } => format!("SCP {} of {}", index + 1, level(*l)),
             PolicyId::Rcp { level: l, index } => format!("RCP {} of {}", index + 1, level(*l)),
             PolicyId::VpcEndpoint(i) => format!("VPC endpoint policy {}", i + 1),
+        }
+    }
+
+    /// A heading for the policy: "Identity policy 1", "Resource policy",
+    /// "SCP 2 · organization root", "RCP 1 · level 2".
+    pub fn title(&self) -> String {
+        match self {
+            PolicyId::Identity(i) => format!("Identity policy {}", i + 1),
+            PolicyId::Scp { level, index } => {
+                format!("SCP {} · {}", index + 1, level_title(*level))
+            }
+            PolicyId::Rcp { level, index } => {
+                format!("RCP {} · {}", index + 1, level_title(*level))
+            }
+            PolicyId::VpcEndpoint(i) => format!("VPC endpoint policy {}", i + 1),
+            other => other.kind().title().to_string(),
         }
     }
 }
@@ -463,13 +508,29 @@ impl<T> LayerMap<T> {
         }
     }
 
-    /// The same layers with each policy mapped.
+    /// The same layers with each policy mapped, in [`LayerMap::iter`]'s
+    /// order (empty organization levels are kept).
     pub fn map<U>(&self, mut f: impl FnMut(PolicyId, &T) -> U) -> LayerMap<U> {
         let mut out = LayerMap::default();
         for (id, p) in self.iter() {
             out.put(id, f(id, p));
         }
+        out.scps.resize_with(self.scps.len(), Vec::new);
+        out.rcps.resize_with(self.rcps.len(), Vec::new);
         out
+    }
+
+    /// Empties one layer (every level of SCPs or RCPs).
+    pub fn clear(&mut self, kind: PolicyKind) {
+        match kind {
+            PolicyKind::Identity => self.identity.clear(),
+            PolicyKind::Resource => self.resource = None,
+            PolicyKind::PermissionsBoundary => self.permissions_boundary = None,
+            PolicyKind::Session => self.session = None,
+            PolicyKind::Scp => self.scps.clear(),
+            PolicyKind::Rcp => self.rcps.clear(),
+            PolicyKind::VpcEndpoint => self.vpc_endpoint.clear(),
+        }
     }
 
     /// Puts a policy at its id: a new last policy of its layer (or level),
@@ -491,6 +552,84 @@ impl<T> LayerMap<T> {
             PolicyId::Scp { level, .. } => at_level(&mut self.scps, level, p),
             PolicyId::Rcp { level, .. } => at_level(&mut self.rcps, level, p),
             PolicyId::VpcEndpoint(_) => self.vpc_endpoint.push(p),
+        }
+    }
+
+    /// Adds a policy of `kind` as the last of its layer and returns its id.
+    /// SCPs and RCPs go to organization `level`, or to a new level below the
+    /// others when `level` is `None` or past the last one. A single-policy
+    /// layer's policy is replaced.
+    pub fn add(&mut self, kind: PolicyKind, level: Option<usize>, p: T) -> PolicyId {
+        fn at_level<T>(levels: &mut Vec<Vec<T>>, level: Option<usize>, p: T) -> (usize, usize) {
+            let l = match level {
+                Some(l) if l < levels.len() => l,
+                _ => {
+                    levels.push(Vec::new());
+                    levels.len() - 1
+                }
+            };
+            match levels.get_mut(l) {
+                Some(v) => {
+                    v.push(p);
+                    (l, v.len() - 1)
+                }
+                None => (l, 0),
+            }
+        }
+        match kind {
+            PolicyKind::Identity => {
+                self.identity.push(p);
+                PolicyId::Identity(self.identity.len() - 1)
+            }
+            PolicyKind::Resource => {
+                self.resource = Some(p);
+                PolicyId::Resource
+            }
+            PolicyKind::PermissionsBoundary => {
+                self.permissions_boundary = Some(p);
+                PolicyId::PermissionsBoundary
+            }
+            PolicyKind::Session => {
+                self.session = Some(p);
+                PolicyId::Session
+            }
+            PolicyKind::Scp => {
+                let (level, index) = at_level(&mut self.scps, level, p);
+                PolicyId::Scp { level, index }
+            }
+            PolicyKind::Rcp => {
+                let (level, index) = at_level(&mut self.rcps, level, p);
+                PolicyId::Rcp { level, index }
+            }
+            PolicyKind::VpcEndpoint => {
+                self.vpc_endpoint.push(p);
+                PolicyId::VpcEndpoint(self.vpc_endpoint.len() - 1)
+            }
+        }
+    }
+
+    /// Removes a policy; the policies after it in its list move up one. An
+    /// organization level left without policies goes too (the levels below
+    /// it move up), since an empty level would allow nothing.
+    pub fn remove(&mut self, id: PolicyId) -> Option<T> {
+        fn remove_at<T>(v: &mut Vec<T>, i: usize) -> Option<T> {
+            (i < v.len()).then(|| v.remove(i))
+        }
+        fn remove_leveled<T>(levels: &mut Vec<Vec<T>>, level: usize, i: usize) -> Option<T> {
+            let removed = levels.get_mut(level).and_then(|v| remove_at(v, i));
+            if levels.get(level).is_some_and(Vec::is_empty) {
+                levels.remove(level);
+            }
+            removed
+        }
+        match id {
+            PolicyId::Identity(i) => remove_at(&mut self.identity, i),
+            PolicyId::Resource => self.resource.take(),
+            PolicyId::PermissionsBoundary => self.permissions_boundary.take(),
+            PolicyId::Session => self.session.take(),
+            PolicyId::Scp { level, index } => remove_leveled(&mut self.scps, level, index),
+            PolicyId::Rcp { level, index } => remove_leveled(&mut self.rcps, level, index),
+            PolicyId::VpcEndpoint(i) => remove_at(&mut self.vpc_endpoint, i),
         }
     }
 
@@ -521,6 +660,55 @@ impl<T> LayerMap<T> {
         out.sort_by_key(|(l, _)| *l);
         out
     }
+}
+
+/// Reads a [`LayerMap`] as its `Serialize` writes it (the scenario format's
+/// field names, each optional), for `#[serde(deserialize_with = …)]`.
+/// `LayerMap` has no `Deserialize` of its own: a scenario's policies are
+/// read by the scenario reader, with positions.
+pub fn deserialize_layer_map<'de, D, T>(d: D) -> Result<LayerMap<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    use serde::de::{Error, MapAccess, Visitor};
+
+    struct Fields<T>(std::marker::PhantomData<T>);
+
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for Fields<T> {
+        type Value = LayerMap<T>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an object of policy layers (identity, resource, scps, …)")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<LayerMap<T>, A::Error> {
+            let mut out = LayerMap::default();
+            while let Some(key) = map.next_key::<String>()? {
+                let Some(kind) = PolicyKind::ALL.into_iter().find(|k| k.field() == key) else {
+                    let fields: Vec<&str> = PolicyKind::ALL.iter().map(|k| k.field()).collect();
+                    return Err(A::Error::custom(format!(
+                        "unknown policy layer \"{key}\": the layers are {}",
+                        fields.join(", ")
+                    )));
+                };
+                match kind {
+                    PolicyKind::Identity => out.identity = map.next_value()?,
+                    PolicyKind::Resource => out.resource = map.next_value()?,
+                    PolicyKind::PermissionsBoundary => {
+                        out.permissions_boundary = map.next_value()?
+                    }
+                    PolicyKind::Session => out.session = map.next_value()?,
+                    PolicyKind::Scp => out.scps = map.next_value()?,
+                    PolicyKind::Rcp => out.rcps = map.next_value()?,
+                    PolicyKind::VpcEndpoint => out.vpc_endpoint = map.next_value()?,
+                }
+            }
+            Ok(out)
+        }
+    }
+
+    d.deserialize_map(Fields(std::marker::PhantomData))
 }
 
 /// The policies of organization levels with their ids.
@@ -565,7 +753,74 @@ mod tests {
         );
         assert_eq!(
             PolicyId::Rcp { level: 2, index: 1 }.label(),
-            "RCP 2 of organization level 2"
+            "RCP 2 of organization level 2 below the root"
+        );
+        assert_eq!(
+            PolicyId::Scp { level: 0, index: 1 }.title(),
+            "SCP 2 · organization root"
+        );
+        assert_eq!(Layer::Scp { level: 2 }.title(), "SCPs · level 2");
+        assert_eq!(PolicyId::Session.title(), "Session policy");
+        for kind in PolicyKind::ALL {
+            let id = PolicyId::of(kind, 1, 2);
+            assert_eq!(id.kind(), kind);
+            assert_eq!(id.layer().level(), kind.has_levels().then_some(1));
+            assert_eq!(id.index(), if kind.single() { 0 } else { 2 });
+        }
+    }
+
+    #[test]
+    fn layer_maps_add_and_remove_policies() {
+        let mut m: LayerMap<&str> = LayerMap::default();
+        assert_eq!(
+            m.add(PolicyKind::Scp, None, "a"),
+            PolicyId::Scp { level: 0, index: 0 }
+        );
+        assert_eq!(
+            m.add(PolicyKind::Scp, Some(0), "b"),
+            PolicyId::Scp { level: 0, index: 1 }
+        );
+        assert_eq!(
+            m.add(PolicyKind::Scp, Some(7), "c"),
+            PolicyId::Scp { level: 1, index: 0 }
+        );
+        assert_eq!(
+            m.add(PolicyKind::Identity, None, "i"),
+            PolicyId::Identity(0)
+        );
+        assert_eq!(m.add(PolicyKind::Session, Some(3), "s"), PolicyId::Session);
+        assert_eq!(m.remove(PolicyId::Scp { level: 0, index: 0 }), Some("a"));
+        assert_eq!(m.get(PolicyId::Scp { level: 0, index: 0 }), Some(&"b"));
+        assert_eq!(m.remove(PolicyId::Scp { level: 0, index: 0 }), Some("b"));
+        assert_eq!(m.scps, vec![vec!["c"]], "an emptied level goes");
+        assert_eq!(m.remove(PolicyId::Scp { level: 3, index: 0 }), None);
+        assert_eq!(m.remove(PolicyId::Session), Some("s"));
+        assert_eq!(m.remove(PolicyId::Session), None);
+    }
+
+    #[test]
+    fn layer_maps_read_back_what_they_write() {
+        #[derive(Serialize, Deserialize, PartialEq, Debug)]
+        struct Holder {
+            #[serde(deserialize_with = "deserialize_layer_map")]
+            layers: LayerMap<String>,
+        }
+        let mut layers = LayerMap::default();
+        layers.add(PolicyKind::Identity, None, "i".to_string());
+        layers.add(PolicyKind::Resource, None, "r".to_string());
+        layers.scps = vec![vec!["root".to_string()], vec![]];
+        let h = Holder { layers };
+        let text = serde_json::to_string(&h).unwrap();
+        assert_eq!(
+            text,
+            r#"{"layers":{"identity":["i"],"resource":"r","scps":[["root"],[]]}}"#
+        );
+        let back: Holder = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, h, "empty organization levels are kept");
+        let bad = serde_json::from_str::<Holder>(r#"{"layers":{"scp":[]}}"#).unwrap_err();
+        assert!(
+            bad.to_string().contains("unknown policy layer \"scp\""),
+            "{bad}"
         );
     }
 
@@ -592,5 +847,10 @@ mod tests {
         assert_eq!(m.get(PolicyId::Scp { level: 1, index: 0 }), Some(&"scp1"));
         let upper = m.map(|_, p| p.to_uppercase());
         assert_eq!(upper.resource.as_deref(), Some("R"));
+        m.scps.push(Vec::new());
+        let same = m.map(|_, p| *p);
+        assert_eq!(same, m, "a trailing empty level is kept");
+        m.clear(PolicyKind::Scp);
+        assert!(m.scps.is_empty());
     }
 }
