@@ -638,77 +638,113 @@ impl<T> LayerMap<T> {
     /// without policies is left out, but an SCP or RCP level without
     /// policies is kept, since each level must allow on its own.
     pub fn layers(&self) -> Vec<(Layer, Vec<(PolicyId, &T)>)> {
-        let mut out: Vec<(Layer, Vec<(PolicyId, &T)>)> = vec![(Layer::Identity, Vec::new())];
-        for (id, p) in self.iter() {
-            let layer = id.layer();
-            match out.last_mut() {
-                Some((l, ps)) if *l == layer => ps.push((id, p)),
-                _ => out.push((layer, vec![(id, p)])),
-            }
+        type Entry<'a, T> = (Layer, Vec<(PolicyId, &'a T)>);
+        fn list<T>(layer: Layer, ps: &[T], id: impl Fn(usize) -> PolicyId) -> Entry<'_, T> {
+            (
+                layer,
+                ps.iter().enumerate().map(|(i, p)| (id(i), p)).collect(),
+            )
         }
-        // empty organization levels still take part
+        fn single<T>(layer: Layer, id: PolicyId, p: &Option<T>) -> Option<Entry<'_, T>> {
+            p.as_ref().map(|p| (layer, vec![(id, p)]))
+        }
+        let mut out = vec![list(Layer::Identity, &self.identity, PolicyId::Identity)];
+        out.extend(single(Layer::Resource, PolicyId::Resource, &self.resource));
+        out.extend(single(
+            Layer::PermissionsBoundary,
+            PolicyId::PermissionsBoundary,
+            &self.permissions_boundary,
+        ));
+        out.extend(single(Layer::Session, PolicyId::Session, &self.session));
+        // every organization level takes part, an empty one too
         for (level, ps) in self.scps.iter().enumerate() {
-            if ps.is_empty() {
-                out.push((Layer::Scp { level }, Vec::new()));
-            }
+            out.push(list(Layer::Scp { level }, ps, |index| PolicyId::Scp {
+                level,
+                index,
+            }));
         }
         for (level, ps) in self.rcps.iter().enumerate() {
-            if ps.is_empty() {
-                out.push((Layer::Rcp { level }, Vec::new()));
-            }
+            out.push(list(Layer::Rcp { level }, ps, |index| PolicyId::Rcp {
+                level,
+                index,
+            }));
         }
-        out.sort_by_key(|(l, _)| *l);
+        if !self.vpc_endpoint.is_empty() {
+            out.push(list(
+                Layer::VpcEndpoint,
+                &self.vpc_endpoint,
+                PolicyId::VpcEndpoint,
+            ));
+        }
         out
     }
 }
 
-/// Reads a [`LayerMap`] as its `Serialize` writes it (the scenario format's
-/// field names, each optional), for `#[serde(deserialize_with = …)]`.
-/// `LayerMap` has no `Deserialize` of its own: a scenario's policies are
-/// read by the scenario reader, with positions.
-pub fn deserialize_layer_map<'de, D, T>(d: D) -> Result<LayerMap<T>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    use serde::de::{Error, MapAccess, Visitor};
-
-    struct Fields<T>(std::marker::PhantomData<T>);
-
-    impl<'de, T: Deserialize<'de>> Visitor<'de> for Fields<T> {
-        type Value = LayerMap<T>;
-
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("an object of policy layers (identity, resource, scps, …)")
-        }
-
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<LayerMap<T>, A::Error> {
-            let mut out = LayerMap::default();
-            while let Some(key) = map.next_key::<String>()? {
-                let Some(kind) = PolicyKind::ALL.into_iter().find(|k| k.field() == key) else {
-                    let fields: Vec<&str> = PolicyKind::ALL.iter().map(|k| k.field()).collect();
-                    return Err(A::Error::custom(format!(
-                        "unknown policy layer \"{key}\": the layers are {}",
-                        fields.join(", ")
-                    )));
-                };
-                match kind {
-                    PolicyKind::Identity => out.identity = map.next_value()?,
-                    PolicyKind::Resource => out.resource = map.next_value()?,
-                    PolicyKind::PermissionsBoundary => {
-                        out.permissions_boundary = map.next_value()?
-                    }
-                    PolicyKind::Session => out.session = map.next_value()?,
-                    PolicyKind::Scp => out.scps = map.next_value()?,
-                    PolicyKind::Rcp => out.rcps = map.next_value()?,
-                    PolicyKind::VpcEndpoint => out.vpc_endpoint = map.next_value()?,
+impl<T> LayerMap<T> {
+    /// Writes the layers that have policies into a map, under the scenario
+    /// format's field names (as `Serialize` writes them), for a map that
+    /// holds other fields too.
+    pub fn write_fields<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error>
+    where
+        T: Serialize,
+    {
+        for kind in PolicyKind::ALL {
+            let key = kind.field();
+            match kind {
+                PolicyKind::Identity if !self.identity.is_empty() => {
+                    map.serialize_entry(key, &self.identity)?
                 }
+                PolicyKind::Resource => {
+                    if let Some(p) = &self.resource {
+                        map.serialize_entry(key, p)?
+                    }
+                }
+                PolicyKind::PermissionsBoundary => {
+                    if let Some(p) = &self.permissions_boundary {
+                        map.serialize_entry(key, p)?
+                    }
+                }
+                PolicyKind::Session => {
+                    if let Some(p) = &self.session {
+                        map.serialize_entry(key, p)?
+                    }
+                }
+                PolicyKind::Scp if !self.scps.is_empty() => map.serialize_entry(key, &self.scps)?,
+                PolicyKind::Rcp if !self.rcps.is_empty() => map.serialize_entry(key, &self.rcps)?,
+                PolicyKind::VpcEndpoint if !self.vpc_endpoint.is_empty() => {
+                    map.serialize_entry(key, &self.vpc_endpoint)?
+                }
+                _ => {}
             }
-            Ok(out)
         }
+        Ok(())
     }
 
-    d.deserialize_map(Fields(std::marker::PhantomData))
+    /// Reads the value of `key` from a map when `key` is a layer's field
+    /// (`identity`, `scps`, …), and says whether it was; the map's other
+    /// fields are the caller's.
+    pub fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error>
+    where
+        T: Deserialize<'de>,
+    {
+        let Some(kind) = PolicyKind::ALL.into_iter().find(|k| k.field() == key) else {
+            return Ok(false);
+        };
+        match kind {
+            PolicyKind::Identity => self.identity = map.next_value()?,
+            PolicyKind::Resource => self.resource = map.next_value()?,
+            PolicyKind::PermissionsBoundary => self.permissions_boundary = map.next_value()?,
+            PolicyKind::Session => self.session = map.next_value()?,
+            PolicyKind::Scp => self.scps = map.next_value()?,
+            PolicyKind::Rcp => self.rcps = map.next_value()?,
+            PolicyKind::VpcEndpoint => self.vpc_endpoint = map.next_value()?,
+        }
+        Ok(true)
+    }
 }
 
 /// The policies of organization levels with their ids.
@@ -798,30 +834,77 @@ mod tests {
         assert_eq!(m.remove(PolicyId::Session), None);
     }
 
-    #[test]
-    fn layer_maps_read_back_what_they_write() {
-        #[derive(Serialize, Deserialize, PartialEq, Debug)]
-        struct Holder {
-            #[serde(deserialize_with = "deserialize_layer_map")]
-            layers: LayerMap<String>,
+    /// A LayerMap inside another object, as `write_fields` and `read_field` serve it.
+    #[derive(PartialEq, Debug)]
+    struct Holder {
+        layers: LayerMap<String>,
+        other: bool,
+    }
+
+    impl Serialize for Holder {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap;
+            let mut m = s.serialize_map(None)?;
+            self.layers.write_fields(&mut m)?;
+            m.serialize_entry("other", &self.other)?;
+            m.end()
         }
+    }
+
+    impl<'de> Deserialize<'de> for Holder {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> serde::de::Visitor<'de> for V {
+                type Value = Holder;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("a holder")
+                }
+                fn visit_map<A: serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<Holder, A::Error> {
+                    let mut h = Holder {
+                        layers: LayerMap::default(),
+                        other: false,
+                    };
+                    while let Some(key) = map.next_key::<String>()? {
+                        if key == "other" {
+                            h.other = map.next_value()?;
+                        } else if !h.layers.read_field(&key, &mut map)? {
+                            return Err(serde::de::Error::custom(format!("unknown {key}")));
+                        }
+                    }
+                    Ok(h)
+                }
+            }
+            d.deserialize_map(V)
+        }
+    }
+
+    #[test]
+    fn layer_maps_are_written_and_read_as_fields_of_another_object() {
         let mut layers = LayerMap::default();
         layers.add(PolicyKind::Identity, None, "i".to_string());
         layers.add(PolicyKind::Resource, None, "r".to_string());
         layers.scps = vec![vec!["root".to_string()], vec![]];
-        let h = Holder { layers };
+        let h = Holder {
+            layers,
+            other: true,
+        };
         let text = serde_json::to_string(&h).unwrap();
         assert_eq!(
             text,
-            r#"{"layers":{"identity":["i"],"resource":"r","scps":[["root"],[]]}}"#
+            r#"{"identity":["i"],"resource":"r","scps":[["root"],[]],"other":true}"#
+        );
+        assert_eq!(
+            serde_json::to_value(&h.layers).unwrap(),
+            serde_json::json!({"identity":["i"],"resource":"r","scps":[["root"],[]]}),
+            "the fields are the ones Serialize writes"
         );
         let back: Holder = serde_json::from_str(&text).unwrap();
         assert_eq!(back, h, "empty organization levels are kept");
-        let bad = serde_json::from_str::<Holder>(r#"{"layers":{"scp":[]}}"#).unwrap_err();
-        assert!(
-            bad.to_string().contains("unknown policy layer \"scp\""),
-            "{bad}"
-        );
+        let bad = serde_json::from_str::<Holder>(r#"{"scp":[]}"#).unwrap_err();
+        assert!(bad.to_string().contains("unknown scp"), "{bad}");
     }
 
     #[test]
