@@ -19,7 +19,7 @@ const WORKSPACE_PREFIX: &str = "p=";
 
 /// The fragment (without `#`) for a workspace.
 pub fn encode(ws: &Workspace) -> String {
-    let scenario = serde_json::to_vec(&ws.to_scenario()).unwrap_or_default();
+    let scenario = serde_json::to_vec(&ws.scenario_file()).unwrap_or_default();
     let workspace = serde_json::to_vec(ws).unwrap_or_default();
     let s = iam_share::encode_bytes(&scenario);
     let p = iam_share::encode_bytes(&workspace);
@@ -58,22 +58,23 @@ pub fn decode(fragment: &str) -> Result<Shared, ShareError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{ContextEntry, LayerKind, RequestRow, ValueKind};
+    use crate::model::{ContextField, RequestRow, ValueKind};
+    use iam_policy::{PolicyId, PolicyKind};
 
     fn sample() -> Workspace {
         let mut ws = Workspace {
             name: "ünïcode ✓ name".into(),
             ..Workspace::default()
         };
-        ws.add_policy(LayerKind::Identity, None);
-        ws.add_policy(LayerKind::Scps, None);
-        ws.set_on(LayerKind::Scps, false);
-        if let Some(p) = ws.policy_mut(crate::model::PolicyId::Identity(0)) {
+        ws.add_policy(PolicyKind::Identity, None);
+        ws.add_policy(PolicyKind::Scp, None);
+        ws.set_on(PolicyKind::Scp, false);
+        if let Some(p) = ws.policy_mut(PolicyId::Identity(0)) {
             p.name = "my own name".into();
         }
         ws.requests.push(RequestRow {
             source_ip: "54.240.143.188".into(),
-            context: vec![ContextEntry {
+            context: vec![ContextField {
                 key: "s3:max-keys".into(),
                 kind: ValueKind::Number,
                 multi: false,
