@@ -1,4 +1,5 @@
-// One layer vocabulary: the playground shows the engine's labels (the command line prints the same sentences: see the Rust tests
+// One layer vocabulary: the playground and the documentation widget show the engine's
+// labels (the command line prints the same sentences: see the Rust tests
 // `an_scp_level_has_the_engines_label` in web/src/engine.rs and crates/iam-policy-wasm).
 // Also the screenshots for review: SCP levels, a rejected policy, the widget.
 import { describe, test } from "node:test";
@@ -57,6 +58,40 @@ describe("one layer vocabulary", () => {
     await page.screenshot({ path: artifact("rejected-policy.png") });
     await page.locator(".explanation").screenshot({ path: artifact("rejected-policy-explanation.png") });
     assert.deepEqual(page.errors, []);
+    await context.close();
+  });
+
+  test("the widget shows the same labels", async () => {
+    const context = await env.browser.newContext({ viewport: { width: 1100, height: 1400 }, serviceWorkers: "block" });
+    const page = await context.newPage();
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    const html = `<!doctype html><html><head><meta charset="utf-8"><title>SCP labels</title>
+<script type="module" src="./iam-policy-playground.js"></script></head><body>
+<iam-policy-playground id="scps" playground="none"><script type="application/json">${JSON.stringify(SCENARIO)}</script></iam-policy-playground>
+</body></html>`;
+    await page.route("**/widget/scp-labels.html", (route) => route.fulfill({ contentType: "text/html; charset=utf-8", body: html }));
+    await page.goto(`${env.server.url}widget/scp-labels.html`);
+    const widget = page.locator("#scps");
+    await widget.locator(".verdict .decision").waitFor();
+    await widget.locator(".tab").nth(1).click();
+    await page.waitForFunction(
+      (label) => document.querySelector("#scps").shadowRoot.querySelector(".verdict").innerText.includes(label),
+      LEVEL_LABEL
+    );
+    const heads = await widget.locator(".layer-head").allTextContents();
+    assert.ok(heads.includes(`${LEVEL_TITLE} — has no statement that allows`), JSON.stringify(heads));
+    const labels = await widget.locator(".policy label").allTextContents();
+    assert.ok(labels.includes(POLICY_TITLE), JSON.stringify(labels));
+    // Statements are numbered as in the playground (the engine's labels).
+    assert.match(await widget.locator(".why").innerText(), /Statement 0 "OuAllowsS3AndEc2" \(Allow\) does not apply/);
+    await page.screenshot({ path: artifact("scps-widget.png"), fullPage: true });
+
+    // The widget's own example page, for review.
+    await page.goto(`${env.server.url}widget/example/`);
+    await page.locator("#ip-example .verdict .decision").waitFor();
+    await page.screenshot({ path: artifact("widget-example.png"), fullPage: true });
+    assert.deepEqual(errors, []);
     await context.close();
   });
 });
