@@ -10,7 +10,8 @@
 //! A link with only `s=` (made by another tool) opens too. Browsers never send the fragment
 //! to a server: a shared scenario stays between the people who share it.
 
-use crate::model::{LayerKind, Workspace};
+use crate::model::Workspace;
+use iam_policy::PolicyKind;
 
 pub use iam_share::{ShareError, SHARE_VERSION};
 
@@ -19,7 +20,7 @@ const WORKSPACE_PREFIX: &str = "p=";
 
 /// The fragment (without `#`) for a workspace.
 pub fn encode(ws: &Workspace) -> String {
-    let scenario = serde_json::to_vec(&ws.to_scenario()).unwrap_or_default();
+    let scenario = serde_json::to_vec(&ws.scenario_file()).unwrap_or_default();
     let workspace = serde_json::to_vec(ws).unwrap_or_default();
     let s = iam_share::encode_bytes(&scenario);
     let p = iam_share::encode_bytes(&workspace);
@@ -51,10 +52,10 @@ pub fn decode(fragment: &str) -> Result<Shared, ShareError> {
             .map_err(|e| ShareError::BadJson(e.to_string()))?;
         // Every policy counts, switched-off layers included: they are edited and linted.
         let mut all = ws.clone();
-        for layer in LayerKind::ALL {
-            all.set_on(layer, true);
+        for kind in PolicyKind::ALL {
+            all.set_on(kind, true);
         }
-        iam_share::check_limits(&all.to_scenario())?;
+        iam_share::check_limits(&serde_json::to_value(all.scenario()).unwrap_or_default())?;
         return Ok(Shared::Workspace(Box::new(ws)));
     }
     iam_share::decode_scenario_text(fragment).map(Shared::Scenario)
@@ -63,22 +64,23 @@ pub fn decode(fragment: &str) -> Result<Shared, ShareError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{ContextEntry, LayerKind, RequestRow, ValueKind};
+    use crate::model::{ContextField, RequestRow, ValueKind};
+    use iam_policy::{PolicyId, PolicyKind};
 
     fn sample() -> Workspace {
         let mut ws = Workspace {
             name: "ünïcode ✓ name".into(),
             ..Workspace::default()
         };
-        ws.add_policy(LayerKind::Identity, None);
-        ws.add_policy(LayerKind::Scps, None);
-        ws.set_on(LayerKind::Scps, false);
-        if let Some(p) = ws.policy_mut(crate::model::PolicyId::Identity(0)) {
+        ws.add_policy(PolicyKind::Identity, None);
+        ws.add_policy(PolicyKind::Scp, None);
+        ws.set_on(PolicyKind::Scp, false);
+        if let Some(p) = ws.policy_mut(PolicyId::Identity(0)) {
             p.name = "my own name".into();
         }
         ws.requests.push(RequestRow {
             source_ip: "54.240.143.188".into(),
-            context: vec![ContextEntry {
+            context: vec![ContextField {
                 key: "s3:max-keys".into(),
                 kind: ValueKind::Number,
                 multi: false,
@@ -143,7 +145,7 @@ mod tests {
     fn links_over_the_limits_are_refused_with_the_limit_named() {
         // A switched-off layer's policy of 600 KB of `${`: a link of a few KB.
         let mut ws = sample();
-        if let Some(p) = ws.policy_mut(crate::model::PolicyId::Scp(0, 0)) {
+        if let Some(p) = ws.policy_mut(PolicyId::Scp { level: 0, index: 0 }) {
             p.text = "${".repeat(300_000);
         }
         let frag = encode(&ws);
