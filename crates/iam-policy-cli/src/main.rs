@@ -651,8 +651,9 @@ fn render(
             a.missing_context.join(", ")
         ));
     }
-    for n in &a.notes {
-        out.push_str(&format!("Note: {}\n", explain::note_sentence(n)));
+    let tree = explain::explain_authorization(a, action, resource);
+    for n in &tree.notes {
+        out.push_str(&format!("Note: {n}\n"));
     }
     if a.cross_account {
         out.push_str(&format!(
@@ -661,43 +662,31 @@ fn render(
             a.resource_account.as_deref().unwrap_or("?")
         ));
     }
-    for l in &a.layers {
-        out.push_str(&format!("\n{}\n", explain::layer_sentence(l)));
+    let tick = |ok: bool| if ok { "✓" } else { "✗" };
+    let at = |span: &Option<iam_policy::Span>| {
+        span.map(|s| format!(" [line {}, column {}]", s.start.line, s.start.column))
+            .unwrap_or_default()
+    };
+    for l in &tree.layers {
+        out.push_str(&format!("\n{}\n", l.sentence));
         for p in &l.policies {
             out.push_str(&format!("  {}\n", label(&p.policy)));
             for s in &p.statements {
                 let mark = if s.applies { "●" } else { "○" };
                 out.push_str(&format!(
                     "    {mark} {} [line {}, column {}]\n",
-                    explain::statement_summary(s),
-                    s.anchor.line,
-                    s.anchor.column
+                    s.summary, s.line, s.column
                 ));
-                let tick = |ok: bool| if ok { "✓" } else { "✗" };
-                if let Some(pr) = &s.principal {
-                    out.push_str(&format!(
-                        "        {} {}\n",
-                        tick(pr.matched),
-                        explain::principal_sentence(pr)
-                    ));
+                let elements = s.principal.iter().chain([&s.action, &s.resource]);
+                for e in elements {
+                    out.push_str(&format!("        {} {}\n", tick(e.ok), e.sentence));
                 }
-                out.push_str(&format!(
-                    "        {} {}\n",
-                    tick(s.action.matched),
-                    explain::element_sentence("Action", &s.action, action)
-                ));
-                out.push_str(&format!(
-                    "        {} {}\n",
-                    tick(s.resource.matched),
-                    explain::element_sentence("Resource", &s.resource, resource)
-                ));
                 for c in &s.conditions {
                     out.push_str(&format!(
-                        "        {} {} [line {}, column {}]\n",
-                        tick(c.result),
-                        explain::condition_sentence(c),
-                        c.operator_span.start.line,
-                        c.operator_span.start.column
+                        "        {} {}{}\n",
+                        tick(c.ok),
+                        c.sentence,
+                        at(&c.span)
                     ));
                 }
             }
