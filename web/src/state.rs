@@ -644,6 +644,26 @@ mod tests {
     }
 
     #[test]
+    fn a_new_layers_template_fits_the_selected_request() {
+        // "the excluded address": implicitly denied by the identity policy's IP conditions.
+        let s = state().reduce(Action::SelectRequest(1));
+        let before: Vec<_> = s.eval.results.iter().map(|r| r.decision).collect();
+        assert_eq!(before[1], Some(Decision::ImplicitDeny));
+        // A guardrail allows everything until it is edited: no decision changes.
+        let s = s.reduce(Action::AddPolicy(PolicyKind::PermissionsBoundary, None));
+        let now: Vec<_> = s.eval.results.iter().map(|r| r.decision).collect();
+        assert_eq!(now, before);
+        // A resource policy names the request's caller, action and resource: within one
+        // account it allows the request on its own.
+        let s = s.reduce(Action::AddPolicy(PolicyKind::Resource, None));
+        let id = s.selected.unwrap();
+        let text = &s.ws.policy(id).unwrap().text;
+        assert!(text.contains("imagebuilder:GetComponent"), "{text}");
+        assert!(text.contains("arn:aws:iam::111122223333:user/"), "{text}");
+        assert_eq!(s.eval.results[1].decision, Some(Decision::Allowed));
+    }
+
+    #[test]
     fn a_did_you_mean_fix_replaces_the_string() {
         let s = state();
         let id = PolicyId::Identity(0);
