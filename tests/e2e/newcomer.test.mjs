@@ -213,6 +213,7 @@ describe("errors where the user looks", () => {
     const all = await decisions(page);
     assert.ok(all.length === 7 && all.every((d) => d === "Not evaluated"), JSON.stringify(all));
     assert.equal(await page.$$eval(".mark.fail", (m) => m.length), 0);
+    assert.equal(await page.$(".expect-line.fail"), null, "no failed expectation under Why");
     assert.doesNotMatch(await page.textContent("#summary"), /not$|\d+ not\b(?! evaluated)/);
     assert.match(await page.textContent("#summary"), /not evaluated/);
     await context.close();

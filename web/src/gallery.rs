@@ -7,8 +7,6 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use serde::Deserialize;
-
 use crate::model::Workspace;
 
 /// The example a first visit opens (path under tests/scenarios/).
@@ -18,23 +16,22 @@ pub const DEFAULT_EXAMPLE: &str = "shared/image-builder/component-ip-restriction
 pub const DEFAULT_TEXT: &str = include_str!(concat!(env!("OUT_DIR"), "/default-example.json"));
 
 /// The dialog's data (examples.json).
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Examples {
     pub groups: Vec<Group>,
 }
 
 /// A topic.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Group {
     pub title: String,
     /// What the topic is about (when it applies).
-    #[serde(default)]
     pub line: String,
     pub examples: Vec<Example>,
 }
 
 /// One example, with what the list shows.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Example {
     /// Path under tests/scenarios/ (also its id in the page).
     pub path: String,
@@ -58,9 +55,45 @@ impl Example {
 }
 
 impl Examples {
-    /// Reads examples.json.
+    /// Reads examples.json (through `serde_json::Value`, which the app reads anyway: a
+    /// derived reader would add its own code to the first-load wasm).
     pub fn parse(text: &str) -> Result<Examples, String> {
-        serde_json::from_str(text).map_err(|e| format!("examples.json is not readable: {e}"))
+        let bad = |what: &str| format!("examples.json is not readable: {what}");
+        let v: serde_json::Value = serde_json::from_str(text).map_err(|e| bad(&e.to_string()))?;
+        let s = |v: &serde_json::Value, k: &str| {
+            v.get(k)
+                .and_then(|x| x.as_str())
+                .unwrap_or_default()
+                .to_string()
+        };
+        let groups = v
+            .get("groups")
+            .and_then(|g| g.as_array())
+            .ok_or_else(|| bad("no groups"))?;
+        let groups = groups
+            .iter()
+            .map(|g| Group {
+                title: s(g, "title"),
+                line: s(g, "line"),
+                examples: g
+                    .get("examples")
+                    .and_then(|e| e.as_array())
+                    .map(|list| {
+                        list.iter()
+                            .map(|e| Example {
+                                path: s(e, "path"),
+                                name: s(e, "name"),
+                                line: s(e, "line"),
+                                requests: e.get("requests").and_then(|r| r.as_u64()).unwrap_or(0)
+                                    as usize,
+                                text: s(e, "text"),
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            })
+            .collect();
+        Ok(Examples { groups })
     }
 
     pub fn all(&self) -> impl Iterator<Item = &Example> {

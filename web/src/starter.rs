@@ -121,18 +121,26 @@ fn named_principal(st: &Statement) -> Option<String> {
     }
 }
 
-/// A value for a number condition that the operator accepts.
+/// A value for a number condition that the operator accepts. Integer arithmetic only (no
+/// float formatting in the first-load wasm): the policy's number itself for the operators
+/// that accept it, else the integer just below or above it (its integer part ∓ 1 for a
+/// decimal, which is on the right side of it too).
 fn number_for(base: BaseOperator, v: &str) -> String {
-    let n: f64 = v.trim().parse().unwrap_or(0.0);
-    let shifted = match base {
-        BaseOperator::NumericLessThan => n - 1.0,
-        BaseOperator::NumericGreaterThan | BaseOperator::NumericNotEquals => n + 1.0,
-        _ => n,
+    let v = v.trim();
+    let whole = v.split(['.', 'e', 'E']).next().unwrap_or_default();
+    let Ok(n) = whole.parse::<i64>() else {
+        return if v.is_empty() {
+            "0".into()
+        } else {
+            v.to_string()
+        };
     };
-    if shifted.fract() == 0.0 && shifted.abs() < 1e15 {
-        format!("{}", shifted as i64)
-    } else {
-        shifted.to_string()
+    match base {
+        BaseOperator::NumericLessThan => n.saturating_sub(1).to_string(),
+        BaseOperator::NumericGreaterThan | BaseOperator::NumericNotEquals => {
+            n.saturating_add(1).to_string()
+        }
+        _ => v.to_string(),
     }
 }
 
@@ -385,6 +393,19 @@ mod tests {
         for r in &eval.results {
             assert_eq!(r.decision, Some(Decision::Allowed), "{r:?}");
         }
+    }
+
+    #[test]
+    fn numbers_land_on_the_right_side_of_the_condition() {
+        use BaseOperator::*;
+        assert_eq!(number_for(NumericLessThan, "10"), "9");
+        assert_eq!(number_for(NumericGreaterThan, "10"), "11");
+        assert_eq!(number_for(NumericEquals, "10"), "10");
+        assert_eq!(number_for(NumericLessThanEquals, "1.5"), "1.5");
+        assert_eq!(number_for(NumericLessThan, "1.5"), "0");
+        assert_eq!(number_for(NumericLessThan, "-1.5"), "-2");
+        assert_eq!(number_for(NumericGreaterThan, "1.5"), "2");
+        assert_eq!(number_for(NumericGreaterThan, "-1.5"), "0");
     }
 
     #[test]

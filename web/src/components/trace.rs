@@ -205,7 +205,9 @@ pub fn Explanation(props: &ExplanationProps) -> Html {
         return html! {};
     };
     let tree = store.eval.explanation(props.index);
-    let expectation = match (r.expect, r.pass) {
+    // A request that is not evaluated neither meets nor misses its expectation.
+    let pass = r.pass.filter(|_| r.error.is_none());
+    let expectation = match (r.expect, pass) {
         (Some(e), Some(true)) => Some(html! {
             <p class="expect-line pass">{ format!("✓ As expected ({}).", decision_label(e)) }</p>
         }),
