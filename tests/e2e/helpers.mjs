@@ -76,7 +76,8 @@ export async function waitForDecisions(page, expected, timeout = 10000) {
 /// Loads an example from the gallery by its path (e.g. image-builder/component-ip-restriction.json).
 export async function loadExample(page, path) {
   await page.click("#open-gallery");
-  await page.click(`.example[data-path="${path}"]`);
+  // Paths under tests/scenarios/ (the shared examples are under shared/).
+  await page.click(`.example[data-path$="${path}"]`);
   await page.waitForSelector(".modal", { state: "detached" });
 }
 

@@ -39,7 +39,7 @@ describe("one layer vocabulary", () => {
     assert.deepEqual(levels, ["SCPs · organization root", LEVEL_TITLE]);
     assert.equal(await page.textContent("#policy-scps-1-0 .policy-name"), POLICY_TITLE);
     await page.screenshot({ path: artifact("scps-playground.png") });
-    await page.locator(".explanation").screenshot({ path: artifact("scps-explanation.png") });
+    await page.locator(".detail").screenshot({ path: artifact("scps-explanation.png") });
 
     // AWS would refuse an identity policy with a Principal: no request is evaluated, and the
     // explanation names the policy as the user named it, with its problem and position.
@@ -48,7 +48,7 @@ describe("one layer vocabulary", () => {
       page,
       '{\n  "Version": "2012-10-17",\n  "Statement": [\n    { "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*" }\n  ]\n}'
     );
-    await waitForDecisions(page, EXPECTED.map(() => "Error"));
+    await waitForDecisions(page, EXPECTED.map(() => "Not evaluated"));
     assert.equal(
       await page.textContent("#verdict"),
       "AWS would refuse to store “admin access”, so the request is not evaluated."
@@ -56,7 +56,7 @@ describe("one layer vocabulary", () => {
     const why = await page.textContent(".diag-list.rejected");
     assert.match(why, /^“admin access”, line 4, column \d+: .*AWS rejects this policy/);
     await page.screenshot({ path: artifact("rejected-policy.png") });
-    await page.locator(".explanation").screenshot({ path: artifact("rejected-policy-explanation.png") });
+    await page.locator(".detail").screenshot({ path: artifact("rejected-policy-explanation.png") });
     assert.deepEqual(page.errors, []);
     await context.close();
   });

@@ -101,7 +101,7 @@ describe("the playground", () => {
     assert.equal(line, 3);
     assert.match(await page.textContent(".diag-list"), /Line 3, column \d+/);
     // Requests are not evaluated against a broken policy, and say why.
-    await waitForDecisions(page, IP_DECISIONS.map(() => "Error"));
+    await waitForDecisions(page, IP_DECISIONS.map(() => "Not evaluated"));
     await context.close();
   });
 
@@ -130,6 +130,9 @@ describe("the playground", () => {
     const after = await opened.evaluate((k) => localStorage.getItem(k), STORAGE_KEY);
     assert.deepEqual(JSON.parse(after), JSON.parse(before));
     assert.deepEqual(await decisions(opened), shownBefore);
+    // The link keeps the view too: the policy that was selected (the new SCP), then the renamed one.
+    assert.equal(await opened.inputValue("#policy-name"), "SCP 1 · organization root");
+    await opened.click("#policy-identity-0");
     assert.equal(await opened.inputValue("#policy-name"), "office only");
     // The fragment is removed once read, so a reload shows later edits, not the link.
     assert.equal(new URL(opened.url()).hash, "");
@@ -200,8 +203,9 @@ describe("the playground", () => {
     await page.focus("#open-gallery");
     await page.keyboard.press("Enter");
     await page.waitForSelector(".modal");
-    // The first example has the focus; Escape closes and gives the focus back.
-    assert.ok(await page.evaluate(() => document.activeElement.classList.contains("example")));
+    // The first example has the focus once the examples are there; Escape closes and gives
+    // the focus back.
+    await page.waitForSelector(".example:focus");
     await page.keyboard.press("Escape");
     await page.waitForSelector(".modal", { state: "detached" });
     assert.equal(await page.evaluate(() => document.activeElement.id), "open-gallery");
@@ -247,7 +251,10 @@ describe("the playground", () => {
     await page.click("#share");
     await page.click("#download");
     await page.waitForTimeout(300);
-    assert.deepEqual(requests.slice(atLoad), []);
+    // The Examples dialog reads its list from the page's own server (a GET of a static file
+    // that the service worker precached; nothing is sent); nothing else goes out.
+    const after = requests.slice(atLoad);
+    for (const url of after) assert.ok(url === `${env.server.url}examples.json`, `unexpected request: ${url}`);
     await context.close();
   });
 

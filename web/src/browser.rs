@@ -1,6 +1,6 @@
 //! Browser side effects: autosave in localStorage, the share link in the URL fragment, the
-//! clipboard, file download. Nothing here talks to a network: the playground keeps
-//! everything in the page.
+//! clipboard, file download, and fetching the page's own lazily loaded files (the examples).
+//! Nothing here sends anything: the playground keeps everything in the page.
 
 use gloo::storage::{LocalStorage, Storage};
 use wasm_bindgen::JsCast;
@@ -67,9 +67,10 @@ pub fn open_fragment(fragment: &str) -> Result<Option<Workspace>, String> {
     }
 }
 
-/// The workspace the page starts with: a share link in the address, else the autosave, else
-/// the default example; plus what to tell the user.
-pub fn initial_workspace() -> (Workspace, Option<Notice>) {
+/// What the page starts with: the workspace (a share link in the address, else the autosave,
+/// else the default example), what to tell the user, and the autosaved work a link replaced
+/// (for "Restore your previous work").
+pub fn initial_workspace() -> (Workspace, Option<Notice>, Option<Workspace>) {
     let frag = fragment();
     let from_link = open_fragment(&frag);
     if !frag.is_empty() {
@@ -80,11 +81,13 @@ pub fn initial_workspace() -> (Workspace, Option<Notice>) {
         Ok(Some(ws)) => (
             ws,
             Some(Notice::info("Opened the shared scenario from the link.")),
+            load_saved(),
         ),
-        Ok(None) => (saved_or_default(), None),
+        Ok(None) => (saved_or_default(), None, None),
         Err(e) => (
             saved_or_default(),
             Some(Notice::error(format!("Could not open the link: {e}."))),
+            None,
         ),
     }
 }
@@ -161,4 +164,32 @@ pub fn now_ms() -> f64 {
     web_sys::window()
         .and_then(|w| w.performance())
         .map_or(0.0, |p| p.now())
+}
+
+/// Fetches a file that sits next to the page (relative URL, so it works under any sub-path
+/// and offline through the service worker) as text.
+pub async fn fetch_text(url: &str) -> Result<String, String> {
+    use wasm_bindgen_futures::JsFuture;
+    let describe = |e: wasm_bindgen::JsValue| {
+        e.as_string()
+            .or_else(|| {
+                e.dyn_ref::<js_sys::Error>()
+                    .map(|e| String::from(e.message()))
+            })
+            .unwrap_or_else(|| "the browser refused".to_string())
+    };
+    let window = web_sys::window().ok_or("no window")?;
+    let response = JsFuture::from(window.fetch_with_str(url))
+        .await
+        .map_err(describe)?;
+    let response: web_sys::Response = response
+        .dyn_into()
+        .map_err(|_| "not a response".to_string())?;
+    if !response.ok() {
+        return Err(format!("{url}: HTTP {}", response.status()));
+    }
+    let text = JsFuture::from(response.text().map_err(describe)?)
+        .await
+        .map_err(describe)?;
+    text.as_string().ok_or_else(|| format!("{url} is not text"))
 }

@@ -1,24 +1,46 @@
-//! The examples: every scenario under tests/scenarios/shared/, embedded at build time
-//! (see build.rs), so they load with one click and without any network.
+//! The examples. The Examples dialog lists scenario files of tests/scenarios (each with its
+//! known answers) grouped by topic, each with a name and one line on what it shows
+//! (web/gallery.json). web/tools/examples.mjs bundles the list and the files into
+//! examples.json, which the dialog fetches when it first opens: none of it is in the first
+//! load. Only the example a first visit opens is embedded (build.rs).
+
+use std::cell::RefCell;
+use std::rc::Rc;
 
 use crate::model::Workspace;
 
-include!(concat!(env!("OUT_DIR"), "/gallery.rs"));
+/// The example a first visit opens (path under tests/scenarios/).
+pub const DEFAULT_EXAMPLE: &str = "shared/image-builder/component-ip-restriction.json";
 
-/// The example a first visit starts with: the seed IP restriction.
-pub const DEFAULT_EXAMPLE: &str = "image-builder/component-ip-restriction.json";
+/// Its text, embedded.
+pub const DEFAULT_TEXT: &str = include_str!(concat!(env!("OUT_DIR"), "/default-example.json"));
 
-/// One gallery entry, with what the list shows.
+/// The dialog's data (examples.json).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Examples {
+    pub groups: Vec<Group>,
+}
+
+/// A topic.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Group {
+    pub title: String,
+    /// What the topic is about (when it applies).
+    pub line: String,
+    pub examples: Vec<Example>,
+}
+
+/// One example, with what the list shows.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Example {
-    /// Path under tests/scenarios/shared/ (also its id in the page).
-    pub path: &'static str,
-    pub text: &'static str,
+    /// Path under tests/scenarios/ (also its id in the page).
+    pub path: String,
     pub name: String,
-    pub description: String,
-    /// The folder, as a group heading.
-    pub group: String,
+    /// One line on what it shows.
+    pub line: String,
     pub requests: usize,
+    /// The scenario file.
+    pub text: String,
 }
 
 impl Example {
@@ -32,80 +54,150 @@ impl Example {
     }
 }
 
-/// The gallery, in path order.
-pub fn examples() -> Vec<Example> {
-    GALLERY
-        .iter()
-        .map(|(path, text)| {
-            let v: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
-            let s = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string();
-            let name = s("name");
-            Example {
-                path,
-                text,
-                name: if name.is_empty() {
-                    path.to_string()
-                } else {
-                    name
-                },
-                description: s("description"),
-                group: path.split('/').next().unwrap_or("").to_string(),
-                requests: v
-                    .get("requests")
-                    .and_then(|r| r.as_array())
-                    .map_or(0, Vec::len),
-            }
-        })
-        .collect()
+impl Examples {
+    /// Reads examples.json (through `serde_json::Value`, which the app reads anyway: a
+    /// derived reader would add its own code to the first-load wasm).
+    pub fn parse(text: &str) -> Result<Examples, String> {
+        let bad = |what: &str| format!("examples.json is not readable: {what}");
+        let v: serde_json::Value = serde_json::from_str(text).map_err(|e| bad(&e.to_string()))?;
+        let s = |v: &serde_json::Value, k: &str| {
+            v.get(k)
+                .and_then(|x| x.as_str())
+                .unwrap_or_default()
+                .to_string()
+        };
+        let groups = v
+            .get("groups")
+            .and_then(|g| g.as_array())
+            .ok_or_else(|| bad("no groups"))?;
+        let groups = groups
+            .iter()
+            .map(|g| Group {
+                title: s(g, "title"),
+                line: s(g, "line"),
+                examples: g
+                    .get("examples")
+                    .and_then(|e| e.as_array())
+                    .map(|list| {
+                        list.iter()
+                            .map(|e| Example {
+                                path: s(e, "path"),
+                                name: s(e, "name"),
+                                line: s(e, "line"),
+                                requests: e.get("requests").and_then(|r| r.as_u64()).unwrap_or(0)
+                                    as usize,
+                                text: s(e, "text"),
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            })
+            .collect();
+        Ok(Examples { groups })
+    }
+
+    pub fn all(&self) -> impl Iterator<Item = &Example> {
+        self.groups.iter().flat_map(|g| g.examples.iter())
+    }
 }
 
-/// The example by path.
-pub fn example(path: &str) -> Option<Example> {
-    examples().into_iter().find(|e| e.path == path)
+thread_local! {
+    /// The examples once fetched (the dialog fetches them once per page).
+    static LOADED: RefCell<Option<Rc<Examples>>> = const { RefCell::new(None) };
+}
+
+/// The examples, if already fetched.
+pub fn loaded() -> Option<Rc<Examples>> {
+    LOADED.with(|l| l.borrow().clone())
+}
+
+/// Keeps the fetched examples for the page's lifetime (also how the component tests provide
+/// them without a server).
+pub fn provide(examples: Examples) -> Rc<Examples> {
+    let rc = Rc::new(examples);
+    LOADED.with(|l| *l.borrow_mut() = Some(rc.clone()));
+    rc
 }
 
 /// What a first visit shows (falls back to an empty workspace if the example is missing).
 pub fn default_workspace() -> Workspace {
-    example(DEFAULT_EXAMPLE)
-        .and_then(|e| crate::engine::import_scenario(e.text).ok())
-        .unwrap_or_default()
+    crate::engine::import_scenario(DEFAULT_TEXT).unwrap_or_default()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::PathBuf;
 
-    #[test]
-    fn every_example_is_embedded_and_loads() {
-        let all = examples();
-        assert!(all.len() >= 5, "the seed scenarios are embedded");
-        for e in &all {
-            let ws = crate::engine::import_scenario(e.text);
-            assert!(ws.is_ok(), "{} loads: {:?}", e.path, ws.err());
-            assert!(!e.name.is_empty());
+    fn root() -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+    }
+
+    /// web/gallery.json, with each file's text read as examples.mjs does.
+    fn gallery() -> Vec<(String, String, String, String)> {
+        let g: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(root().join("web").join("gallery.json")).unwrap(),
+        )
+        .unwrap();
+        let mut out = Vec::new();
+        for group in g["groups"].as_array().unwrap() {
+            let title = group["title"].as_str().unwrap().to_string();
+            for e in group["examples"].as_array().unwrap() {
+                let file = e["file"].as_str().unwrap().to_string();
+                let text =
+                    std::fs::read_to_string(root().join("tests").join("scenarios").join(&file))
+                        .unwrap_or_else(|err| panic!("{file}: {err}"));
+                out.push((
+                    title.clone(),
+                    file,
+                    e["line"].as_str().unwrap().to_string(),
+                    text,
+                ));
+            }
         }
-        assert!(example(DEFAULT_EXAMPLE).is_some());
-        assert!(!default_workspace().requests.is_empty());
+        out
     }
 
     #[test]
-    fn every_example_meets_its_expectations() {
-        for e in examples() {
-            let ws = crate::engine::import_scenario(e.text).expect("loads");
+    fn the_default_example_is_embedded_and_first_in_the_gallery() {
+        assert!(!default_workspace().requests.is_empty());
+        assert_eq!(gallery()[0].1, DEFAULT_EXAMPLE);
+    }
+
+    #[test]
+    fn every_gallery_example_loads_has_a_line_and_meets_its_expectations() {
+        let all = gallery();
+        assert!(all.len() >= 40, "{} examples", all.len());
+        let mut groups: Vec<&str> = all.iter().map(|e| e.0.as_str()).collect();
+        groups.dedup();
+        assert!(groups.len() >= 6, "grouped by topic: {groups:?}");
+        for (_, file, line, text) in &all {
+            assert!(
+                !line.trim().is_empty(),
+                "{file} has a line on what it shows"
+            );
+            assert!(
+                !line.contains("seed"),
+                "{file}: no wording that only makes sense inside the project"
+            );
+            let ws = crate::engine::import_scenario(text)
+                .unwrap_or_else(|e| panic!("{file} loads: {e:?}"));
             let eval = crate::engine::evaluate(&ws, None);
             assert_eq!(eval.results.len(), ws.requests.len());
             for (i, r) in eval.results.iter().enumerate() {
-                assert_eq!(r.error, None, "{} request {i}", e.path);
                 if r.expect.is_some() {
-                    assert_eq!(
-                        r.pass,
-                        Some(true),
-                        "{} request {i}: {:?}",
-                        e.path,
-                        r.decision
-                    );
+                    assert_eq!(r.pass, Some(true), "{file} request {i}: {:?}", r.decision);
                 }
             }
         }
+    }
+
+    #[test]
+    fn examples_json_reads() {
+        let json = r#"{"groups":[{"title":"T","examples":[{"path":"a/b.json","name":"N","line":"L","requests":1,"text":"{}"}]}]}"#;
+        let ex = Examples::parse(json).unwrap();
+        assert_eq!(ex.all().count(), 1);
+        assert_eq!(ex.groups[0].examples[0].slug(), "a-b");
+        assert!(Examples::parse("{").is_err());
     }
 }

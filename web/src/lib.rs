@@ -22,9 +22,11 @@ pub mod catalog;
 pub mod components;
 pub mod editor;
 pub mod engine;
+pub mod fixes;
 pub mod gallery;
 pub mod model;
 pub mod share;
+pub mod starter;
 pub mod state;
 
 use wasm_bindgen::prelude::*;

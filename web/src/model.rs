@@ -144,6 +144,24 @@ impl RequestRow {
     }
 }
 
+/// What was on screen: the request shown in detail and the policy in the editor, so that a
+/// reload or a share link opens the same view (not part of the scenario file).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct View {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<usize>,
+    /// A policy id (`identity/0`, `scps/1/0`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub policy: Option<String>,
+}
+
+impl View {
+    pub fn is_empty(&self) -> bool {
+        self.request.is_none() && self.policy.is_none()
+    }
+}
+
 /// Everything the user edits. This is what is shared in links and saved in localStorage.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -152,6 +170,8 @@ pub struct Workspace {
     pub description: String,
     pub policies: Layers,
     pub requests: Vec<RequestRow>,
+    #[serde(skip_serializing_if = "View::is_empty")]
+    pub view: View,
 }
 
 pub const POLICY_TEMPLATE: &str = r#"{
@@ -212,20 +232,42 @@ impl Workspace {
         self.policies.docs.iter().next().map(|(id, _)| id)
     }
 
+    /// A blank scenario: one identity policy to paste into, no requests.
+    pub fn blank() -> Workspace {
+        let mut ws = Workspace::default();
+        ws.add_policy(PolicyKind::Identity, None);
+        ws
+    }
+
     /// Adds a policy to a layer (for SCPs/RCPs: to the given level, or a new level when
     /// `level` is past the end) and returns its id; its name is the engine's title for it
     /// ("Identity policy 2", "SCP 1 · level 1"). A single-policy layer that already has its
     /// policy returns that one.
     pub fn add_policy(&mut self, kind: PolicyKind, level: Option<usize>) -> PolicyId {
+        self.add_policy_for(kind, level, None)
+    }
+
+    /// As [`Workspace::add_policy`], with a template that fits `request` (the selected one):
+    /// an identity or resource policy allows its action on its resource (a resource policy
+    /// names its caller), so that adding the layer shows its effect on that request; the
+    /// guardrails (boundary, session, SCP, RCP, endpoint) allow everything, so that adding
+    /// one changes no decision until it is edited.
+    pub fn add_policy_for(
+        &mut self,
+        kind: PolicyKind,
+        level: Option<usize>,
+        request: Option<&RequestRow>,
+    ) -> PolicyId {
         let docs = &mut self.policies.docs;
         let existing = PolicyId::of(kind, 0, 0);
         if kind.single() && docs.get(existing).is_some() {
             return existing;
         }
-        let text = match kind {
-            PolicyKind::Identity => POLICY_TEMPLATE,
-            PolicyKind::Resource => RESOURCE_TEMPLATE,
-            _ => ALLOW_ALL_TEMPLATE,
+        let text = match (kind, request) {
+            (PolicyKind::Identity | PolicyKind::Resource, Some(r)) => template_for(kind, r),
+            (PolicyKind::Identity, None) => POLICY_TEMPLATE.to_string(),
+            (PolicyKind::Resource, None) => RESOURCE_TEMPLATE.to_string(),
+            _ => ALLOW_ALL_TEMPLATE.to_string(),
         };
         let id = docs.add(kind, level, PolicyDoc::new(String::new(), text));
         if let Some(doc) = docs.get_mut(id) {
@@ -282,8 +324,46 @@ impl Workspace {
                 off: Vec::new(),
             },
             requests: s.requests.iter().map(RequestRow::from_spec).collect(),
+            view: View::default(),
         }
     }
+}
+
+/// An identity or resource policy allowing the request's action on its resource (a
+/// resource policy naming its caller), pretty-printed as the editor shows it.
+fn template_for(kind: PolicyKind, r: &RequestRow) -> String {
+    let or = |s: &str, d: &str| {
+        let s = s.trim();
+        if s.is_empty() {
+            d.to_string()
+        } else {
+            s.to_string()
+        }
+    };
+    let action = if r.action.contains(':') {
+        r.action.trim().to_string()
+    } else {
+        "s3:GetObject".to_string()
+    };
+    let resource = or(&r.resource, "*");
+    let mut statement = serde_json::json!({ "Effect": "Allow" });
+    if let Some(o) = statement.as_object_mut() {
+        if kind == PolicyKind::Resource {
+            let p = r.principal.trim();
+            let principal = if p.ends_with(".amazonaws.com") {
+                serde_json::json!({ "Service": p })
+            } else if p.starts_with("arn:") || iam_policy::is_account_id(p) {
+                serde_json::json!({ "AWS": p })
+            } else {
+                Value::from("*")
+            };
+            o.insert("Principal".into(), principal);
+        }
+        o.insert("Action".into(), Value::from(action));
+        o.insert("Resource".into(), Value::from(resource));
+    }
+    let policy = serde_json::json!({ "Version": "2012-10-17", "Statement": [statement] });
+    serde_json::to_string_pretty(&policy).unwrap_or_else(|_| POLICY_TEMPLATE.to_string())
 }
 
 /// A policy in the scenario file: the object itself when the text is exactly its canonical
@@ -327,7 +407,154 @@ fn value_string(v: &Value) -> String {
     }
 }
 
+/// For a private source IP (RFC 1918, IPv6 unique local): what AWS sets `aws:SourceIp` to. The
+/// IAM User Guide (aws:SourceIp): the key holds the requester's public IP address, and "if
+/// the request comes from a host that uses an Amazon VPC endpoint, then the aws:SourceIp key is
+/// not present"; a request through a public endpoint never carries a private address there.
+pub fn private_source_ip_note(ip: &str) -> Option<String> {
+    let ip = ip.trim();
+    let private = match ip.parse::<std::net::IpAddr>().ok()? {
+        std::net::IpAddr::V4(v4) => v4.is_private(),
+        std::net::IpAddr::V6(v6) => {
+            (v6.segments().first().copied().unwrap_or(0) & 0xfe00) == 0xfc00
+        }
+    };
+    private.then(|| {
+        format!(
+            "{ip} is a private address: a request through a public AWS endpoint never carries a private address in aws:SourceIp (AWS sets it to the caller's public address), and one through a VPC endpoint carries aws:VpcSourceIp instead. This request cannot happen as written."
+        )
+    })
+}
+
+/// A field of a request row, as the form shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    Principal,
+    Action,
+    Resource,
+    SourceIp,
+    ResourceAccount,
+    /// Context key `j`'s name.
+    ContextKey(usize),
+    /// Value `k` of context key `j`.
+    ContextValue(usize, usize),
+}
+
+/// What is wrong with a field: `blocks` when the engine cannot evaluate the request with it
+/// (the request shows "not evaluated"); otherwise the request is evaluated, but the value
+/// cannot be what the user meant.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldProblem {
+    pub field: Field,
+    pub message: String,
+    pub blocks: bool,
+}
+
 impl RequestRow {
+    /// Every problem of the row, each at its field (the engine stops at the first one that
+    /// keeps it from evaluating; the form marks them all).
+    pub fn problems(&self) -> Vec<FieldProblem> {
+        let mut out = Vec::new();
+        let mut add = |field, message: String, blocks| {
+            out.push(FieldProblem {
+                field,
+                message,
+                blocks,
+            })
+        };
+        let principal = self.principal.trim();
+        if principal.is_empty() {
+            add(
+                Field::Principal,
+                "Give the caller: an IAM ARN such as arn:aws:iam::111122223333:user/alice, a service principal such as ec2.amazonaws.com, or anonymous.".into(),
+                true,
+            );
+        } else if let Err(e) = iam_policy::Principal::parse(principal) {
+            add(
+                Field::Principal,
+                format!("{}: {}.", e.message, e.hint),
+                true,
+            );
+        }
+        let action = self.action.trim();
+        if action.is_empty() {
+            add(
+                Field::Action,
+                "Give the action as service:ActionName, for example s3:GetObject.".into(),
+                true,
+            );
+        } else if !action.contains(':') {
+            add(
+                Field::Action,
+                format!("\"{action}\" has no service: write service:ActionName, for example s3:GetObject."),
+                true,
+            );
+        }
+        let resource = self.resource.trim();
+        if resource.is_empty() {
+            add(
+                Field::Resource,
+                "Give the resource as an ARN, or * for actions that take no resource.".into(),
+                true,
+            );
+        } else if resource != "*" && !resource.starts_with("arn:") {
+            add(
+                Field::Resource,
+                format!("\"{resource}\" is not an ARN (arn:partition:service:region:account:resource): only a Resource of * matches it."),
+                false,
+            );
+        }
+        let ip = self.source_ip.trim();
+        if !ip.is_empty() && ip.parse::<std::net::IpAddr>().is_err() {
+            add(
+                Field::SourceIp,
+                format!("\"{ip}\" is not an IPv4 or IPv6 address: IpAddress and NotIpAddress conditions are false for it."),
+                false,
+            );
+        } else if let Some(note) = private_source_ip_note(ip) {
+            add(Field::SourceIp, note, false);
+        }
+        let account = self.resource_account.trim();
+        if !account.is_empty() && !iam_policy::is_account_id(account) {
+            add(
+                Field::ResourceAccount,
+                format!("\"{account}\" is not an account ID: an account ID is 12 digits."),
+                false,
+            );
+        }
+        for (j, e) in self.context.iter().enumerate() {
+            if e.key.trim().is_empty() && e.values.iter().any(|v| !v.trim().is_empty()) {
+                add(
+                    Field::ContextKey(j),
+                    "Name the key (for example aws:PrincipalTag/team): a value without a key is not sent.".into(),
+                    false,
+                );
+            }
+            for (k, v) in e.values.iter().enumerate() {
+                let bad = match e.kind {
+                    ValueKind::Number => {
+                        serde_json::from_str::<serde_json::Number>(v.trim()).is_err()
+                    }
+                    ValueKind::Bool => !matches!(v.trim(), "true" | "false"),
+                    ValueKind::String => false,
+                };
+                if bad {
+                    let what = if e.kind == ValueKind::Number {
+                        "a number"
+                    } else {
+                        "true or false"
+                    };
+                    add(
+                        Field::ContextValue(j, k),
+                        format!("\"{v}\" is not {what}: it is sent as a string."),
+                        false,
+                    );
+                }
+            }
+        }
+        out
+    }
+
     /// The request's context as the scenario file writes it (source IP included).
     pub fn context_map(&self) -> Map<String, Value> {
         let mut ctx = Map::new();

@@ -10,7 +10,7 @@ use iam_policy::{Decision, PolicyId, PolicyKind, RequestSpec, Span};
 
 use crate::catalog::{self, CatalogStatus, Lint};
 use crate::engine::{self, Evaluation};
-use crate::model::{ContextField, RequestRow, ValueKind, Workspace};
+use crate::model::{ContextField, RequestRow, ValueKind, View, Workspace};
 
 /// A short message for the status line (also announced to screen readers).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,6 +42,30 @@ pub struct Reveal {
     pub nonce: u64,
 }
 
+/// The work a load or a sweeping change replaced, kept until the user restores or dismisses
+/// it (a share link, an example or "New" never silently throws away what was there).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Kept {
+    pub ws: Rc<Workspace>,
+    /// What happened ("Opened the shared scenario from the link.").
+    pub what: String,
+    /// The button's words ("Restore your previous work", "Undo").
+    pub button: String,
+    /// An undo of one step: forgotten at the next change (which it would also undo).
+    pub undo: bool,
+}
+
+impl Kept {
+    fn undo(ws: &Workspace, what: String) -> Kept {
+        Kept {
+            ws: Rc::new(ws.clone()),
+            what,
+            button: "Undo".into(),
+            undo: true,
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct State {
     pub ws: Workspace,
@@ -62,6 +86,8 @@ pub struct State {
     pub catalog: CatalogStatus,
     /// Its findings and the selected policy's access summary (empty until it is loaded).
     pub lint: Rc<Lint>,
+    /// The work the last load replaced, for "Restore your previous work".
+    pub kept: Option<Kept>,
 }
 
 /// Evaluations and lint results are compared by identity: the reducer makes new ones only
@@ -79,16 +105,34 @@ impl PartialEq for State {
             && self.gallery_open == other.gallery_open
             && self.share_link == other.share_link
             && self.catalog == other.catalog
+            && self.kept == other.kept
     }
 }
 
 impl State {
     pub fn new(ws: Workspace, notice: Option<Notice>) -> Self {
-        let selected = ws.first_policy();
+        // The view it was saved or shared with, else the first policy and request.
+        let selected = ws
+            .view
+            .policy
+            .as_deref()
+            .and_then(|p| p.parse::<PolicyId>().ok())
+            .filter(|p| ws.policy(*p).is_some())
+            .or_else(|| ws.first_policy());
         let active_request = if ws.requests.is_empty() {
             None
         } else {
-            Some(0)
+            Some(
+                ws.view
+                    .request
+                    .filter(|i| *i < ws.requests.len())
+                    .unwrap_or(0),
+            )
+        };
+        let mut ws = ws;
+        ws.view = View {
+            request: active_request,
+            policy: selected.map(|p| p.to_string()),
         };
         let eval = Rc::new(engine::evaluate(&ws, active_request));
         State {
@@ -103,8 +147,39 @@ impl State {
             share_link: None,
             catalog: CatalogStatus::Loading,
             lint: Rc::default(),
+            kept: None,
         }
     }
+
+    /// A state that keeps `previous` for "Restore your previous work", when it is work (not
+    /// a blank or the same scenario).
+    pub fn keeping(mut self, previous: Option<Workspace>, what: &str) -> Self {
+        if let Some(p) = previous.filter(|p| worth_keeping(p, &self.ws)) {
+            self.kept = Some(Kept {
+                ws: Rc::new(p),
+                what: what.to_string(),
+                button: "Restore your previous work".into(),
+                undo: false,
+            });
+            self.notice = None;
+        }
+        self
+    }
+
+    /// The request shown in detail, if any.
+    pub fn active_row(&self) -> Option<&RequestRow> {
+        self.active_request.and_then(|i| self.ws.requests.get(i))
+    }
+}
+
+/// Whether replacing `old` by `new` loses work: `old` has requests or edited policies, and is
+/// not the same scenario.
+fn worth_keeping(old: &Workspace, new: &Workspace) -> bool {
+    let mut a = old.clone();
+    let mut b = new.clone();
+    a.view = View::default();
+    b.view = View::default();
+    a != b && a != Workspace::blank() && a != Workspace::default()
 }
 
 /// One edit of a request row.
@@ -129,8 +204,23 @@ pub enum RequestEdit {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
-    /// Replace the whole workspace (gallery, upload, share link).
+    /// Replace the whole workspace (gallery, upload, share link); what was there is kept for
+    /// "Restore your previous work".
     Load(Box<Workspace>, Notice),
+    /// Start from a blank scenario (one identity policy, no requests).
+    NewBlank,
+    /// Put back the kept work.
+    Restore,
+    /// Forget the kept work.
+    DismissKept,
+    /// The scenario's title.
+    Rename(String),
+    /// Remove every request (the old ones are kept for Undo).
+    ClearRequests,
+    /// Replace the requests with one per statement of the policies (`crate::starter`).
+    RequestsFromStatements,
+    /// Replace `span` of a policy's text with a suggestion (a "did you mean" fix).
+    ApplyFix(PolicyId, Span, String),
     SelectPolicy(PolicyId),
     EditPolicy(PolicyId, String),
     RenamePolicy(PolicyId, String),
@@ -226,10 +316,91 @@ impl Reducible for State {
         let mut changed = true;
         match action {
             Action::Load(ws, notice) => {
-                let revision = self.revision;
-                next = State::new(*ws, Some(notice));
-                next.revision = revision;
+                next = State::new(*ws, Some(notice.clone()))
+                    .keeping(Some(self.ws.clone()), &notice.text);
+                next.revision = self.revision;
                 next.catalog = self.catalog.clone();
+            }
+            Action::NewBlank => {
+                next = State::new(
+                    Workspace::blank(),
+                    Some(Notice::info(
+                        "A blank scenario: paste or write a policy, then add requests or make one per statement.",
+                    )),
+                )
+                .keeping(Some(self.ws.clone()), "Started a blank scenario.");
+                next.revision = self.revision;
+                next.catalog = self.catalog.clone();
+            }
+            Action::Restore => match self.kept.clone() {
+                Some(k) => {
+                    next = State::new((*k.ws).clone(), None);
+                    next.kept = Some(Kept::undo(&self.ws, "Restored your previous work.".into()));
+                    next.revision = self.revision;
+                    next.catalog = self.catalog.clone();
+                }
+                None => changed = false,
+            },
+            Action::DismissKept => {
+                changed = false;
+                next.kept = None;
+            }
+            Action::Rename(name) => next.ws.name = name,
+            Action::ClearRequests => {
+                let n = next.ws.requests.len();
+                if n == 0 {
+                    changed = false;
+                } else {
+                    next.kept = Some(Kept::undo(
+                        &self.ws,
+                        format!("Removed {}.", plural(n, "request")),
+                    ));
+                    next.notice = None;
+                    next.ws.requests.clear();
+                    next.active_request = None;
+                }
+            }
+            Action::RequestsFromStatements => {
+                let principal = self
+                    .active_row()
+                    .map(|r| r.principal.clone())
+                    .unwrap_or_default();
+                let rows = crate::starter::requests_from_statements(&self.ws, &principal);
+                if rows.is_empty() {
+                    changed = false;
+                    next.notice = Some(Notice::error(
+                        "No statement to make a request from: the policies have none, or cannot be read yet.",
+                    ));
+                } else {
+                    if !self.ws.requests.is_empty() {
+                        next.kept = Some(Kept::undo(
+                            &self.ws,
+                            format!(
+                                "Made {} from the statements, in place of the {} there were.",
+                                plural(rows.len(), "request"),
+                                self.ws.requests.len()
+                            ),
+                        ));
+                        next.notice = None;
+                    } else {
+                        next.notice = Some(Notice::info(format!(
+                            "Made {} from the statements.",
+                            plural(rows.len(), "request")
+                        )));
+                    }
+                    next.ws.requests = rows;
+                    next.active_request = Some(0);
+                }
+            }
+            Action::ApplyFix(id, span, with) => {
+                match next
+                    .ws
+                    .policy_mut(id)
+                    .and_then(|p| crate::fixes::replace(&p.text, span, &with).map(|t| p.text = t))
+                {
+                    Some(()) => next.selected = Some(id),
+                    None => changed = false,
+                }
             }
             Action::SelectPolicy(id) => {
                 changed = false;
@@ -246,7 +417,8 @@ impl Reducible for State {
                 None => changed = false,
             },
             Action::AddPolicy(layer, level) => {
-                let id = next.ws.add_policy(layer, level);
+                let row = self.active_row().cloned();
+                let id = next.ws.add_policy_for(layer, level, row.as_ref());
                 next.ws.set_on(layer, true);
                 next.selected = Some(id);
             }
@@ -258,16 +430,15 @@ impl Reducible for State {
             }
             Action::SetLayerOn(layer, on) => next.ws.set_on(layer, on),
             Action::AddRequest => {
-                let row = next
-                    .active_request
-                    .and_then(|i| next.ws.requests.get(i))
-                    .map(|r| RequestRow {
-                        name: String::new(),
-                        expect: None,
-                        ..r.clone()
-                    })
-                    .unwrap_or_else(RequestRow::example);
-                next.ws.requests.push(row);
+                // The same caller as the selected request; the rest is the user's to fill.
+                let principal = self
+                    .active_row()
+                    .map(|r| r.principal.clone())
+                    .unwrap_or_else(|| crate::starter::DEFAULT_PRINCIPAL.to_string());
+                next.ws.requests.push(RequestRow {
+                    principal,
+                    ..RequestRow::default()
+                });
                 next.active_request = Some(next.ws.requests.len() - 1);
             }
             Action::DuplicateRequest(i) => match next.ws.requests.get(i).cloned() {
@@ -367,6 +538,22 @@ impl Reducible for State {
         if changed {
             next.share_link = None;
             next.revision = self.revision + 1;
+            // A one-step undo is forgotten at the next change (it would undo that too).
+            let same_kept = match (&self.kept, &next.kept) {
+                (Some(a), Some(b)) => Rc::ptr_eq(&a.ws, &b.ws),
+                _ => false,
+            };
+            if same_kept && next.kept.as_ref().is_some_and(|k| k.undo) {
+                next.kept = None;
+            }
+        }
+        next.ws.view = View {
+            request: next.active_request,
+            policy: next.selected.map(|p| p.to_string()),
+        };
+        // The view is saved too (a reload shows the same request and policy).
+        if !changed && next.ws.view != self.ws.view {
+            next.revision = self.revision + 1;
         }
         if changed || next.active_request != self.active_request {
             next.eval = Rc::new(engine::evaluate(&next.ws, next.active_request));
@@ -381,6 +568,14 @@ impl Reducible for State {
             ));
         }
         Rc::new(next)
+    }
+}
+
+fn plural(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
     }
 }
 
@@ -404,10 +599,111 @@ mod tests {
     }
 
     #[test]
-    fn selection_does_not_count_as_a_change() {
-        let s = state().reduce(Action::SelectRequest(1));
+    fn selection_is_saved_but_is_not_an_edit() {
+        let s = state().reduce(Action::ShowShareLink(Some("link".into())));
+        let s = s.reduce(Action::SelectRequest(1));
         assert_eq!(s.active_request, Some(1));
-        assert_eq!(s.revision, 0);
+        // Saved (a reload shows the same request) without dropping the share link.
+        assert_eq!(s.revision, 1);
+        assert_eq!(s.ws.view.request, Some(1));
+        assert_eq!(s.share_link.as_deref(), Some("link"));
+        // A workspace saved with it opens on it.
+        let again = State::new(s.ws.clone(), None);
+        assert_eq!(again.active_request, Some(1));
+    }
+
+    #[test]
+    fn a_load_keeps_the_previous_work_for_restore() {
+        let s = state().reduce(Action::EditRequest(0, RequestEdit::Name("mine".into())));
+        let s = s.reduce(Action::Load(
+            Box::new(Workspace::blank()),
+            Notice::info("Opened the shared scenario from the link."),
+        ));
+        let kept = s.kept.clone().unwrap();
+        assert_eq!(kept.button, "Restore your previous work");
+        assert!(!kept.undo);
+        // Edits of the loaded scenario do not forget it.
+        let s = s.reduce(Action::Rename("theirs".into()));
+        assert!(s.kept.is_some());
+        let s = s.reduce(Action::Restore);
+        assert_eq!(s.ws.requests[0].name, "mine");
+        // And the restore can be undone.
+        assert_eq!(s.kept.as_ref().unwrap().ws.name, "theirs");
+        // Loading the same scenario again keeps nothing.
+        let same = s.ws.clone();
+        let s = s.reduce(Action::DismissKept);
+        let s = s.reduce(Action::Load(Box::new(same), Notice::info("again")));
+        assert!(s.kept.is_none());
+    }
+
+    #[test]
+    fn new_blank_rename_clear_and_requests_from_statements() {
+        let s = state().reduce(Action::NewBlank);
+        assert!(s.ws.requests.is_empty());
+        assert_eq!(s.ws.policies.docs.identity.len(), 1);
+        assert!(s.kept.is_some(), "the example is kept");
+        let s = s.reduce(Action::Rename("My bucket".into()));
+        assert_eq!(s.ws.name, "My bucket");
+        let id = PolicyId::Identity(0);
+        let s = s.reduce(Action::EditPolicy(
+            id,
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"},{"Effect":"Deny","Action":"s3:DeleteObject","Resource":"*"}]}"#.into(),
+        ));
+        let s = s.reduce(Action::RequestsFromStatements);
+        assert_eq!(s.ws.requests.len(), 2);
+        let decisions: Vec<_> = s.eval.results.iter().map(|r| r.decision).collect();
+        assert_eq!(
+            decisions,
+            [Some(Decision::Allowed), Some(Decision::ExplicitDeny)]
+        );
+        let s = s.reduce(Action::ClearRequests);
+        assert!(s.ws.requests.is_empty());
+        let k = s.kept.clone().unwrap();
+        assert!(k.undo);
+        assert_eq!(k.what, "Removed 2 requests.");
+        let s = s.reduce(Action::Restore);
+        assert_eq!(s.ws.requests.len(), 2);
+        // A one-step undo is forgotten at the next change.
+        let s = s.reduce(Action::ClearRequests);
+        let s = s.reduce(Action::AddRequest);
+        assert!(s.kept.is_none());
+    }
+
+    #[test]
+    fn a_new_layers_template_fits_the_selected_request() {
+        // "the excluded address": implicitly denied by the identity policy's IP conditions.
+        let s = state().reduce(Action::SelectRequest(1));
+        let before: Vec<_> = s.eval.results.iter().map(|r| r.decision).collect();
+        assert_eq!(before[1], Some(Decision::ImplicitDeny));
+        // A guardrail allows everything until it is edited: no decision changes.
+        let s = s.reduce(Action::AddPolicy(PolicyKind::PermissionsBoundary, None));
+        let now: Vec<_> = s.eval.results.iter().map(|r| r.decision).collect();
+        assert_eq!(now, before);
+        // A resource policy names the request's caller, action and resource: within one
+        // account it allows the request on its own.
+        let s = s.reduce(Action::AddPolicy(PolicyKind::Resource, None));
+        let id = s.selected.unwrap();
+        let text = &s.ws.policy(id).unwrap().text;
+        assert!(text.contains("imagebuilder:GetComponent"), "{text}");
+        assert!(text.contains("arn:aws:iam::111122223333:user/"), "{text}");
+        assert_eq!(s.eval.results[1].decision, Some(Decision::Allowed));
+    }
+
+    #[test]
+    fn a_did_you_mean_fix_replaces_the_string() {
+        let s = state();
+        let id = PolicyId::Identity(0);
+        let text = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","action":"s3:GetObject","Resource":"*"}]}"#;
+        let s = s.reduce(Action::EditPolicy(id, text.into()));
+        let d = s.eval.diagnostics[&id]
+            .iter()
+            .find(|d| d.code.as_str() == "unknown-element")
+            .unwrap()
+            .clone();
+        let with = crate::fixes::suggestion(d.code.as_str(), d.hint.as_deref()).unwrap();
+        let s = s.reduce(Action::ApplyFix(id, d.span, with));
+        assert!(s.ws.policy(id).unwrap().text.contains("\"Action\""));
+        assert_eq!(s.eval.errors_in(id), 0);
     }
 
     #[test]

@@ -45,8 +45,10 @@ async fn tick() {
     TimeoutFuture::new(30).await;
 }
 
+/// The embedded example (the one a first visit opens; the others are fetched by the dialog).
 fn example(path: &str) -> iam_playground::model::Workspace {
-    engine::import_scenario(gallery::example(path).unwrap().text).unwrap()
+    assert_eq!(path, gallery::DEFAULT_EXAMPLE);
+    engine::import_scenario(gallery::DEFAULT_TEXT).unwrap()
 }
 
 /// Mounts the app with a gallery example on a fresh element.
@@ -103,7 +105,7 @@ fn click(root: &Element, sel: &str) {
     q(root, sel).unchecked_into::<HtmlElement>().click();
 }
 
-const IP: &str = "image-builder/component-ip-restriction.json";
+const IP: &str = gallery::DEFAULT_EXAMPLE;
 
 #[wasm_bindgen_test]
 async fn the_seed_example_shows_its_decisions() {
@@ -252,19 +254,60 @@ async fn layers_can_be_switched_off() {
     assert_eq!(decisions(&root)[0], "allowed");
 }
 
+/// Examples as examples.json gives them (the dialog fetches it; here it is provided).
+fn provided_examples() -> gallery::Examples {
+    let file = |path: &str, text: &str| {
+        let requests = serde_json::from_str::<serde_json::Value>(text).unwrap()["requests"]
+            .as_array()
+            .unwrap()
+            .len();
+        serde_json::json!({"path": path, "name": path, "line": "a line on it", "requests": requests, "text": text})
+    };
+    let json = serde_json::json!({"groups": [
+        {"title": "Start here", "line": "Single identity policies.", "examples": [
+            file(gallery::DEFAULT_EXAMPLE, gallery::DEFAULT_TEXT),
+            file("shared/image-builder/require-mfa-and-tls.json",
+                include_str!("../../tests/scenarios/shared/image-builder/require-mfa-and-tls.json")),
+        ]},
+        {"title": "Layers", "line": "Policies of several layers.", "examples": [
+            file("layers/scps.json", include_str!("../../tests/scenarios/layers/scps.json")),
+            file("layers/permissions-boundary.json",
+                include_str!("../../tests/scenarios/layers/permissions-boundary.json")),
+        ]},
+    ]});
+    gallery::Examples::parse(&json.to_string()).unwrap()
+}
+
 #[wasm_bindgen_test]
-async fn the_gallery_loads_every_example() {
+async fn the_gallery_loads_every_example_and_keeps_the_previous_work() {
     uninstall_editor();
+    let examples = gallery::provide(provided_examples());
     let root = mount(IP).await;
-    for e in gallery::examples() {
+    assert_eq!(
+        root.query_selector_all(".example-group").unwrap().length(),
+        0
+    );
+    for e in examples.all() {
         click(&root, "#open-gallery");
         tick().await;
+        assert_eq!(
+            root.query_selector_all(".example-group").unwrap().length(),
+            2
+        );
         click(&root, &format!(".example[data-path=\"{}\"]", e.path));
         tick().await;
         assert!(root.query_selector(".modal").unwrap().is_none());
         assert_eq!(decisions(&root).len(), e.requests, "{}", e.path);
         let summary = q(&root, "#summary").text_content().unwrap_or_default();
         assert!(summary.contains(", 0 not"), "{}: {summary}", e.path);
+        // What was there before (another scenario) can be restored.
+        if e.path != IP {
+            assert!(
+                root.query_selector("#restore-kept").unwrap().is_some(),
+                "{}",
+                e.path
+            );
+        }
     }
 }
 

@@ -42,6 +42,19 @@ if (process.env.TRUNK_PROFILE === "release") {
   writeFileSync(indexPath, index);
 }
 
+// The wasm's `<link rel="preload" as="fetch">`: Chromium ignores `integrity` on preloads of
+// that destination and says so in the console on every load ("The `integrity` attribute is
+// currently ignored for preload destinations that do not support subresource integrity"). The
+// attribute protects nothing there, so it goes; the glue's own fetch of the wasm is unchanged.
+{
+  const indexPath = join(staging, "index.html");
+  const index = readFileSync(indexPath, "utf8");
+  const fixed = index.replace(/<link rel="preload"[^>]*as="fetch"[^>]*>/g, (tag) =>
+    tag.replace(/\s+integrity="[^"]*"/, "")
+  );
+  if (fixed !== index) writeFileSync(indexPath, fixed);
+}
+
 // The playground's own files: the top level of the build (other files of sub-folders such as
 // widget/ are for other pages, fetched from the network when asked for).
 const files = readdirSync(staging)

@@ -252,3 +252,51 @@ fn simulate_refuses_invalid_policies_with_positions() {
         "{err}"
     );
 }
+
+/// Issue 11, item 12: `check` on a scenario whose policy AWS would refuse prints every problem
+/// of it, each with its line and column, as a compiler would (not only the first).
+#[test]
+fn check_prints_every_error_of_a_rejected_policy_with_its_position() {
+    let p = temp(
+        "five-errors.json",
+        r#"{"policies": {"identity": [
+  {"Version": "2012-10-18",
+   "Statement": [
+     {"Effect": "Allwo", "Action": "GetObject", "Resource": "*", "Bogus": 1},
+     {"Effect": "Allow", "Action": "s3:GetObject"}
+   ]}
+]},
+ "requests": [{"principal": "arn:aws:iam::111122223333:user/a", "action": "s3:GetObject", "resource": "*", "expect": "allowed"}]}"#,
+    );
+    let o = run(&["check", p.to_str().unwrap()]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    // "… refuse to store policy identity/0 (N problems) …", then one "error: FILE (POLICY):LINE:COLUMN:
+    // message" per problem, with what AWS says and the fix.
+    let first = out.lines().next().unwrap();
+    let n: usize = first
+        .split(" problems)")
+        .next()
+        .and_then(|s| s.rsplit('(').next())
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("a count of problems in {first:?}"));
+    assert_eq!(n, 5, "{out}");
+    let positioned: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with("  error: ") && l.contains("(identity/0):"))
+        .filter(|l| {
+            let after = l.split("(identity/0):").nth(1).unwrap_or_default();
+            let mut parts = after.splitn(3, ':');
+            parts.next().is_some_and(|x| x.parse::<u32>().is_ok())
+                && parts.next().is_some_and(|x| x.parse::<u32>().is_ok())
+        })
+        .collect();
+    assert_eq!(
+        positioned.len(),
+        n,
+        "every error with its line and column:\n{out}"
+    );
+    for what in ["2012-10-18", "Allwo", "GetObject", "Bogus", "Resource"] {
+        assert!(out.contains(what), "{what} is reported:\n{out}");
+    }
+}

@@ -37,8 +37,9 @@ pub fn App(props: &AppProps) -> Html {
     let store: Store = use_reducer(move || match initial {
         Some(ws) => State::new(ws, None),
         None => {
-            let (ws, notice) = browser::initial_workspace();
-            State::new(ws, notice)
+            let (ws, notice, previous) = browser::initial_workspace();
+            let what = notice.as_ref().map(|n| n.text.clone()).unwrap_or_default();
+            State::new(ws, notice).keeping(previous, &what)
         }
     });
 
@@ -91,6 +92,15 @@ pub fn App(props: &AppProps) -> Html {
         let d = store.dispatcher();
         Callback::from(move |_| d.dispatch(Action::DismissNotice))
     };
+    let kept = store.kept.clone();
+    let restore = {
+        let d = store.dispatcher();
+        Callback::from(move |_| d.dispatch(Action::Restore))
+    };
+    let forget = {
+        let d = store.dispatcher();
+        Callback::from(move |_| d.dispatch(Action::DismissKept))
+    };
     html! {
         <ContextProvider<Store> context={store.clone()}>
             <div class="app" data-revision={store.revision.to_string()}
@@ -102,6 +112,13 @@ pub fn App(props: &AppProps) -> Html {
                         <span class={classes!("notice", n.error.then_some("notice-error"))}>
                             { n.text }
                             <button class="link-button" onclick={dismiss} aria-label="Dismiss message">{ "×" }</button>
+                        </span>
+                    }
+                    if let Some(k) = kept {
+                        <span class="notice notice-kept">
+                            { k.what.clone() }{ " " }
+                            <button id="restore-kept" onclick={restore}>{ k.button.clone() }</button>
+                            <button class="link-button" onclick={forget} aria-label="Dismiss: keep the current scenario">{ "×" }</button>
                         </span>
                     }
                 </div>

@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod gallery;
+pub mod modal;
 pub mod policies;
 pub mod problems;
 pub mod requests;
@@ -18,7 +19,7 @@ use crate::state::State;
 /// A decision as a badge (the table, the explanation's heading).
 pub fn decision_badge(decision: Option<Decision>, error: bool) -> Html {
     let (class, text) = match (decision, error) {
-        (_, true) => ("badge badge-error", "Error"),
+        (_, true) => ("badge badge-none", "Not evaluated"),
         (Some(d @ Decision::Allowed), _) => ("badge badge-allow", decision_label(d)),
         (Some(d @ Decision::ExplicitDeny), _) => ("badge badge-deny", decision_label(d)),
         (Some(d @ Decision::ImplicitDeny), _) => ("badge badge-implicit", decision_label(d)),

@@ -17,7 +17,13 @@ pub fn dom_id(id: PolicyId) -> String {
 
 fn policy_button(store: &Store, id: PolicyId, doc: &PolicyDoc) -> Html {
     let selected = store.selected == Some(id);
-    let errors = store.eval.errors_in(id);
+    // The engine's errors and, once the catalog is loaded, its findings in the error category.
+    let errors = store.eval.errors_in(id)
+        + store
+            .lint
+            .findings
+            .get(&id)
+            .map_or(0, |f| f.iter().filter(|f| f.category == "error").count());
     let onclick = {
         let d = store.dispatcher();
         Callback::from(move |_| d.dispatch(Action::SelectPolicy(id)))
@@ -93,7 +99,7 @@ fn layer_group(store: &Store, kind: PolicyKind) -> Html {
         <li class={classes!("layer", (!on).then_some("layer-off"), (!has_any).then_some("layer-empty"))}
             data-layer={kind.field()}>
             <div class="layer-head">
-                <span class="layer-title" title={kind.when()}>{ kind.title() }</span>
+                <span class="layer-title">{ kind.title() }</span>
                 if has_any {
                     <label class="switch" for={switch_id.clone()} title="Switch this layer off to see the decision without it">
                         <input type="checkbox" id={switch_id} checked={on} onchange={toggle}
@@ -102,6 +108,7 @@ fn layer_group(store: &Store, kind: PolicyKind) -> Html {
                     </label>
                 }
             </div>
+            <p class="layer-when">{ kind.when() }</p>
             <ul class="layer-items">{ for items }</ul>
         </li>
     }
@@ -192,16 +199,24 @@ fn EditorPane() -> Html {
         Callback::from(move |_| d.dispatch(Action::RemovePolicy(id)))
     };
     let on = store.ws.is_on(id.kind());
-    // The engine's diagnostics, then the catalog's findings.
-    let problems: Vec<Html> = diags
+    // The engine's diagnostics where their fix goes (crate::fixes::relocate), then the
+    // catalog's findings.
+    let shown: Vec<(iam_policy::Diagnostic, Span)> = diags
         .iter()
-        .map(|d| diagnostic_item(&store, id, d, None))
+        .map(|d| crate::fixes::relocate(&doc.text, d))
+        .collect();
+    let problems: Vec<Html> = shown
+        .iter()
+        .map(|(d, _)| diagnostic_item(&store, id, d, None))
         .chain(findings.iter().map(|f| finding_item(&store, id, f)))
         .collect();
     let marks: Rc<Vec<Mark>> = Rc::new(
-        diags
+        shown
             .iter()
-            .map(Mark::of)
+            .map(|(d, squiggle)| Mark {
+                span: *squiggle,
+                ..Mark::of(d)
+            })
             .chain(
                 findings
                     .iter()

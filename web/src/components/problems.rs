@@ -9,6 +9,21 @@ use super::Store;
 use crate::catalog::Finding;
 use crate::state::Action;
 
+/// A "did you mean" hint as a one-click fix: puts the suggestion in place of the text the
+/// problem is about (crate::fixes).
+fn fix_button(store: &Store, policy: PolicyId, span: Span, code: &str, hint: Option<&str>) -> Html {
+    let Some(with) = crate::fixes::suggestion(code, hint) else {
+        return html! {};
+    };
+    let d = store.dispatcher();
+    let label = format!("Use “{with}”");
+    let onclick = {
+        let with = with.clone();
+        Callback::from(move |_| d.dispatch(Action::ApplyFix(policy, span, with.clone())))
+    };
+    html! { <button class="fix-button" data-fix={with} {onclick}>{ label }</button> }
+}
+
 fn position_button(store: &Store, policy: PolicyId, span: Span, what: Option<&str>) -> Html {
     let d = store.dispatcher();
     let onclick = Callback::from(move |_| d.dispatch(Action::Reveal(policy, span)));
@@ -42,6 +57,7 @@ pub fn diagnostic_item(
             if let Some(h) = d.hint.clone().filter(|h| !h.is_empty()) {
                 <span class="diag-hint">{ " — " }{ h }</span>
             }
+            { fix_button(store, policy, d.span, d.code.as_str(), d.hint.as_deref()) }
         </li>
     }
 }
@@ -55,6 +71,7 @@ pub fn finding_item(store: &Store, policy: PolicyId, f: &Finding) -> Html {
             { position_button(store, policy, f.span, None) }
             { ": " }{ f.message.clone() }
             if let Some(h) = f.hint.clone() { <span class="diag-hint">{ " — " }{ h }</span> }
+            { fix_button(store, policy, f.span, &f.code, f.hint.as_deref()) }
         </li>
     }
 }

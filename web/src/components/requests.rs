@@ -2,9 +2,9 @@ use iam_policy::explain::decision_label;
 use iam_policy::{CheckResult, Decision};
 use yew::prelude::*;
 
-use super::trace::Explanation;
+use super::trace::{Explanation, Part};
 use super::{decision_badge, target_checked, target_value, use_store, Store};
-use crate::model::{ContextField, RequestRow, ValueKind, SOURCE_IP_KEY};
+use crate::model::{ContextField, Field, FieldProblem, RequestRow, ValueKind, SOURCE_IP_KEY};
 use crate::state::{Action, RequestEdit};
 
 /// The decisions, in the order the expected-decision menu lists them.
@@ -15,6 +15,11 @@ const DECISIONS: [Decision; 3] = [
 ];
 
 fn pass_mark(r: Option<&CheckResult>) -> Html {
+    // A request that is not evaluated (a policy cannot be read, mid-edit) neither passes nor
+    // fails its expectation.
+    if r.is_some_and(|r| r.error.is_some()) {
+        return html! { <span class="mark none" title="not evaluated">{ "–" }<span class="visually-hidden">{ " not evaluated" }</span></span> };
+    }
     match r.and_then(|r| r.pass) {
         Some(true) => {
             html! { <span class="mark pass" title="as expected">{ "✓" }<span class="visually-hidden">{ " pass" }</span></span> }
@@ -45,8 +50,12 @@ fn expect_select(store: &Store, i: usize, value: Option<Decision>, id: String) -
             RequestEdit::Expect(Decision::parse(&v)),
         ));
     });
+    // Keyed by the row and its value: a new element whenever either changes, so the menu
+    // always shows the selected request's own value (a select the user changed keeps its
+    // DOM value otherwise, whatever `selected` the options get).
+    let key = format!("expect-{i}-{}", value.map_or("none", Decision::as_str));
     html! {
-        <select {id} class="expect" {onchange} aria-label="Expected decision">
+        <select {key} {id} class="expect" {onchange}>
             <option value="" selected={value.is_none()}>{ "(none)" }</option>
             { for DECISIONS.iter().map(|dec| html! {
                 <option value={dec.as_str()} selected={value == Some(*dec)}>{ decision_label(*dec) }</option>
@@ -67,14 +76,29 @@ pub fn RequestPanel() -> Html {
         .iter()
         .filter(|o| o.decision == Some(Decision::Allowed))
         .count();
-    let passed = results.iter().filter(|o| o.pass == Some(true)).count();
-    let failed = results.iter().filter(|o| o.pass == Some(false)).count();
+    let evaluated = |o: &&CheckResult| o.error.is_none();
+    let passed = results
+        .iter()
+        .filter(evaluated)
+        .filter(|o| o.pass == Some(true))
+        .count();
+    let failed = results
+        .iter()
+        .filter(evaluated)
+        .filter(|o| o.pass == Some(false))
+        .count();
+    let not_evaluated = results.iter().filter(|o| o.error.is_some()).count();
     let summary = if total == 0 {
         "No requests yet.".to_string()
+    } else if not_evaluated == total {
+        format!("{total} not evaluated: fix the policy first")
     } else {
         let mut s = format!("{allowed} of {total} allowed");
         if passed + failed > 0 {
             s.push_str(&format!(" · {passed} as expected, {failed} not"));
+        }
+        if not_evaluated > 0 {
+            s.push_str(&format!(" · {not_evaluated} not evaluated"));
         }
         s
     };
@@ -117,6 +141,14 @@ pub fn RequestPanel() -> Html {
         let d = store.dispatcher();
         Callback::from(move |_| d.dispatch(Action::AddRequest))
     };
+    let from_statements = {
+        let d = store.dispatcher();
+        Callback::from(move |_| d.dispatch(Action::RequestsFromStatements))
+    };
+    let clear = {
+        let d = store.dispatcher();
+        Callback::from(move |_| d.dispatch(Action::ClearRequests))
+    };
     html! {
         <section class="panel requests" aria-labelledby="requests-heading">
             <div class="panel-head">
@@ -128,7 +160,7 @@ pub fn RequestPanel() -> Html {
                     <caption class="visually-hidden">{ "Requests and their decisions. Select a request to edit it and see why." }</caption>
                     <thead>
                         <tr>
-                            <th scope="col" class="col-mark"><span class="visually-hidden">{ "As expected" }</span></th>
+                            <th scope="col" class="col-mark" title="As expected?">{ "Expected?" }</th>
                             <th scope="col">{ "Request and action" }</th>
                             <th scope="col">{ "Source IP" }</th>
                             <th scope="col">{ "Decision" }</th>
@@ -137,11 +169,21 @@ pub fn RequestPanel() -> Html {
                     <tbody>{ rows }</tbody>
                 </table>
             </div>
+            if total == 0 {
+                <p class="hint empty-requests">{ "Add a request, or make one from each statement of your policies: its action, a resource its Resource matches, and the context keys its conditions use." }</p>
+            }
             <div class="row-actions">
                 <button id="add-request" onclick={add}>{ "+ Add request" }</button>
+                <button id="requests-from-statements" class={classes!((total == 0).then_some("primary"))}
+                    onclick={from_statements} title="One request per statement of the identity and resource policies">
+                    { "Requests from these statements" }
+                </button>
+                if total > 0 {
+                    <button id="clear-requests" class="danger-link" onclick={clear}>{ "Clear all requests" }</button>
+                }
             </div>
             if let Some(i) = store.active_request.filter(|i| *i < total) {
-                <RequestDetail index={i} />
+                <RequestDetail key={i} index={i} />
             }
         </section>
     }
@@ -152,6 +194,19 @@ pub struct DetailProps {
     pub index: usize,
 }
 
+/// What is wrong with a field, as the form shows it under the field.
+fn problem_line(id: &str, p: Option<&FieldProblem>) -> Html {
+    match p {
+        Some(p) => html! {
+            <p class={classes!("field-problem", p.blocks.then_some("blocks"))} id={format!("{id}-problem")}>
+                { p.message.clone() }
+            </p>
+        },
+        None => html! {},
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 fn text_field(
     store: &Store,
     i: usize,
@@ -160,17 +215,21 @@ fn text_field(
     value: &str,
     placeholder: &str,
     edit: fn(String) -> RequestEdit,
+    problem: Option<&FieldProblem>,
 ) -> Html {
     let d = store.dispatcher();
     let oninput = Callback::from(move |e: InputEvent| {
         let e: Event = e.into();
         d.dispatch(Action::EditRequest(i, edit(target_value(&e))));
     });
+    let described = problem.map(|_| format!("{id}-problem"));
     html! {
-        <div class="field">
+        <div class={classes!("field", problem.map(|p| if p.blocks { "field-error" } else { "field-warning" }))}>
             <label for={id.to_string()}>{ label.to_string() }</label>
             <input id={id.to_string()} type="text" spellcheck="false" autocomplete="off"
-                value={value.to_string()} placeholder={placeholder.to_string()} {oninput} />
+                value={value.to_string()} placeholder={placeholder.to_string()} {oninput}
+                aria-invalid={problem.map(|_| "true")} aria-describedby={described} />
+            { problem_line(id, problem) }
         </div>
     }
 }
@@ -198,11 +257,13 @@ pub fn RequestDetail(props: &DetailProps) -> Html {
         let d = d.clone();
         Callback::from(move |_| d.dispatch(Action::EditRequest(i, RequestEdit::AddContext)))
     };
+    let problems = row.problems();
+    let at = |f: Field| problems.iter().find(|p| p.field == f);
     let context_rows = row
         .context
         .iter()
         .enumerate()
-        .map(|(j, e)| context_row(&store, i, j, e))
+        .map(|(j, e)| context_row(&store, i, j, e, &problems))
         .collect::<Html>();
     html! {
         <section class="detail" aria-labelledby="detail-heading">
@@ -213,13 +274,15 @@ pub fn RequestDetail(props: &DetailProps) -> Html {
                     <button class="danger-link" onclick={remove}>{ "Remove" }</button>
                 </div>
             </div>
-            <div class="form-grid">
-                { text_field(&store, i, "req-name", "Name", &row.name, "optional", RequestEdit::Name) }
-                { text_field(&store, i, "req-principal", "Principal", &row.principal, "arn:aws:iam::111122223333:user/alice", RequestEdit::Principal) }
-                { text_field(&store, i, "req-action", "Action", &row.action, "service:Action", RequestEdit::Action) }
-                { text_field(&store, i, "req-resource", "Resource", &row.resource, "an ARN, or *", RequestEdit::Resource) }
-                { text_field(&store, i, "req-source-ip", &format!("Source IP ({SOURCE_IP_KEY})"), &row.source_ip, "none: the request carries no source IP", RequestEdit::SourceIp) }
-                { text_field(&store, i, "req-resource-account", "Resource account", &row.resource_account, "default: from the ARN", RequestEdit::ResourceAccount) }
+            <Explanation index={i} part={Part::Answer} />
+            <h4 class="form-heading" id="request-fields-heading">{ "The request" }</h4>
+            <div class="form-grid" role="group" aria-labelledby="request-fields-heading">
+                { text_field(&store, i, "req-name", "Name", &row.name, "optional", RequestEdit::Name, None) }
+                { text_field(&store, i, "req-principal", "Principal", &row.principal, "arn:aws:iam::111122223333:user/alice", RequestEdit::Principal, at(Field::Principal)) }
+                { text_field(&store, i, "req-action", "Action", &row.action, "service:Action", RequestEdit::Action, at(Field::Action)) }
+                { text_field(&store, i, "req-resource", "Resource", &row.resource, "an ARN, or *", RequestEdit::Resource, at(Field::Resource)) }
+                { text_field(&store, i, "req-source-ip", &format!("Source IP ({SOURCE_IP_KEY})"), &row.source_ip, "none: the request carries no source IP", RequestEdit::SourceIp, at(Field::SourceIp)) }
+                { text_field(&store, i, "req-resource-account", "Resource account", &row.resource_account, "default: from the ARN", RequestEdit::ResourceAccount, at(Field::ResourceAccount)) }
                 <div class="field">
                     <label for="req-expect">{ "Expected decision" }</label>
                     { expect_select(&store, i, row.expect, "req-expect".into()) }
@@ -237,12 +300,23 @@ pub fn RequestDetail(props: &DetailProps) -> Html {
                 }
                 <button class="add-item" onclick={add_ctx}>{ "+ Add context key" }</button>
             </fieldset>
-            <Explanation index={i} />
+            <Explanation index={i} part={Part::Trace} />
         </section>
     }
 }
 
-fn context_row(store: &Store, i: usize, j: usize, e: &ContextField) -> Html {
+fn context_row(
+    store: &Store,
+    i: usize,
+    j: usize,
+    e: &ContextField,
+    problems: &[FieldProblem],
+) -> Html {
+    let key_problem = problems.iter().find(|p| p.field == Field::ContextKey(j));
+    let value_problems: Vec<&FieldProblem> = problems
+        .iter()
+        .filter(|p| matches!(p.field, Field::ContextValue(jj, _) if jj == j))
+        .collect();
     let d = store.dispatcher();
     let on_key = {
         let d = d.clone();
@@ -349,6 +423,9 @@ fn context_row(store: &Store, i: usize, j: usize, e: &ContextField) -> Html {
                 </label>
             </span>
             <button class="icon-button" onclick={remove} aria-label={format!("Remove {key_label}")}>{ "×" }</button>
+            { for key_problem.into_iter().chain(value_problems).map(|p| html! {
+                <p class="field-problem ctx-problem">{ p.message.clone() }</p>
+            }) }
         </div>
     }
 }

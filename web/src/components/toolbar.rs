@@ -17,6 +17,17 @@ pub fn Toolbar() -> Html {
         return html! {};
     };
 
+    let new_blank = {
+        let d = store.dispatcher();
+        Callback::from(move |_| d.dispatch(Action::NewBlank))
+    };
+    let rename = {
+        let d = store.dispatcher();
+        Callback::from(move |e: InputEvent| {
+            let e: Event = e.into();
+            d.dispatch(Action::Rename(super::target_value(&e)));
+        })
+    };
     let open_gallery = {
         let d = store.dispatcher();
         Callback::from(move |_| d.dispatch(Action::ShowGallery(true)))
@@ -77,20 +88,20 @@ pub fn Toolbar() -> Html {
         })
     };
 
-    let title = if store.ws.name.is_empty() {
-        "Untitled scenario".to_string()
-    } else {
-        store.ws.name.clone()
-    };
     html! {
         <header class="topbar">
             <div class="brand">
                 <h1>{ "IAM policy playground" }</h1>
-                <p class="scenario-name" title={store.ws.description.clone()}>
-                    <span class="visually-hidden">{ "Scenario: " }</span>{ title }
-                </p>
+                <label class="visually-hidden" for="scenario-title">{ "Scenario title" }</label>
+                <input id="scenario-title" class="scenario-name" type="text" spellcheck="false"
+                    value={store.ws.name.clone()} placeholder="Untitled scenario"
+                    title={if store.ws.description.is_empty() { "Rename this scenario".to_string() } else { store.ws.description.clone() }}
+                    oninput={rename} />
             </div>
             <nav class="actions" aria-label="Scenario actions">
+                <button id="new-blank" onclick={new_blank} title="Start from a blank scenario: one empty identity policy, no requests (what you had can be restored)">
+                    { "New" }
+                </button>
                 <button id="open-gallery" class="primary" aria-haspopup="dialog" onclick={open_gallery}>
                     { "Examples" }
                 </button>

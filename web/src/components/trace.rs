@@ -15,9 +15,18 @@ use super::problems::diagnostic_item;
 use super::{decision_badge, use_store, Store};
 use crate::state::Action;
 
+/// Which part of the explanation: the answer (decision, its reason, the deciding statements)
+/// sits right under the request's heading, the whole trace below the request's fields.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Part {
+    Answer,
+    Trace,
+}
+
 #[derive(Properties, Clone, PartialEq)]
 pub struct ExplanationProps {
     pub index: usize,
+    pub part: Part,
 }
 
 fn capitalized(s: &str) -> String {
@@ -264,7 +273,9 @@ pub fn Explanation(props: &ExplanationProps) -> Html {
         return html! {};
     };
     let tree = store.eval.explanation(props.index);
-    let expectation = match (r.expect, r.pass) {
+    // A request that is not evaluated neither meets nor misses its expectation.
+    let pass = r.pass.filter(|_| r.error.is_none());
+    let expectation = match (r.expect, pass) {
         (Some(e), Some(true)) => Some(html! {
             <p class="expect-line pass">{ format!("✓ As expected ({}).", decision_label(e)) }</p>
         }),
@@ -277,10 +288,29 @@ pub fn Explanation(props: &ExplanationProps) -> Html {
         html! {
             <p class="missing" id="missing-keys">
                 <strong>{ "Missing from the request: " }</strong>
-                { format!("{}. Add it as Source IP or as a context key above.", r.missing_context.join(", ")) }
+                { format!("{}. Add it as Source IP or as a context key below.", r.missing_context.join(", ")) }
             </p>
         }
     });
+    let private_ip = store
+        .ws
+        .requests
+        .get(props.index)
+        .and_then(|row| crate::model::private_source_ip_note(&row.source_ip));
+    if props.part == Part::Trace {
+        return match tree {
+            Some(e) if r.error.is_none() => html! {
+                <section class="explanation trace-part" aria-labelledby="trace-heading">
+                    { what_would_change(&store, props.index) }
+                    <h4 id="trace-heading">{ "Every layer, policy, statement and condition" }</h4>
+                    <ul class="trace layers-trace" aria-label="Every layer, policy, statement and condition">
+                        { for e.layers.iter().map(|l| layer_view(&store, r, l)) }
+                    </ul>
+                </section>
+            },
+            _ => html! {},
+        };
+    }
     html! {
         <section class="explanation" aria-labelledby="why-heading">
             <h4 id="why-heading">{ "Why " }{ decision_badge(r.decision, r.error.is_some()) }</h4>
@@ -291,21 +321,16 @@ pub fn Explanation(props: &ExplanationProps) -> Html {
                     <p class="verdict" id="verdict">{ e.decision.clone() }</p>
                     { decided_by(&store, r) }
                     { near_misses(&store, e) }
-                    if !e.notes.is_empty() {
-                        <ul class="notes">{ for e.notes.iter().map(|n| html! { <li>{ n.clone() }</li> }) }</ul>
+                    if !e.notes.is_empty() || private_ip.is_some() {
+                        <ul class="notes">
+                            { for e.notes.iter().map(|n| html! { <li>{ n.clone() }</li> }) }
+                            if let Some(n) = private_ip { <li class="private-ip-note">{ n }</li> }
+                        </ul>
                     }
                 }
                 { for expectation }
             </div>
             { for missing }
-            if tree.is_some() {
-                { what_would_change(&store, props.index) }
-            }
-            if let Some(e) = tree {
-                <ul class="trace layers-trace" aria-label="Every layer, policy, statement and condition">
-                    { for e.layers.iter().map(|l| layer_view(&store, r, l)) }
-                </ul>
-            }
         </section>
     }
 }
