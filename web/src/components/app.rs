@@ -86,6 +86,15 @@ pub fn App(props: &AppProps) -> Html {
         });
     }
 
+    // The Learn view (#learn/<lesson>): its own WebAssembly, loaded when it opens (crate::learn).
+    if crate::learn::host::use_learn_route() {
+        return html! {
+            <div class="app app-learn" data-catalog={match store.catalog { CatalogStatus::Loading => "loading", CatalogStatus::Ready => "ready", CatalogStatus::Failed(_) => "failed" }}>
+                <crate::learn::host::LearnHost />
+            </div>
+        };
+    }
+
     let notice = store.notice.clone();
     let dismiss = {
         let d = store.dispatcher();

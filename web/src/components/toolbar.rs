@@ -91,6 +91,7 @@ pub fn Toolbar() -> Html {
                 </p>
             </div>
             <nav class="actions" aria-label="Scenario actions">
+                <a class="button" id="open-learn" href="#learn">{ "Learn" }</a>
                 <button id="open-gallery" class="primary" aria-haspopup="dialog" onclick={open_gallery}>
                     { "Examples" }
                 </button>
