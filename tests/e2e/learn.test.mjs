@@ -141,6 +141,21 @@ describe("the Learn view", () => {
     rows = await benchRows(page);
     assert.ok(rows.every(([, , mark]) => mark === "pass"), JSON.stringify(rows));
     assert.equal(await page.getAttribute(fixCard, "data-done"), "true");
+
+    // Write the request: change only what the exercise lets you change.
+    const write = exercises(FIRST).find((e) => e.kind === "request");
+    const writeCard = `#ex-${write.id}`;
+    await page.click(`${writeCard} button.work`);
+    await page.waitForFunction(() => /write the request/.test(document.querySelector("#bench-heading")?.textContent || ""));
+    await page.waitForSelector(`${writeCard} .bench-status p`);
+    assert.match(await page.textContent(`${writeCard} .bench-status`), /the goal is/);
+    assert.deepEqual(write.editable, ["resource"]);
+    await page.fill("#req-action", "s3:PutObject");
+    await page.waitForFunction(() => /keeps the action as given/.test(document.querySelector(".bench-status")?.textContent || ""));
+    await page.fill("#req-action", write.start.action);
+    await page.fill("#req-resource", write.solution.resource);
+    await page.waitForSelector(`${writeCard} .bench-status .verdict-right`);
+    assert.equal(await page.getAttribute(writeCard, "data-done"), "true");
     assert.deepEqual(page.errors, []);
 
     // Reload: the progress is kept (localStorage), and the lesson is still the one open.
@@ -148,21 +163,34 @@ describe("the Learn view", () => {
     await openLesson(page, FIRST);
     assert.equal(await page.getAttribute(card, "data-done"), "true");
     assert.equal(await page.getAttribute(fixCard, "data-done"), "true");
-    assert.match(await page.textContent("#lesson-done"), new RegExp(`2 of ${exercises(FIRST).length} exercises done`));
+    assert.equal(await page.getAttribute(`#ex-${write.id}`, "data-done"), "true");
+    assert.match(await page.textContent("#lesson-done"), new RegExp(`3 of ${exercises(FIRST).length} exercises done`));
     await page.click("#learn-lessons");
     await page.waitForSelector(".lesson-list");
     assert.match(
       await page.textContent(`.lesson-item[data-lesson="${FIRST}"] .lesson-progress`),
-      new RegExp(`2 of ${exercises(FIRST).length} exercises done`)
+      new RegExp(`3 of ${exercises(FIRST).length} exercises done`)
     );
     // Reset asks first, then forgets.
     await page.click("#learn-reset");
     await page.click("#learn-reset-no");
-    assert.match(await page.textContent("#learn-total"), /^2 of/);
+    assert.match(await page.textContent("#learn-total"), /^3 of/);
     await page.click("#learn-reset");
     await page.click("#learn-reset-yes");
     await page.waitForFunction(() => /^0 of/.test(document.querySelector("#learn-total")?.textContent || ""));
-    // Back to the playground.
+    // "Open in playground" carries the lesson's scenario over as a share link.
+    await page.click(`.lesson-item[data-lesson="${FIRST}"] .lesson-link`);
+    await openLesson(page, FIRST);
+    await page.click("#open-in-playground");
+    await page.waitForSelector("#open-gallery");
+    const scenario = JSON.parse(readFileSync(join(LESSONS, FIRST, "scenario.json"), "utf8"));
+    await page.waitForFunction((n) => document.querySelectorAll(".req-table tbody tr").length === n, scenario.requests.length);
+    assert.match(await page.textContent(".scenario-name"), new RegExp(scenario.name));
+    const marks = await page.$$eval(".req-table tbody tr .mark", (l) => l.map((m) => m.classList.contains("pass")));
+    assert.ok(marks.every(Boolean), "every request of the lesson's scenario as expected in the playground");
+    // And back: the Learn entry, the back link.
+    await page.click("#open-learn");
+    await page.waitForSelector(".lesson-list");
     await page.click("#learn-back");
     await page.waitForSelector("#open-gallery");
     assert.deepEqual(page.errors, []);
@@ -175,9 +203,15 @@ describe("the Learn view", () => {
     await openLesson(page, FIRST);
     const predict = exercises(FIRST).find((e) => e.kind === "predict");
     const card = `#ex-${predict.id}`;
-    // The heading has the focus on arrival; Tab moves through the page to the first radio.
+    // The heading has the focus on arrival; Tab moves through the page (the text's links, the
+    // documentation links) to the prediction's choices.
     assert.equal(await page.evaluate(() => document.activeElement?.id), "learn-heading");
-    await page.focus(`#pred-${predict.id}-allowed`);
+    const prefix = `pred-${predict.id}-`;
+    for (let i = 0; i < 80; i++) {
+      if ((await page.evaluate(() => document.activeElement?.id || "")).startsWith(prefix)) break;
+      await page.keyboard.press("Tab");
+    }
+    assert.equal(await page.evaluate(() => document.activeElement?.id), `${prefix}allowed`);
     const order = ["allowed", "explicitDeny", "implicitDeny"];
     for (let i = 0; i < order.indexOf(predict.answer); i++) await page.keyboard.press("ArrowDown");
     assert.equal(await page.evaluate(() => document.activeElement?.id), `pred-${predict.id}-${predict.answer}`);
@@ -225,6 +259,16 @@ describe("the Learn view", () => {
         const s = shot(`learn-${scheme}-${w}x${h}.png`);
         await page.screenshot({ path: s.path });
         s.keep();
+        // A prediction answered wrongly, with the engine's explanation.
+        const p = exercises(predictLesson).find((e) => e.kind === "predict");
+        const wrong = ["allowed", "explicitDeny", "implicitDeny"].find((d) => d !== p.answer);
+        await page.check(`#pred-${p.id}-${wrong}`);
+        await page.click(`#ex-${p.id} button.check`);
+        await page.waitForSelector(`#ex-${p.id} .explain-lines li`);
+        await page.evaluate((id) => document.getElementById(id).scrollIntoView(), `ex-${p.id}`);
+        const e = shot(`learn-${scheme}-${w}x${h}-exercise.png`);
+        await page.screenshot({ path: e.path });
+        e.keep();
         await context.close();
       }
     }

@@ -87,12 +87,8 @@ pub fn App(props: &AppProps) -> Html {
     }
 
     // The Learn view (#learn/<lesson>): its own WebAssembly, loaded when it opens (crate::learn).
-    if crate::learn::host::use_learn_route() {
-        return html! {
-            <div class="app app-learn" data-catalog={match store.catalog { CatalogStatus::Loading => "loading", CatalogStatus::Ready => "ready", CatalogStatus::Failed(_) => "failed" }}>
-                <crate::learn::host::LearnHost />
-            </div>
-        };
+    if crate::learn::host::use_learn_view() {
+        return html! { <div class="app app-learn">{ crate::learn::host::host() }</div> };
     }
 
     let notice = store.notice.clone();

@@ -9,9 +9,15 @@ use yew::prelude::*;
 use super::route;
 use crate::browser;
 
-/// Whether the address is a Learn route (`#learn…`), following its changes.
+/// The id of the element the Learn view is mounted in (see [`host`]).
+pub const HOST_ID: &str = "learn-host";
+
+/// Whether the address is a Learn route (`#learn…`), following its changes; when it is,
+/// the page's `IamLearn.open` (index.html) is asked to load the view's WebAssembly and the
+/// course, once, and to mount the view in [`host`]'s element. (A hook of the App's rather
+/// than a component of its own: less code in the first load.)
 #[hook]
-pub fn use_learn_route() -> bool {
+pub fn use_learn_view() -> bool {
     let learn = use_state(|| route::is_learn(&browser::fragment()));
     {
         let learn = learn.clone();
@@ -24,31 +30,25 @@ pub fn use_learn_route() -> bool {
             move || drop(listener)
         });
     }
+    use_effect_with(*learn, |on| {
+        if *on {
+            open();
+        }
+    });
     *learn
 }
 
-/// The element the Learn view is mounted on. It asks the page's `IamLearn.open` (index.html)
-/// to load the view's WebAssembly and the course, once, and to mount the view in it.
-#[component]
-pub fn LearnHost() -> Html {
-    let host = use_node_ref();
-    {
-        let host = host.clone();
-        use_effect_with((), move |_| {
-            if let Some(el) = host.cast::<web_sys::Element>() {
-                open(&el);
-            }
-        });
-    }
-    // No children of Yew's: the Learn view owns what is inside.
-    html! { <div class="learn-host" ref={host}></div> }
+/// The element the Learn view is mounted in. No children of Yew's: the view owns what is
+/// inside.
+pub fn host() -> Html {
+    html! { <div class="learn-host" id={HOST_ID}></div> }
 }
 
-fn open(host: &web_sys::Element) {
+fn open() {
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
-    let Ok(root) = doc.create_element("div") else {
+    let (Some(host), Ok(root)) = (doc.get_element_by_id(HOST_ID), doc.create_element("div")) else {
         return;
     };
     root.set_id("learn-root");

@@ -2,8 +2,8 @@
 //! `iam-lessons`), taught by the engine itself.
 //!
 //! None of it is in the playground's first load. The playground's App only knows the route
-//! ([`route`]) and renders a host element ([`host::LearnHost`]); the page's `IamLearn.open`
-//! (index.html) then imports the Learn view's own WebAssembly (`iam-learn.js`, the binary
+//! ([`route`]) and renders a host element ([`host::host`], opened by
+//! [`host::use_learn_view`]); the page's `IamLearn.open` (index.html) then imports the Learn view's own WebAssembly (`iam-learn.js`, the binary
 //! `src/learn/main.rs`, which links this module) and the course (`lessons.json`, written at
 //! build time by `lessons-bundle`), and calls [`mount`]. The service worker caches both.
 //!

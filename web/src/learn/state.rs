@@ -72,6 +72,9 @@ pub struct LearnState {
     pub confirm_reset: bool,
     /// Counts changes of the progress (saving watches it).
     pub saved: u64,
+    /// The request a prediction has just revealed: the workbench selects it, so that its
+    /// whole trace is shown there.
+    pub revealed: Option<String>,
 }
 
 impl PartialEq for LearnState {
@@ -84,6 +87,7 @@ impl PartialEq for LearnState {
             && self.bench == other.bench
             && self.confirm_reset == other.confirm_reset
             && self.saved == other.saved
+            && self.revealed == other.revealed
     }
 }
 
@@ -114,6 +118,7 @@ impl LearnState {
             bench: Bench::Lesson,
             confirm_reset: false,
             saved: 0,
+            revealed: None,
         };
         s.open(lesson);
         s
@@ -121,6 +126,7 @@ impl LearnState {
 
     fn open(&mut self, lesson: Option<String>) {
         self.bench = Bench::Lesson;
+        self.revealed = None;
         self.confirm_reset = false;
         let known = lesson.filter(|id| self.course.lesson(id).is_some());
         if known.is_some() && self.progress.last != known {
@@ -205,6 +211,7 @@ impl Reducible for LearnState {
                 ui.incomplete = false;
                 if right {
                     next.mark_done(&id);
+                    next.revealed = Some(p.request.clone());
                 }
             }
             LearnAction::ShowHint(id) => {
@@ -565,6 +572,7 @@ mod tests {
         assert!(s.predict[&p.id].reveal.as_ref().unwrap().grade.right());
         assert_eq!(s.predict[&p.id].reveal.as_ref().unwrap().tries, 2);
         assert!(s.is_done(&p.id));
+        assert_eq!(s.revealed.as_deref(), Some(p.request.as_str()));
         assert!(!hidden_requests(&lesson, &s.progress).contains(p.request.as_str()));
         // Saved and read back.
         let back = Progress::from_json(&s.progress.to_json());

@@ -245,6 +245,7 @@ fn LessonPage(props: &LessonProps) -> Html {
         let bench = bench.clone();
         let lesson = lesson.clone();
         let progress = store.progress.clone();
+        let revealed = store.revealed.clone();
         let first = use_mut_ref(|| true);
         // (An exercise's edits are kept while predictions are made elsewhere on the page.)
         let hidden_key = if store.bench == Bench::Lesson {
@@ -257,7 +258,15 @@ fn LessonPage(props: &LessonProps) -> Html {
                 return;
             }
             let ws = bench_workspace(&lesson, b, &progress);
+            // The request a prediction has just revealed is selected: its trace shows.
+            let select = revealed
+                .as_deref()
+                .filter(|_| *b == Bench::Lesson)
+                .and_then(|name| ws.requests.iter().position(|r| r.name == name));
             bench.dispatch(Action::Load(Box::new(ws), Notice::info("")));
+            if let Some(i) = select {
+                bench.dispatch(Action::SelectRequest(i));
+            }
         });
     }
     // The catalog (completion, lint findings), when the playground has it.
@@ -430,6 +439,9 @@ fn exercise_card(
                 if done { <span class="done-mark">{ " ✓" }<span class="visually-hidden">{ " done" }</span></span> }
             </h3>
             <div class="prompt">{ raw_html(e.prompt()) }</div>
+            if let Some(c) = e.needs_engine() {
+                <p class="hint needs-engine">{ format!("The playground's engine does not follow this documented rule yet (pending correction: {c}). The expected answer is AWS's, as documented; the engine's trace may say otherwise.") }</p>
+            }
             { body }
         </section>
     }
@@ -515,7 +527,7 @@ fn predict_body(store: &LearnStore, lesson: &Lesson, p: &Predict, done: bool) ->
             html! {
                 <>
                     { verdict }
-                    if !r.grade.right() || r.tries > 1 {
+                    if r.explanation.iter().any(|l| !l.is_empty()) {
                         <div class="engine-says">
                             <p class="engine-title">{ "The engine's explanation of the deciding step:" }</p>
                             <ul class="explain-lines">
@@ -525,6 +537,7 @@ fn predict_body(store: &LearnStore, lesson: &Lesson, p: &Predict, done: bool) ->
                     }
                     if r.grade.right() {
                         <div class="why">{ raw_html(&p.why) }</div>
+                        <p class="hint">{ "The request has joined the lesson's scenario in the table: select it there for its whole trace." }</p>
                     } else {
                         <p class="try-again">{ "Read the explanation, then pick again." }</p>
                     }
