@@ -73,7 +73,7 @@ pub fn open_fragment(fragment: &str) -> Result<Option<Workspace>, String> {
 pub fn initial_workspace() -> (Workspace, Option<Notice>, Option<Workspace>) {
     let frag = fragment();
     let from_link = open_fragment(&frag);
-    if !frag.is_empty() {
+    if !frag.is_empty() && !crate::learn::route::is_learn(&frag) {
         clear_fragment();
     }
     let saved_or_default = || load_saved().unwrap_or_else(crate::gallery::default_workspace);

@@ -7,6 +7,8 @@
 //! - `share`, `browser`: share links, autosave, downloads (nothing leaves the browser)
 //! - `editor`: the CodeMirror 6 editor, driven through wasm-bindgen
 //! - `components`: the view
+//! - `learn`: the Learn view (`#learn/<lesson>`); only its route and host element are in the
+//!   first load, the rest is the `iam-learn` binary, loaded when the view opens
 #![cfg_attr(
     test,
     allow(
@@ -24,6 +26,7 @@ pub mod editor;
 pub mod engine;
 pub mod fixes;
 pub mod gallery;
+pub mod learn;
 pub mod model;
 pub mod share;
 pub mod starter;

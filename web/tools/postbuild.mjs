@@ -55,6 +55,20 @@ if (process.env.TRUNK_PROFILE === "release") {
   if (fixed !== index) writeFileSync(indexPath, fixed);
 }
 
+// The Learn view's files (its wasm-bindgen glue and wasm, not hashed by Trunk because they are
+// built as a "worker", and the course) are loaded with this build's digest of them as a query
+// (index.html's IamLearn.open), so that no cache pairs files of different builds.
+{
+  const learnFiles = ["iam-learn.js", "iam-learn_bg.wasm", "lessons.json"].filter((f) => existsSync(join(staging, f)));
+  const learn = createHash("sha256");
+  for (const f of learnFiles) learn.update(readFileSync(join(staging, f)));
+  const learnVersion = learn.digest("hex").slice(0, 16);
+  const indexPath = join(staging, "index.html");
+  const index = readFileSync(indexPath, "utf8");
+  writeFileSync(indexPath, index.split("LEARN_VERSION").join(learnVersion));
+  console.log(`postbuild: Learn view files ${learnFiles.join(", ")} (version ${learnVersion})`);
+}
+
 // The playground's own files: the top level of the build (other files of sub-folders such as
 // widget/ are for other pages, fetched from the network when asked for).
 const files = readdirSync(staging)

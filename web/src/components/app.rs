@@ -87,6 +87,11 @@ pub fn App(props: &AppProps) -> Html {
         });
     }
 
+    // The Learn view (#learn/<lesson>): its own WebAssembly, loaded when it opens (crate::learn).
+    if crate::learn::host::use_learn_view() {
+        return html! { <div class="app app-learn">{ crate::learn::host::host() }</div> };
+    }
+
     let notice = store.notice.clone();
     let dismiss = {
         let d = store.dispatcher();

@@ -102,6 +102,7 @@ pub fn Toolbar() -> Html {
                 <button id="new-blank" onclick={new_blank} title="Start from a blank scenario: one empty identity policy, no requests (what you had can be restored)">
                     { "New" }
                 </button>
+                <a class="button" id="open-learn" href="#learn">{ "Learn" }</a>
                 <button id="open-gallery" class="primary" aria-haspopup="dialog" onclick={open_gallery}>
                     { "Examples" }
                 </button>
