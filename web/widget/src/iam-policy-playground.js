@@ -722,7 +722,10 @@ class IamPolicyPlayground extends HTMLElement {
       parts.push(
         h("p", {
           class: `meta${result.pass ? "" : " fail"}`,
-          text: result.pass ? `As expected (${DECISIONS[result.expect].label.toLowerCase()}).` : `Expected: ${DECISIONS[result.expect].label.toLowerCase()}.`,
+          // The playground's words (web/src/components/trace.rs).
+          text: result.pass
+            ? `✓ As expected (${DECISIONS[result.expect].label}).`
+            : `✗ Expected ${DECISIONS[result.expect].label}, but the decision is ${DECISIONS[result.decision]?.label ?? "none"}.`,
         }),
       );
     this._verdict.replaceChildren(...parts);

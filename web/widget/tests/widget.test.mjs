@@ -113,9 +113,9 @@ test("the example page: both widgets render, decisions follow the inputs, nothin
     assert.equal(await sourceIp.inputValue(), "54.240.143.5");
     assert.equal(await page.locator('#ip-example label[for]', { hasText: "aws:SourceIp" }).count(), 1, "the field has a label");
     await sourceIp.fill("54.240.143.188");
-    let v = await waitVerdict(page, "#ip-example", "implicit", /Expected: allowed/);
+    let v = await waitVerdict(page, "#ip-example", "implicit", /✗ Expected Allowed, but the decision is Implicit deny\./);
     assert.match(v.text, /Implicit deny/);
-    assert.match(v.text, /Expected: allowed/);
+    assert.match(v.text, /✗ Expected Allowed, but the decision is Implicit deny\./);
     assert.match(await page.locator("#ip-example .why").innerText(), /54\.240\.143\.188 is inside 54\.240\.143\.188\/32, so NotIpAddress is false/);
     assert.equal(await page.locator("#ip-example .tab").first().locator(".dot").innerText(), "–");
     await sourceIp.fill("");
@@ -242,7 +242,7 @@ test("styles are isolated both ways", async () => {
     assert.notEqual(await page.locator("#ip-example").evaluate((e) => getComputedStyle(e).display), "none");
     // Still working under the hostile CSS.
     await page.locator('#ip-example input[data-key="ctx-aws:SourceIp"]').fill("10.0.0.1");
-    await waitVerdict(page, "#ip-example", "implicit", /Expected: allowed/);
+    await waitVerdict(page, "#ip-example", "implicit", /✗ Expected Allowed, but the decision is Implicit deny\./);
 
     assert.deepEqual(seen.errors, []);
   } finally {
