@@ -185,7 +185,7 @@ describe("the Learn view", () => {
     await page.waitForSelector("#open-gallery");
     const scenario = JSON.parse(readFileSync(join(LESSONS, FIRST, "scenario.json"), "utf8"));
     await page.waitForFunction((n) => document.querySelectorAll(".req-table tbody tr").length === n, scenario.requests.length);
-    assert.match(await page.textContent(".scenario-name"), new RegExp(scenario.name));
+    assert.match(await page.inputValue("#scenario-title"), new RegExp(scenario.name));
     const marks = await page.$$eval(".req-table tbody tr .mark", (l) => l.map((m) => m.classList.contains("pass")));
     assert.ok(marks.every(Boolean), "every request of the lesson's scenario as expected in the playground");
     // And back: the Learn entry, the back link.
