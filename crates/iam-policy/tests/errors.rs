@@ -190,6 +190,18 @@ fn malformed_action_suggests_the_colon() {
         .as_deref()
         .unwrap()
         .contains("did you mean \"s3:GetObject\""));
+    // An action name without its service: no guessed split ("Get:Object"), the prefix asked for.
+    let text = "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"GetObject\", \"Resource\": \"*\"}]}";
+    let p = parse_policy(text);
+    let hint = p
+        .diagnostics
+        .iter()
+        .find(|d| d.code == DiagnosticCode::MalformedAction)
+        .and_then(|d| d.hint.clone())
+        .unwrap();
+    assert!(!hint.contains("Get:Object"), "{hint}");
+    assert!(!hint.contains("did you mean"), "{hint}");
+    assert!(hint.contains("put its service prefix before it"), "{hint}");
 }
 
 #[test]

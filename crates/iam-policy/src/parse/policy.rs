@@ -630,15 +630,24 @@ impl Builder {
         match action_problem(&text) {
             None => {}
             Some(ActionProblem::NoVendor) => {
+                // A lower-case run then an upper-case letter is a service prefix glued to
+                // the action's name (s3GetObject -> s3:GetObject); an action name alone
+                // (GetObject) lacks its prefix, which cannot be guessed.
+                let starts_lower = text.chars().next().is_some_and(|c| c.is_ascii_lowercase());
+                let name_only = text.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+                    && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '*');
                 let hint = if let Some(i) = text
                     .char_indices()
                     .find(|(i, c)| *i > 0 && c.is_ascii_uppercase())
                     .map(|(i, _)| i)
-                    .filter(|i| !text.contains(' ') && text.is_char_boundary(*i))
+                    .filter(|i| starts_lower && !text.contains(' ') && text.is_char_boundary(*i))
                 {
-                    // s3GetObject -> s3:GetObject
                     let (a, b) = text.split_at(i);
                     format!("an action is service:ActionName; did you mean \"{a}:{b}\"?")
+                } else if name_only {
+                    format!(
+                        "an action is service:ActionName: put its service prefix before it, as in \"s3:{text}\" for Amazon S3 or \"imagebuilder:{text}\" for Image Builder"
+                    )
                 } else {
                     "an action is service:ActionName, for example \"s3:GetObject\", or \"*\"".to_string()
                 };
