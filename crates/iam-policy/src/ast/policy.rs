@@ -4,6 +4,7 @@
 use crate::ast::operator::Operator;
 use crate::pattern::{ArnPattern, Glob, Template};
 use crate::span::{Position, Span, Spanned};
+use crate::values::Number;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -75,7 +76,8 @@ pub struct ActionPattern {
     /// AWS stores the entry but it names no action (empty or malformed
     /// name): it matches no request, and so excludes nothing in NotAction.
     pub inert: bool,
-    /// Lower-cased: actions match case-insensitively.
+    /// Matches ignoring ASCII case: action names are ASCII and
+    /// case-insensitive.
     pub(crate) glob: Glob,
 }
 
@@ -91,9 +93,21 @@ pub struct ResourceElement {
 pub struct ResourcePattern {
     pub text: String,
     pub span: Span,
-    pub(crate) template: Template,
-    /// Compiled when the pattern holds no variable.
-    pub(crate) fixed: Option<ArnPattern>,
+    pub(crate) matcher: ResourceMatcher,
+}
+
+/// How a Resource entry is matched.
+#[derive(Debug, Clone)]
+pub(crate) enum ResourceMatcher {
+    /// No variable: compiled once, in the `Resource` reading. `shown`: the
+    /// pattern as a trace shows it, when that is not the written text
+    /// (`${*}` read as `*`, `**` as `*`).
+    Fixed {
+        pattern: ArnPattern,
+        shown: Option<String>,
+    },
+    /// Variables, substituted per request.
+    Vars(Template),
 }
 
 #[derive(Debug, Clone)]
@@ -133,6 +147,9 @@ pub struct Condition {
     pub key: String,
     pub key_span: Span,
     pub values: Vec<ConditionValue>,
+    /// The key lower-cased (context keys are case-insensitive), for lookups
+    /// without folding it per request.
+    pub(crate) key_lower: String,
 }
 
 #[derive(Debug, Clone)]
@@ -153,7 +170,7 @@ pub(crate) enum Typed {
     /// Not a value of the operator's type (a warning was reported): it
     /// satisfies neither the operator nor its negation.
     Invalid,
-    Number(crate::values::Number),
+    Number(Number),
     Date(i128),
     Bool(bool),
     Cidr(ipnet::IpNet),

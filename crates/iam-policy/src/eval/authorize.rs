@@ -28,9 +28,10 @@
 
 use crate::ast::policy::{Effect, Statement};
 use crate::ast::scenario::PolicySource;
+use crate::eval::condition::RequestCache;
 use crate::eval::principal::GrantKind;
 use crate::eval::statement::{
-    evaluate_policy, quick_policy, Matching, PolicyDecision, PolicyTrace, StatementTrace,
+    evaluate_policy_in, quick_policy, Matching, PolicyDecision, PolicyTrace, StatementTrace,
 };
 use crate::layer::{Layer, LayerMap, PolicyId};
 use crate::parse::diagnostic::{Diagnostic, DiagnosticCode};
@@ -383,25 +384,27 @@ pub struct Authorization {
 /// operations such as CreateKey or ListKeys are IAM-policy only), and role
 /// trust policies for `sts:AssumeRole*`.
 fn is_resource_policy_required(action: &str, resource: &str) -> Option<&'static str> {
-    let a = action.to_ascii_lowercase();
-    if a.starts_with("kms:") {
+    if starts_with_ignore_case(action, "kms:") {
         let key = crate::pattern::Arn::parse(resource)
             .is_some_and(|r| r.service == "kms" && r.resource.starts_with("key/"));
         key.then_some("kms")
-    } else if a.starts_with("sts:assumerole") {
+    } else if starts_with_ignore_case(action, "sts:assumerole") {
         Some("sts")
     } else {
         None
     }
 }
 
-/// The action's service prefix, lower-cased.
-fn service_of(action: &str) -> String {
-    action
-        .split_once(':')
-        .map(|(s, _)| s)
-        .unwrap_or(action)
-        .to_ascii_lowercase()
+/// `text` starts with `prefix` (lower case), ignoring ASCII case.
+fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
+    text.as_bytes()
+        .get(..prefix.len())
+        .is_some_and(|h| h.eq_ignore_ascii_case(prefix.as_bytes()))
+}
+
+/// The action's service prefix.
+fn service_of(action: &str) -> &str {
+    action.split_once(':').map(|(s, _)| s).unwrap_or(action)
 }
 
 /// Private, loopback and link-local addresses: never an `aws:SourceIp`.
@@ -463,14 +466,14 @@ fn quick_layer(
     policies: &[&CompiledPolicy],
     req: &Request,
     how: Matching,
+    cache: &mut RequestCache,
 ) {
     let with_principal = how.with_principal;
-    let folded = crate::pattern::fold_case(&req.action);
     let mut denies = Vec::new();
     let mut allows = Vec::new();
     for p in policies {
         if let Some(policy) = &p.parsed.policy {
-            let applying = quick_policy(policy, req, &folded, how, &mut result.missing_context);
+            let applying = quick_policy(policy, req, how, &mut result.missing_context, cache);
             for a in applying {
                 match a.statement.effect.as_ref().map(|e| e.value) {
                     Some(Effect::Deny) => denies.push(statement_ref(p, a.statement)),
@@ -520,6 +523,7 @@ fn evaluate_layer(
     not_applicable: Option<NotApplicable>,
     detail: Detail,
     caller_has_boundary: bool,
+    cache: &mut RequestCache,
 ) -> LayerResult {
     let how = Matching {
         with_principal: layer.kind().has_principal(),
@@ -540,14 +544,14 @@ fn evaluate_layer(
         return result;
     }
     if detail == Detail::Decision {
-        quick_layer(&mut result, policies, req, how);
+        quick_layer(&mut result, policies, req, how, cache);
         return result;
     }
     let with_principal = how.with_principal;
     let mut traces: Vec<(&CompiledPolicy, PolicyTrace)> = Vec::new();
     for p in policies {
         if let Some(policy) = &p.parsed.policy {
-            traces.push((p, evaluate_policy(policy, req, how)));
+            traces.push((p, evaluate_policy_in(policy, req, how, cache)));
         }
     }
     let any_deny = traces
@@ -651,7 +655,7 @@ impl Caller {
         let service = service_of(&req.action);
         let rcp_na = if p.is_service_linked_role() {
             Some(NotApplicable::ServiceLinkedRole)
-        } else if !RCP_SERVICES.contains(&service.as_str()) {
+        } else if !RCP_SERVICES.iter().any(|s| s.eq_ignore_ascii_case(service)) {
             Some(NotApplicable::ServiceNotGovernedByRcps)
         } else if req.resource == "*" {
             Some(NotApplicable::NoResource)
@@ -681,6 +685,7 @@ fn evaluate_layers(
     who: &Caller,
     detail: Detail,
 ) -> Vec<LayerResult> {
+    let mut cache = RequestCache::default();
     set.layers()
         .into_iter()
         .map(|(layer, policies)| {
@@ -692,7 +697,15 @@ fn evaluate_layers(
                 Layer::Resource | Layer::VpcEndpoint => None,
             };
             let policies: Vec<&CompiledPolicy> = policies.into_iter().map(|(_, p)| p).collect();
-            evaluate_layer(layer, &policies, req, na, detail, who.has_boundary)
+            evaluate_layer(
+                layer,
+                &policies,
+                req,
+                na,
+                detail,
+                who.has_boundary,
+                &mut cache,
+            )
         })
         .collect()
 }

@@ -2,13 +2,14 @@
 //! Action, Resource, Principal and each condition matched, and why.
 
 use crate::ast::policy::{
-    ActionElement, Effect, Policy, ResourceElement, ResourcePattern, Statement,
+    ActionElement, Effect, Policy, ResourceElement, ResourceMatcher, ResourcePattern, Statement,
 };
-use crate::eval::condition::{self, ConditionTrace};
+use crate::eval::condition::{self, ConditionTrace, RequestCache};
 use crate::eval::principal::{
     match_element, principal_grant, GrantKind, PrincipalScope, PrincipalTrace,
 };
-use crate::pattern::{fold_case, ArnPattern};
+use crate::pattern::arn::resource_matches_toks;
+use crate::pattern::glob::toks_text;
 use crate::request::{Request, RequestContext};
 use crate::span::{Position, Span};
 use serde::Serialize;
@@ -135,11 +136,20 @@ pub struct Matching {
 
 /// Evaluates every statement of a policy.
 pub fn evaluate_policy(policy: &Policy, req: &Request, how: Matching) -> PolicyTrace {
-    let folded = fold_case(&req.action);
+    evaluate_policy_in(policy, req, how, &mut RequestCache::default())
+}
+
+/// [`evaluate_policy`], with the request's cache.
+pub(crate) fn evaluate_policy_in(
+    policy: &Policy,
+    req: &Request,
+    how: Matching,
+    cache: &mut RequestCache,
+) -> PolicyTrace {
     let statements: Vec<StatementTrace> = policy
         .statements
         .iter()
-        .map(|s| evaluate_statement(s, req, &folded, how))
+        .map(|s| evaluate_statement(s, req, how, cache))
         .collect();
     let decision = if statements.iter().any(StatementTrace::denies) {
         PolicyDecision::Deny
@@ -164,12 +174,12 @@ fn scope(st: &Statement, how: Matching) -> PrincipalScope {
 fn evaluate_statement(
     st: &Statement,
     req: &Request,
-    folded_action: &str,
     how: Matching,
+    cache: &mut RequestCache,
 ) -> StatementTrace {
     let with_principal = how.with_principal;
     let action = match &st.action {
-        Some(a) => match_actions(a, folded_action),
+        Some(a) => match_actions(a, &req.action),
         None => ElementTrace {
             negated: false,
             key_span: None,
@@ -178,7 +188,7 @@ fn evaluate_statement(
         },
     };
     let resource = match &st.resource {
-        Some(r) => match_resources(r, &req.resource, &req.context),
+        Some(r) => match_resources(r, &req.resource, &req.context, cache),
         // Trust policies, SCPs and RCPs may leave Resource out: the policy's
         // own resource (or every resource).
         None => ElementTrace {
@@ -199,7 +209,7 @@ fn evaluate_statement(
     let conditions: Vec<ConditionTrace> = st
         .conditions
         .iter()
-        .map(|c| condition::evaluate(c, &req.context))
+        .map(|c| condition::evaluate_in(c, &req.context, cache))
         .collect();
     let scope_matched = action.matched && resource.matched && principal_ok;
     let conditions_met = conditions.iter().all(|c| c.result);
@@ -219,7 +229,7 @@ fn evaluate_statement(
     }
 }
 
-fn match_actions(el: &ActionElement, folded_action: &str) -> ElementTrace {
+fn match_actions(el: &ActionElement, action: &str) -> ElementTrace {
     let entries: Vec<EntryTrace> = el
         .patterns
         .iter()
@@ -227,7 +237,7 @@ fn match_actions(el: &ActionElement, folded_action: &str) -> ElementTrace {
             written: p.text.clone(),
             resolved: Some(p.text.clone()),
             unresolved: Vec::new(),
-            matched: p.glob.matches(folded_action),
+            matched: p.glob.matches(action),
             inert: p.inert,
             span: p.span,
         })
@@ -241,18 +251,20 @@ fn match_actions(el: &ActionElement, folded_action: &str) -> ElementTrace {
     }
 }
 
-/// Does one Resource entry match? `Err` holds variables without a value.
+/// Does one Resource entry match? An entry whose variable has no value
+/// matches nothing.
 fn resource_entry_matches(
     p: &ResourcePattern,
     resource: &str,
     ctx: &RequestContext,
-) -> Result<bool, Vec<String>> {
-    match &p.fixed {
-        Some(fixed) => Ok(fixed.matches(resource)),
-        None => p
-            .template
-            .resolve(ctx)
-            .map(|g| ArnPattern::resource(g.into_owned()).matches(resource)),
+    cache: &mut RequestCache,
+) -> bool {
+    match &p.matcher {
+        ResourceMatcher::Fixed { pattern, .. } => pattern.matches(resource),
+        ResourceMatcher::Vars(t) => {
+            let toks = cache.toks();
+            t.resolve_into(ctx, toks).is_ok() && resource_matches_toks(toks, resource)
+        }
     }
 }
 
@@ -263,22 +275,37 @@ fn resource_covers(negated: bool, any_matched: bool) -> bool {
     negated != any_matched
 }
 
-fn match_resources(el: &ResourceElement, resource: &str, ctx: &RequestContext) -> ElementTrace {
+fn match_resources(
+    el: &ResourceElement,
+    resource: &str,
+    ctx: &RequestContext,
+    cache: &mut RequestCache,
+) -> ElementTrace {
     let entries: Vec<EntryTrace> = el
         .patterns
         .iter()
         .map(|p| {
-            // One resolution serves both the match and the text shown.
-            let (matched, resolved, unresolved) = match p.template.resolve(ctx) {
-                Ok(g) => {
-                    let text = g.text();
-                    let matched = match &p.fixed {
-                        Some(fixed) => fixed.matches(resource),
-                        None => ArnPattern::resource(g.into_owned()).matches(resource),
-                    };
-                    (matched, Some(text), Vec::new())
+            let (matched, resolved, unresolved) = match &p.matcher {
+                ResourceMatcher::Fixed { pattern, shown } => (
+                    pattern.matches(resource),
+                    Some(shown.clone().unwrap_or_else(|| p.text.clone())),
+                    Vec::new(),
+                ),
+                ResourceMatcher::Vars(t) => {
+                    // One substitution serves both the match and the text shown.
+                    let toks = cache.toks();
+                    match t.resolve_into(ctx, toks) {
+                        Ok(()) => {
+                            let text = toks_text(toks);
+                            (
+                                resource_matches_toks(toks, resource),
+                                Some(text),
+                                Vec::new(),
+                            )
+                        }
+                        Err(keys) => (false, None, keys),
+                    }
                 }
-                Err(keys) => (false, None, keys),
             };
             EntryTrace {
                 written: p.text.clone(),
@@ -311,18 +338,15 @@ pub(crate) struct Applying<'a> {
 pub(crate) fn quick_policy<'a>(
     policy: &'a Policy,
     req: &Request,
-    folded_action: &str,
     how: Matching,
     missing: &mut Vec<String>,
+    cache: &mut RequestCache,
 ) -> Vec<Applying<'a>> {
     let with_principal = how.with_principal;
     let mut out = Vec::new();
     for st in &policy.statements {
         let Some(action) = &st.action else { continue };
-        let any = action
-            .patterns
-            .iter()
-            .any(|p| p.glob.matches(folded_action));
+        let any = action.patterns.iter().any(|p| p.glob.matches(&req.action));
         if action.negated == any {
             continue;
         }
@@ -330,7 +354,7 @@ pub(crate) fn quick_policy<'a>(
             let any_matched = r
                 .patterns
                 .iter()
-                .any(|p| resource_entry_matches(p, &req.resource, &req.context) == Ok(true));
+                .any(|p| resource_entry_matches(p, &req.resource, &req.context, cache));
             if !resource_covers(r.negated, any_matched) {
                 continue;
             }
@@ -348,7 +372,7 @@ pub(crate) fn quick_policy<'a>(
         };
         let mut all = true;
         for c in &st.conditions {
-            let (ok, key_missing) = condition::holds(c, &req.context);
+            let (ok, key_missing) = condition::holds_in(c, &req.context, cache);
             all &= ok;
             if key_missing && !missing.iter().any(|k| k.eq_ignore_ascii_case(&c.key)) {
                 missing.push(c.key.clone());

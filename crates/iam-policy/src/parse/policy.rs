@@ -6,6 +6,8 @@ use crate::ast::operator::{all_names, BaseOperator, Operator, OperatorFamily};
 use crate::ast::policy::*;
 use crate::layer::PolicyKind;
 use crate::parse::diagnostic::{aws_errors as aws, did_you_mean, Diagnostic, DiagnosticCode as C};
+use crate::pattern::glob::toks_text;
+use crate::pattern::template::Tokens;
 use crate::pattern::{check_arn_pattern, ArnPattern, ArnProblem, Glob, Template};
 use crate::span::{Span, Spanned};
 use crate::syntax::json::{self, JsonKind, JsonMember, JsonValue};
@@ -99,8 +101,9 @@ pub fn parse_policy_as(text: &str, kind: PolicyKind) -> ParsedPolicy {
     let mut b = Builder {
         kind,
         diags: Vec::new(),
+        variables: false,
     };
-    let policy = b.policy(&root).map(Policy::finish);
+    let policy = b.policy(&root);
     let mut diagnostics = b.diags;
     diagnostics.sort_by_key(|d| (d.span.start, d.severity));
     ParsedPolicy {
@@ -126,6 +129,9 @@ const PRINCIPAL_TYPES: [&str; 4] = ["AWS", "Service", "Federated", "CanonicalUse
 struct Builder {
     kind: PolicyKind,
     diags: Vec<Diagnostic>,
+    /// Policy variables are substituted (Version 2012-10-17), read before
+    /// the statements so that each string is compiled once.
+    variables: bool,
 }
 
 /// Reports duplicate keys in an object and returns the members to use: the
@@ -136,21 +142,41 @@ fn dedupe<'a>(
     what: &str,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<&'a JsonMember> {
+    // Objects of a policy have a handful of members: compare keys directly
+    // below this size (no hashing), use a hash map above it.
+    const SMALL: usize = 12;
+    let mut report = |prev: &JsonMember, m: &JsonMember| {
+        // AWS stores the policy and keeps only the last entry: the
+        // earlier one does nothing.
+        diags.push(Diagnostic::inert(
+            C::DuplicateKey,
+            prev.key_span,
+            format!(
+                "duplicate key \"{}\" in {what}: AWS keeps only the last one (line {}, column {}), so this one does nothing",
+                m.key, m.key_span.start.line, m.key_span.start.column
+            ),
+            format!("merge the two \"{}\" entries into one", m.key),
+        ));
+    };
+    if members.len() <= SMALL {
+        let mut out: Vec<&JsonMember> = Vec::with_capacity(members.len());
+        for m in members {
+            if let Some(i) = out.iter().position(|o| o.key == m.key) {
+                if let Some(prev) = out.get(i) {
+                    report(prev, m);
+                }
+                out.remove(i);
+            }
+            out.push(m);
+        }
+        // the order of last occurrences
+        return out;
+    }
     // key -> index of its last occurrence
     let mut last: HashMap<&str, usize> = HashMap::with_capacity(members.len());
     for (i, m) in members.iter().enumerate() {
         if let Some(prev) = last.insert(m.key.as_str(), i).and_then(|p| members.get(p)) {
-            // AWS stores the policy and keeps only the last entry: the
-            // earlier one does nothing.
-            diags.push(Diagnostic::inert(
-                C::DuplicateKey,
-                prev.key_span,
-                format!(
-                    "duplicate key \"{}\" in {what}: AWS keeps only the last one (line {}, column {}), so this one does nothing",
-                    m.key, m.key_span.start.line, m.key_span.start.column
-                ),
-                format!("merge the two \"{}\" entries into one", m.key),
-            ));
+            report(prev, m);
         }
     }
     members
@@ -216,6 +242,9 @@ impl Builder {
             return None;
         };
         let members = dedupe(members, "the policy", &mut self.diags);
+        self.variables = members
+            .iter()
+            .any(|m| m.key == "Version" && m.value.as_str() == Some("2012-10-17"));
         let mut version = None;
         let mut id = None;
         let mut statements = Vec::new();
@@ -735,14 +764,36 @@ impl Builder {
                 "name the partition, service, region and account literally; compare them with a condition such as StringEquals on aws:ResourceAccount",
             );
         }
-        // Variables are resolved per request; the policy version decides
-        // later whether they are variables at all (see `finish`).
-        let template = Template::parse_resource(&text, true);
+        let matcher = if self.variables && text.contains("${") {
+            match Tokens::of_resource(&text, true) {
+                Tokens::Fixed(toks) => {
+                    let shown = toks_text(&toks);
+                    ResourceMatcher::Fixed {
+                        shown: (shown != text).then_some(shown),
+                        pattern: ArnPattern::resource_toks(toks),
+                    }
+                }
+                vars => ResourceMatcher::Vars(Template::from_tokens(vars)),
+            }
+        } else {
+            ResourceMatcher::Fixed {
+                pattern: ArnPattern::resource_text(&text),
+                // consecutive stars are one
+                shown: text.contains("**").then(|| {
+                    let mut s = String::with_capacity(text.len());
+                    for c in text.chars() {
+                        if !(c == '*' && s.ends_with('*')) {
+                            s.push(c);
+                        }
+                    }
+                    s
+                }),
+            }
+        };
         ResourcePattern {
             text,
             span,
-            template,
-            fixed: None,
+            matcher,
         }
     }
 
@@ -945,6 +996,7 @@ impl Builder {
                     key: key_m.key.clone(),
                     key_span: key_m.key_span,
                     values,
+                    key_lower: key_m.key.to_lowercase(),
                 });
             }
         }
@@ -967,7 +1019,10 @@ impl Builder {
             }
             _ => raw.push(&m.value),
         }
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(raw.len());
+        let family = op.base.family();
+        let variables = self.variables && op.base.takes_variables();
+        let wildcards = op.base.takes_wildcards();
         for v in raw {
             let Some(text) = v.scalar_text() else {
                 self.err(
@@ -1012,9 +1067,10 @@ impl Builder {
                     "compare ARNs with Arn operators, other text with String operators",
                 );
             }
+            let template = Template::parse(&text, variables, wildcards);
             out.push(ConditionValue {
-                template: Template::parse(&text, true, op.base.takes_wildcards()),
-                typed: Typed::Text,
+                typed: Typed::of(family, &text, &template),
+                template,
                 text,
                 span: v.span,
             });
@@ -1109,30 +1165,5 @@ fn show(v: &JsonValue) -> String {
         JsonKind::String(s) => format!("\"{s}\""),
         JsonKind::Number(n) => n.clone(),
         _ => v.type_name().to_string(),
-    }
-}
-
-impl Policy {
-    /// Recompiles templates according to the policy version: under 2008-10-17
-    /// (or without a Version), `${…}` is literal text.
-    fn finish(mut self) -> Policy {
-        let vars = self.variables_enabled();
-        for st in &mut self.statements {
-            if let Some(r) = &mut st.resource {
-                for p in &mut r.patterns {
-                    p.template = Template::parse_resource(&p.text, vars);
-                    p.fixed = p.template.fixed().map(|g| ArnPattern::resource(g.clone()));
-                }
-            }
-            for c in &mut st.conditions {
-                let wild = c.operator.base.takes_wildcards();
-                let vars_here = vars && c.operator.base.takes_variables();
-                for v in &mut c.values {
-                    v.template = Template::parse(&v.text, vars_here, wild);
-                    v.typed = Typed::of(c.operator.base.family(), &v.text, &v.template);
-                }
-            }
-        }
-        self
     }
 }

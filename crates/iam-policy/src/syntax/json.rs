@@ -105,7 +105,8 @@ impl JsonValue {
 /// Parses a whole text as one JSON value.
 pub fn parse(text: &str) -> Result<JsonValue, JsonError> {
     let mut p = Parser {
-        chars: text.chars().collect(),
+        text,
+        bytes: text.as_bytes(),
         i: 0,
         pos: Position::START,
         depth: 0,
@@ -130,8 +131,12 @@ pub fn parse(text: &str) -> Result<JsonValue, JsonError> {
 
 const MAX_DEPTH: u32 = 256;
 
-struct Parser {
-    chars: Vec<char>,
+/// Reads the text in place, byte by byte (positions still count
+/// characters): strings without escapes are copied in one piece.
+struct Parser<'t> {
+    text: &'t str,
+    bytes: &'t [u8],
+    /// Byte index of the next character.
     i: usize,
     pos: Position,
     depth: u32,
@@ -146,14 +151,25 @@ fn describe(c: char) -> String {
     }
 }
 
-impl Parser {
+impl<'t> Parser<'t> {
     fn peek(&self) -> Option<char> {
-        self.chars.get(self.i).copied()
+        let b = *self.bytes.get(self.i)?;
+        if b < 0x80 {
+            Some(char::from(b))
+        } else {
+            self.text.get(self.i..)?.chars().next()
+        }
+    }
+
+    /// The character after the next one.
+    fn peek2(&self) -> Option<char> {
+        let c = self.peek()?;
+        self.text.get(self.i + c.len_utf8()..)?.chars().next()
     }
 
     fn bump(&mut self) -> Option<char> {
         let c = self.peek()?;
-        self.i += 1;
+        self.i += c.len_utf8();
         self.pos.offset += 1;
         if c == '\n' {
             self.pos.line += 1;
@@ -186,13 +202,39 @@ impl Parser {
     }
 
     fn skip_ws(&mut self) {
-        while let Some(c) = self.peek() {
-            if matches!(c, ' ' | '\t' | '\n' | '\r') {
-                self.bump();
-            } else {
+        while let Some(&b) = self.bytes.get(self.i) {
+            match b {
+                b' ' | b'\t' | b'\r' => {
+                    self.pos.column += 1;
+                    self.pos.offset += 1;
+                }
+                b'\n' => {
+                    self.pos.line += 1;
+                    self.pos.column = 1;
+                    self.pos.offset += 1;
+                }
+                _ => break,
+            }
+            self.i += 1;
+        }
+    }
+
+    /// Consumes a run of string characters that need no decoding (no quote,
+    /// backslash or control character) and returns it.
+    fn plain_run(&mut self) -> &'t str {
+        let start = self.i;
+        let mut chars = 0u32;
+        while let Some(&b) = self.bytes.get(self.i) {
+            if b == b'"' || b == b'\\' || b < 0x20 {
                 break;
             }
+            // count characters: every byte but UTF-8 continuation bytes
+            chars += u32::from(b & 0xC0 != 0x80);
+            self.i += 1;
         }
+        self.pos.column += chars;
+        self.pos.offset += chars;
+        self.text.get(start..self.i).unwrap_or_default()
     }
 
     fn value(&mut self) -> Result<JsonValue, JsonError> {
@@ -447,8 +489,18 @@ impl Parser {
     fn string(&mut self) -> Result<String, JsonError> {
         let start = self.pos;
         self.bump(); // opening quote
-        let mut out = String::new();
+        let run = self.plain_run();
+        if self.bytes.get(self.i) == Some(&b'"') {
+            // no escape: one copy
+            let out = run.to_string();
+            self.bump();
+            return Ok(out);
+        }
+        let mut out = String::with_capacity(run.len() + 16);
+        out.push_str(run);
         loop {
+            let run = self.plain_run();
+            out.push_str(run);
             let here = self.pos;
             match self.bump() {
                 None => {
@@ -481,7 +533,7 @@ impl Parser {
                             let hi = self.hex4(esc_start)?;
                             if (0xD800..0xDC00).contains(&hi) {
                                 // surrogate pair
-                                if self.peek() == Some('\\') && self.chars.get(self.i + 1) == Some(&'u') {
+                                if self.peek() == Some('\\') && self.peek2() == Some('u') {
                                     self.bump();
                                     self.bump();
                                     let lo = self.hex4(esc_start)?;
