@@ -4,6 +4,7 @@
 use crate::ast::operator::Operator;
 use crate::pattern::{ArnPattern, Glob, Template};
 use crate::span::{Position, Span, Spanned};
+use crate::syntax::text::Text;
 use crate::values::Number;
 use serde::Serialize;
 
@@ -47,7 +48,7 @@ impl Policy {
 pub struct Statement {
     /// Index within the policy's statements.
     pub index: usize,
-    pub sid: Option<Spanned<String>>,
+    pub sid: Option<Spanned<Text>>,
     /// `None` when missing or invalid (an error was reported).
     pub effect: Option<Spanned<Effect>>,
     pub principal: Option<PrincipalElement>,
@@ -71,7 +72,7 @@ pub struct ActionElement {
 
 #[derive(Debug, Clone)]
 pub struct ActionPattern {
-    pub text: String,
+    pub text: Text,
     pub span: Span,
     /// AWS stores the entry but it names no action (empty or malformed
     /// name): it matches no request, and so excludes nothing in NotAction.
@@ -91,7 +92,7 @@ pub struct ResourceElement {
 
 #[derive(Debug, Clone)]
 pub struct ResourcePattern {
-    pub text: String,
+    pub text: Text,
     pub span: Span,
     pub(crate) matcher: ResourceMatcher,
 }
@@ -104,10 +105,24 @@ pub(crate) enum ResourceMatcher {
     /// (`${*}` read as `*`, `**` as `*`).
     Fixed {
         pattern: ArnPattern,
-        shown: Option<String>,
+        shown: Option<Text>,
     },
     /// Variables, substituted per request.
-    Vars(Template),
+    Vars(ResourceVars),
+}
+
+/// A Resource entry that holds variables.
+#[derive(Debug, Clone)]
+pub(crate) struct ResourceVars {
+    pub template: Template,
+    /// The literal text every matching resource starts with (up to the
+    /// first wildcard or variable): most requests are told apart by it
+    /// without substituting anything.
+    pub prefix: String,
+    /// The part before the fifth colon is already in the `Resource`
+    /// reading (see [`crate::pattern::arn::resource_reading`]): the
+    /// substituted tokens need no rewriting.
+    pub read: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -133,7 +148,7 @@ pub enum PrincipalType {
 #[derive(Debug, Clone)]
 pub struct PrincipalEntry {
     pub kind: PrincipalType,
-    pub text: String,
+    pub text: Text,
     pub span: Span,
 }
 
@@ -141,10 +156,10 @@ pub struct PrincipalEntry {
 pub struct Condition {
     pub operator: Operator,
     /// The operator as written.
-    pub operator_text: String,
+    pub operator_text: Text,
     pub operator_span: Span,
     /// The key as written.
-    pub key: String,
+    pub key: Text,
     pub key_span: Span,
     pub values: Vec<ConditionValue>,
     /// The key lower-cased (context keys are case-insensitive), for lookups
@@ -155,11 +170,14 @@ pub struct Condition {
 #[derive(Debug, Clone)]
 pub struct ConditionValue {
     /// The value as text (`true`, `3` and `"3"` all become text).
-    pub text: String,
+    pub text: Text,
     pub span: Span,
     pub(crate) template: Template,
     /// The value parsed for its operator, once, at compile time.
     pub(crate) typed: Typed,
+    /// As a trace shows it once compiled (`${*}` as `*`), when it holds no
+    /// variable.
+    pub(crate) shown: Option<Text>,
 }
 
 /// A condition value parsed for its operator's family.

@@ -453,7 +453,7 @@ fn statement_ref(policy: &CompiledPolicy, st: &Statement) -> StatementRef {
         policy: policy.id,
         managed: policy.managed.clone(),
         statement: st.index,
-        sid: st.sid.as_ref().map(|s| s.value.clone()),
+        sid: st.sid.as_ref().map(|s| s.value.to_string()),
         line: st.anchor.line,
         column: st.anchor.column,
         span: st.span,

@@ -26,6 +26,7 @@ use crate::pattern::glob::{eq_ignore_case, matches_toks, toks_text};
 use crate::pattern::{Glob, Tok};
 use crate::request::context::{ContextEntry, RequestContext};
 use crate::span::Span;
+use crate::syntax::text::Text;
 use crate::values;
 use serde::Serialize;
 use std::cmp::Ordering;
@@ -57,9 +58,9 @@ pub enum ConditionOutcome {
 #[serde(rename_all = "camelCase")]
 pub struct PolicyValueTrace {
     /// As written.
-    pub written: String,
+    pub written: Text,
     /// After variable substitution (None when a variable is unresolved).
-    pub resolved: Option<String>,
+    pub resolved: Option<Text>,
     /// Variables without a value.
     pub unresolved: Vec<String>,
     /// False when the value is not of the operator's type: it then
@@ -72,7 +73,7 @@ pub struct PolicyValueTrace {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RequestValueTrace {
-    pub value: String,
+    pub value: Text,
     /// Indexes (into `values`) of the policy values it matched under the
     /// positive form of the operator (`IpAddress` for `NotIpAddress`, …).
     pub matched: Vec<usize>,
@@ -88,11 +89,11 @@ pub struct RequestValueTrace {
 #[serde(rename_all = "camelCase")]
 pub struct ConditionTrace {
     /// The operator as written.
-    pub operator: String,
+    pub operator: Text,
     pub parsed: Operator,
     pub family: OperatorFamily,
     pub negated: bool,
-    pub key: String,
+    pub key: Text,
     pub operator_span: Span,
     pub key_span: Span,
     /// None when the request does not carry the key.
@@ -161,6 +162,7 @@ fn parse_val(family: OperatorFamily, rv: &str) -> Val {
 pub(crate) struct RequestCache {
     parsed: ParsedValues,
     toks: Vec<Tok>,
+    text: String,
 }
 
 /// By context entry number, by family slot: the entry's values parsed.
@@ -195,6 +197,18 @@ impl RequestCache {
     pub(crate) fn toks(&mut self) -> &mut Vec<Tok> {
         self.toks.clear();
         &mut self.toks
+    }
+
+    /// The text a template shows once its variables are substituted (one
+    /// allocation: the text is rendered in a reused buffer first).
+    pub(crate) fn render(
+        &mut self,
+        t: &crate::pattern::Template,
+        ctx: &RequestContext,
+    ) -> Result<Text, Vec<String>> {
+        self.text.clear();
+        t.render_into(ctx, &mut self.text)?;
+        Ok(Text::from(self.text.as_str()))
     }
 }
 
@@ -264,10 +278,10 @@ fn resolved_at<'a>(c: &'a Condition, vars: Option<&[Resolved<'a>]>, i: usize) ->
 }
 
 /// The text a resolved value shows in a trace.
-fn resolved_text(r: Resolved<'_>, toks: &[Tok]) -> Option<String> {
+fn resolved_text(v: &ConditionValue, r: Resolved<'_>, toks: &[Tok]) -> Option<Text> {
     match r {
-        Resolved::Fixed(g) => Some(g.text()),
-        Resolved::Toks(a, b) => Some(toks_text(toks.get(a..b).unwrap_or_default())),
+        Resolved::Fixed(g) => Some(v.shown.clone().unwrap_or_else(|| g.shared_text())),
+        Resolved::Toks(a, b) => Some(toks_text(toks.get(a..b).unwrap_or_default()).into()),
         Resolved::Missing => None,
     }
 }
@@ -484,7 +498,7 @@ pub(crate) fn evaluate_in(
             let missing = matches!(r, Resolved::Missing);
             PolicyValueTrace {
                 written: v.text.clone(),
-                resolved: resolved_text(r, &cache.toks),
+                resolved: resolved_text(v, r, &cache.toks),
                 unresolved: if missing {
                     v.template
                         .variable_keys()

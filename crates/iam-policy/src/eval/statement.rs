@@ -2,25 +2,28 @@
 //! Action, Resource, Principal and each condition matched, and why.
 
 use crate::ast::policy::{
-    ActionElement, Effect, Policy, ResourceElement, ResourceMatcher, ResourcePattern, Statement,
+    ActionElement, Effect, Policy, ResourceElement, ResourceMatcher, ResourcePattern, ResourceVars,
+    Statement,
 };
 use crate::eval::condition::{self, ConditionTrace, RequestCache};
 use crate::eval::principal::{
     match_element, principal_grant, GrantKind, PrincipalScope, PrincipalTrace,
 };
 use crate::pattern::arn::resource_matches_toks;
-use crate::pattern::glob::toks_text;
+use crate::pattern::glob::matches_toks;
+use crate::pattern::Tok;
 use crate::request::{Request, RequestContext};
 use crate::span::{Position, Span};
+use crate::syntax::text::Text;
 use serde::Serialize;
 
 /// One Action/NotAction or Resource/NotResource entry compared with the request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EntryTrace {
-    pub written: String,
+    pub written: Text,
     /// After variable substitution (None when a variable is unresolved).
-    pub resolved: Option<String>,
+    pub resolved: Option<Text>,
     pub unresolved: Vec<String>,
     /// The entry matches the request's action or resource.
     pub matched: bool,
@@ -215,7 +218,7 @@ fn evaluate_statement(
     let conditions_met = conditions.iter().all(|c| c.result);
     StatementTrace {
         index: st.index,
-        sid: st.sid.as_ref().map(|s| s.value.clone()),
+        sid: st.sid.as_ref().map(|s| s.value.to_string()),
         effect: st.effect.as_ref().map(|e| e.value),
         span: st.span,
         anchor: st.anchor,
@@ -261,11 +264,25 @@ fn resource_entry_matches(
 ) -> bool {
     match &p.matcher {
         ResourceMatcher::Fixed { pattern, .. } => pattern.matches(resource),
-        ResourceMatcher::Vars(t) => {
+        ResourceMatcher::Vars(v) => {
+            if !resource.starts_with(v.prefix.as_str()) {
+                // told apart without substituting anything
+                return false;
+            }
             let toks = cache.toks();
-            t.resolve_into(ctx, toks).is_ok() && resource_matches_toks(toks, resource)
+            v.template.resolves_into(ctx, toks) && substituted_matches(v, toks, resource)
         }
     }
+}
+
+/// Does `resource` match the substituted tokens of an entry with variables?
+fn substituted_matches(v: &ResourceVars, toks: &mut Vec<Tok>, resource: &str) -> bool {
+    resource.starts_with(v.prefix.as_str())
+        && if v.read {
+            matches_toks(toks, resource)
+        } else {
+            resource_matches_toks(toks, resource)
+        }
 }
 
 /// Whether a Resource/NotResource element covers the request. An entry
@@ -291,21 +308,18 @@ fn match_resources(
                     Some(shown.clone().unwrap_or_else(|| p.text.clone())),
                     Vec::new(),
                 ),
-                ResourceMatcher::Vars(t) => {
-                    // One substitution serves both the match and the text shown.
-                    let toks = cache.toks();
-                    match t.resolve_into(ctx, toks) {
-                        Ok(()) => {
-                            let text = toks_text(toks);
-                            (
-                                resource_matches_toks(toks, resource),
-                                Some(text),
-                                Vec::new(),
-                            )
-                        }
-                        Err(keys) => (false, None, keys),
+                ResourceMatcher::Vars(v) => match cache.render(&v.template, ctx) {
+                    Ok(text) => {
+                        // the tokens only when the literal prefix matches
+                        let matched = resource.starts_with(v.prefix.as_str()) && {
+                            let toks = cache.toks();
+                            v.template.resolves_into(ctx, toks)
+                                && substituted_matches(v, toks, resource)
+                        };
+                        (matched, Some(text), Vec::new())
                     }
-                }
+                    Err(keys) => (false, None, keys),
+                },
             };
             EntryTrace {
                 written: p.text.clone(),
@@ -375,7 +389,7 @@ pub(crate) fn quick_policy<'a>(
             let (ok, key_missing) = condition::holds_in(c, &req.context, cache);
             all &= ok;
             if key_missing && !missing.iter().any(|k| k.eq_ignore_ascii_case(&c.key)) {
-                missing.push(c.key.clone());
+                missing.push(c.key.to_string());
             }
         }
         if all && st.effect.is_some() {

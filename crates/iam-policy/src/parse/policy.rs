@@ -10,7 +10,13 @@ use crate::pattern::glob::toks_text;
 use crate::pattern::template::Tokens;
 use crate::pattern::{check_arn_pattern, ArnPattern, ArnProblem, Glob, Template};
 use crate::span::{Span, Spanned};
-use crate::syntax::json::{self, JsonKind, JsonMember, JsonValue};
+use crate::syntax::json::{self, JsonKind};
+use crate::syntax::text::Text;
+use std::borrow::Cow;
+
+/// The JSON the policy parser reads: strings borrowed from the text.
+type JsonValue<'t> = json::JsonValue<Cow<'t, str>>;
+type JsonMember<'t> = json::JsonMember<Cow<'t, str>>;
 use crate::values;
 use std::collections::HashMap;
 
@@ -87,7 +93,7 @@ pub fn parse_policy(text: &str) -> ParsedPolicy {
 
 /// Parses and validates a policy of the given kind.
 pub fn parse_policy_as(text: &str, kind: PolicyKind) -> ParsedPolicy {
-    let root = match json::parse(text) {
+    let root = match json::parse_borrowed(text) {
         Ok(v) => v,
         Err(e) => {
             return ParsedPolicy {
@@ -137,15 +143,15 @@ struct Builder {
 /// Reports duplicate keys in an object and returns the members to use: the
 /// last of each key, as AWS does, in the order of their last occurrence.
 /// Linear in the number of members.
-fn dedupe<'a>(
-    members: &'a [JsonMember],
+fn dedupe<'a, 't>(
+    members: &'a [JsonMember<'t>],
     what: &str,
     diags: &mut Vec<Diagnostic>,
-) -> Vec<&'a JsonMember> {
+) -> Members<'a, 't> {
     // Objects of a policy have a handful of members: compare keys directly
     // below this size (no hashing), use a hash map above it.
     const SMALL: usize = 12;
-    let mut report = |prev: &JsonMember, m: &JsonMember| {
+    let mut report = |prev: &JsonMember<'_>, m: &JsonMember<'_>| {
         // AWS stores the policy and keeps only the last entry: the
         // earlier one does nothing.
         diags.push(Diagnostic::inert(
@@ -159,7 +165,15 @@ fn dedupe<'a>(
         ));
     };
     if members.len() <= SMALL {
-        let mut out: Vec<&JsonMember> = Vec::with_capacity(members.len());
+        let repeats = members.iter().enumerate().any(|(i, m)| {
+            members
+                .get(..i)
+                .is_some_and(|before| before.iter().any(|b| b.key == m.key))
+        });
+        if !repeats {
+            return Members::All(members);
+        }
+        let mut out: Vec<&JsonMember<'_>> = Vec::with_capacity(members.len());
         for m in members {
             if let Some(i) = out.iter().position(|o| o.key == m.key) {
                 if let Some(prev) = out.get(i) {
@@ -170,21 +184,47 @@ fn dedupe<'a>(
             out.push(m);
         }
         // the order of last occurrences
-        return out;
+        return Members::Last(out);
     }
     // key -> index of its last occurrence
     let mut last: HashMap<&str, usize> = HashMap::with_capacity(members.len());
     for (i, m) in members.iter().enumerate() {
-        if let Some(prev) = last.insert(m.key.as_str(), i).and_then(|p| members.get(p)) {
+        if let Some(prev) = last.insert(&*m.key, i).and_then(|p| members.get(p)) {
             report(prev, m);
         }
     }
-    members
-        .iter()
-        .enumerate()
-        .filter(|(i, m)| last.get(m.key.as_str()) == Some(i))
-        .map(|(_, m)| m)
-        .collect()
+    Members::Last(
+        members
+            .iter()
+            .enumerate()
+            .filter(|(i, m)| last.get(&*m.key) == Some(i))
+            .map(|(_, m)| m)
+            .collect(),
+    )
+}
+
+/// The members of an object to read: all of them when no key repeats,
+/// otherwise the last of each key (see [`dedupe`]).
+enum Members<'a, 't> {
+    All(&'a [JsonMember<'t>]),
+    Last(Vec<&'a JsonMember<'t>>),
+}
+
+impl<'a, 't> Members<'a, 't> {
+    fn iter(&self) -> impl Iterator<Item = &'a JsonMember<'t>> + '_ {
+        let (all, last) = match self {
+            Members::All(s) => (Some(s.iter()), None),
+            Members::Last(v) => (None, Some(v.iter().copied())),
+        };
+        all.into_iter().flatten().chain(last.into_iter().flatten())
+    }
+
+    fn is_empty(&self) -> bool {
+        match self {
+            Members::All(s) => s.is_empty(),
+            Members::Last(v) => v.is_empty(),
+        }
+    }
 }
 
 impl Builder {
@@ -218,7 +258,7 @@ impl Builder {
             .push(Diagnostic::inert(code, span, message, hint));
     }
 
-    fn unknown_key(&mut self, m: &JsonMember, known: &[&str], place: &str) {
+    fn unknown_key(&mut self, m: &JsonMember<'_>, known: &[&str], place: &str) {
         let hint = match did_you_mean(&m.key, known.iter().copied()) {
             Some(s) => format!("did you mean \"{s}\"? Element names are case-sensitive"),
             None => format!("remove it; {place} may hold only {}", known.join(", ")),
@@ -231,7 +271,7 @@ impl Builder {
         );
     }
 
-    fn policy(&mut self, root: &JsonValue) -> Option<Policy> {
+    fn policy(&mut self, root: &JsonValue<'_>) -> Option<Policy> {
         let Some(members) = root.as_object() else {
             self.err(
                 C::WrongType,
@@ -249,8 +289,8 @@ impl Builder {
         let mut id = None;
         let mut statements = Vec::new();
         let mut saw_statement = false;
-        for m in &members {
-            match m.key.as_str() {
+        for m in members.iter() {
+            match &*m.key {
                 "Version" => match m.value.as_str() {
                     Some("2012-10-17") => {
                         version = Some(Spanned::new(PolicyVersion::V2012, m.value.span))
@@ -361,7 +401,7 @@ impl Builder {
         })
     }
 
-    fn statement(&mut self, v: &JsonValue, index: usize) -> Option<Statement> {
+    fn statement(&mut self, v: &JsonValue<'_>, index: usize) -> Option<Statement> {
         let Some(members) = v.as_object() else {
             self.err(
                 C::WrongType,
@@ -403,8 +443,8 @@ impl Builder {
                 );
             }
         }
-        for m in &members {
-            match m.key.as_str() {
+        for m in members.iter() {
+            match &*m.key {
                 "Sid" => match m.value.as_str() {
                     Some(s) => {
                         if self.kind != PolicyKind::Resource
@@ -424,7 +464,7 @@ impl Builder {
                                 self.warn(C::InvalidSid, m.value.span, message, hint);
                             }
                         }
-                        st.sid = Some(Spanned::new(s.to_string(), m.value.span));
+                        st.sid = Some(Spanned::new(Text::from(s), m.value.span));
                     }
                     None => self.err(
                         C::WrongType,
@@ -587,13 +627,13 @@ impl Builder {
     }
 
     /// A string or an array of strings; reports anything else.
-    fn strings(&mut self, m: &JsonMember) -> Vec<(String, Span)> {
+    fn strings<'a>(&mut self, m: &'a JsonMember<'_>) -> Vec<(&'a str, Span)> {
         let mut out = Vec::new();
         match &m.value.kind {
-            JsonKind::String(s) => out.push((s.clone(), m.value.span)),
+            JsonKind::String(s) => out.push((&**s, m.value.span)),
             JsonKind::Array(items) => {
                 if items.is_empty() {
-                    let aws_error = match m.key.as_str() {
+                    let aws_error = match &*m.key {
                         "Action" | "NotAction" => aws::MISSING_ACTIONS,
                         "Resource" | "NotResource" => aws::MISSING_RESOURCES,
                         _ => aws::SYNTAX,
@@ -608,7 +648,7 @@ impl Builder {
                 }
                 for it in items {
                     match it.as_str() {
-                        Some(s) => out.push((s.to_string(), it.span)),
+                        Some(s) => out.push((s, it.span)),
                         None => self.err(
                             C::WrongType,
                             it.span,
@@ -639,8 +679,9 @@ impl Builder {
         out
     }
 
-    fn action_pattern(&mut self, text: String, span: Span) -> Option<ActionPattern> {
-        match action_problem(&text) {
+    fn action_pattern(&mut self, text: &str, span: Span) -> Option<ActionPattern> {
+        let problem = action_problem(text);
+        match &problem {
             None => {}
             Some(ActionProblem::NoVendor) => {
                 let hint = if let Some(i) = text
@@ -705,23 +746,23 @@ impl Builder {
             }
         }
         let inert = matches!(
-            action_problem(&text),
+            problem,
             Some(ActionProblem::NoName | ActionProblem::BadName)
         );
         Some(ActionPattern {
             glob: if inert {
                 Glob::never()
             } else {
-                Glob::wildcard_ignore_case(&text)
+                Glob::wildcard_ignore_case(text)
             },
             inert,
-            text,
+            text: Text::from(text),
             span,
         })
     }
 
-    fn resource_pattern(&mut self, text: String, span: Span) -> ResourcePattern {
-        match check_arn_pattern(&text) {
+    fn resource_pattern(&mut self, text: &str, span: Span) -> ResourcePattern {
+        match check_arn_pattern(text) {
             Ok(()) => {}
             Err(ArnProblem::MissingPrefix) => self.reject(
                 C::MalformedArn,
@@ -764,20 +805,28 @@ impl Builder {
                 "name the partition, service, region and account literally; compare them with a condition such as StringEquals on aws:ResourceAccount",
             );
         }
+        let shared = Text::from(text);
         let matcher = if self.variables && text.contains("${") {
-            match Tokens::of_resource(&text, true) {
-                Tokens::Fixed(toks) => {
+            match Tokens::of_resource(text, true, true) {
+                (Tokens::Fixed(toks), _) => {
                     let shown = toks_text(&toks);
                     ResourceMatcher::Fixed {
-                        shown: (shown != text).then_some(shown),
+                        shown: (shown != text).then(|| shown.into()),
                         pattern: ArnPattern::resource_toks(toks),
                     }
                 }
-                vars => ResourceMatcher::Vars(Template::from_tokens(vars)),
+                (vars, read) => {
+                    let template = Template::from_tokens(vars);
+                    ResourceMatcher::Vars(ResourceVars {
+                        prefix: template.literal_prefix(),
+                        template,
+                        read,
+                    })
+                }
             }
         } else {
             ResourceMatcher::Fixed {
-                pattern: ArnPattern::resource_text(&text),
+                pattern: ArnPattern::resource_text(&shared),
                 // consecutive stars are one
                 shown: text.contains("**").then(|| {
                     let mut s = String::with_capacity(text.len());
@@ -786,23 +835,23 @@ impl Builder {
                             s.push(c);
                         }
                     }
-                    s
+                    s.into()
                 }),
             }
         };
         ResourcePattern {
-            text,
+            text: shared,
             span,
             matcher,
         }
     }
 
-    fn principal(&mut self, m: &JsonMember, negated: bool) -> Option<PrincipalElement> {
+    fn principal(&mut self, m: &JsonMember<'_>, negated: bool) -> Option<PrincipalElement> {
         let mut entries = Vec::new();
         match &m.value.kind {
             JsonKind::String(s) if s == "*" => entries.push(PrincipalEntry {
                 kind: PrincipalType::Everyone,
-                text: "*".to_string(),
+                text: Text::from("*"),
                 span: m.value.span,
             }),
             JsonKind::Object(members) => {
@@ -815,8 +864,8 @@ impl Builder {
                         "name at least one principal, for example {\"AWS\": \"arn:aws:iam::111122223333:root\"}",
                     );
                 }
-                for pm in members {
-                    let kind = match pm.key.as_str() {
+                for pm in members.iter() {
+                    let kind = match &*pm.key {
                         "AWS" => PrincipalType::Aws,
                         "Service" => PrincipalType::Service,
                         "Federated" => PrincipalType::Federated,
@@ -827,8 +876,12 @@ impl Builder {
                         }
                     };
                     for (text, span) in self.strings(pm) {
-                        self.check_principal(kind, &text, span);
-                        entries.push(PrincipalEntry { kind, text, span });
+                        self.check_principal(kind, text, span);
+                        entries.push(PrincipalEntry {
+                            kind,
+                            text: Text::from(text),
+                            span,
+                        });
                     }
                 }
             }
@@ -894,7 +947,7 @@ impl Builder {
         }
     }
 
-    fn conditions(&mut self, v: &JsonValue) -> Vec<Condition> {
+    fn conditions(&mut self, v: &JsonValue<'_>) -> Vec<Condition> {
         let mut out = Vec::new();
         let Some(ops) = v.as_object() else {
             self.err(
@@ -905,7 +958,7 @@ impl Builder {
             );
             return out;
         };
-        for op_m in dedupe(ops, "the Condition block", &mut self.diags) {
+        for op_m in dedupe(ops, "the Condition block", &mut self.diags).iter() {
             let operator = match Operator::parse(&op_m.key) {
                 Ok(op) => {
                     let canonical = op.canonical_name();
@@ -987,24 +1040,28 @@ impl Builder {
                     "add a condition key and its value(s), or remove the operator",
                 );
             }
-            for key_m in dedupe(keys, &op_m.key, &mut self.diags) {
+            for key_m in dedupe(keys, &op_m.key, &mut self.diags).iter() {
                 let values = self.condition_values(operator, key_m);
                 out.push(Condition {
                     operator,
-                    operator_text: op_m.key.clone(),
+                    operator_text: Text::from(&*op_m.key),
                     operator_span: op_m.key_span,
-                    key: key_m.key.clone(),
+                    key: Text::from(&*key_m.key),
                     key_span: key_m.key_span,
                     values,
-                    key_lower: key_m.key.to_lowercase(),
+                    key_lower: if key_m.key.is_ascii() {
+                        key_m.key.to_ascii_lowercase()
+                    } else {
+                        key_m.key.to_lowercase()
+                    },
                 });
             }
         }
         out
     }
 
-    fn condition_values(&mut self, op: Operator, m: &JsonMember) -> Vec<ConditionValue> {
-        let mut raw: Vec<&JsonValue> = Vec::new();
+    fn condition_values(&mut self, op: Operator, m: &JsonMember<'_>) -> Vec<ConditionValue> {
+        let mut raw: Vec<&JsonValue<'_>> = Vec::new();
         match &m.value.kind {
             JsonKind::Array(items) => {
                 if items.is_empty() {
@@ -1024,7 +1081,7 @@ impl Builder {
         let variables = self.variables && op.base.takes_variables();
         let wildcards = op.base.takes_wildcards();
         for v in raw {
-            let Some(text) = v.scalar_text() else {
+            let Some(text) = v.scalar_str().map(Text::from) else {
                 self.err(
                     C::WrongType,
                     v.span,
@@ -1036,7 +1093,13 @@ impl Builder {
                 );
                 continue;
             };
-            if let Some((message, hint)) = check_policy_value(op.base, &text) {
+            let template = Template::parse_text(&text, variables, wildcards);
+            let typed = Typed::of(family, &text, &template);
+            let problem = match typed {
+                Typed::Invalid => check_policy_value(op.base, &text),
+                _ => None,
+            };
+            if let Some((message, hint)) = problem {
                 let message = if text.contains("${") {
                     format!(
                         "policy variables are not substituted in {} conditions, so \"{text}\" is compared as written and is not {}: it satisfies neither {} nor its negation",
@@ -1067,9 +1130,9 @@ impl Builder {
                     "compare ARNs with Arn operators, other text with String operators",
                 );
             }
-            let template = Template::parse(&text, variables, wildcards);
             out.push(ConditionValue {
-                typed: Typed::of(family, &text, &template),
+                shown: template.fixed().map(Glob::shared_text),
+                typed,
                 template,
                 text,
                 span: v.span,
@@ -1160,10 +1223,10 @@ fn is_full_access(st: &Statement) -> bool {
 }
 
 /// A short rendering of a value for messages.
-fn show(v: &JsonValue) -> String {
+fn show(v: &JsonValue<'_>) -> String {
     match &v.kind {
         JsonKind::String(s) => format!("\"{s}\""),
-        JsonKind::Number(n) => n.clone(),
+        JsonKind::Number(n) => n.to_string(),
         _ => v.type_name().to_string(),
     }
 }

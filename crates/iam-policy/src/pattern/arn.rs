@@ -5,6 +5,7 @@
 
 use crate::pattern::glob::matches_toks;
 use crate::pattern::{Glob, Tok};
+use crate::syntax::text::Text;
 use serde::Serialize;
 
 /// The six parts of a concrete ARN.
@@ -81,18 +82,23 @@ pub fn check_arn_pattern(text: &str) -> Result<(), ArnProblem> {
         }
         return Err(ArnProblem::MissingPrefix);
     }
-    let parts: Vec<&str> = text.splitn(6, ':').collect();
+    let mut parts = [""; 6];
+    let mut n = 0;
+    for (slot, p) in parts.iter_mut().zip(text.splitn(6, ':')) {
+        *slot = p;
+        n += 1;
+    }
     let service = parts.get(2).copied().unwrap_or("");
     if service.is_empty() || service.contains(['*', '?']) {
         return Err(ArnProblem::BadService);
     }
-    if parts.len() < 6 {
-        if parts.iter().any(|p| p.is_empty()) {
-            return Err(ArnProblem::TooFewPartsWithEmpty { found: parts.len() });
+    if n < 6 {
+        if parts.iter().take(n).any(|p| p.is_empty()) {
+            return Err(ArnProblem::TooFewPartsWithEmpty { found: n });
         }
         return Err(ArnProblem::TooFewParts {
-            found: parts.len(),
-            padded: format!("{text}{}", ":*".repeat(6 - parts.len())),
+            found: n,
+            padded: format!("{text}{}", ":*".repeat(6 - n)),
         });
     }
     Ok(())
@@ -217,15 +223,28 @@ impl ArnPattern {
 
     /// The `Resource` element's reading of a pattern written without
     /// variables: `*` and `?` are wildcards.
-    pub(crate) fn resource_text(text: &str) -> ArnPattern {
-        let plain = !text.contains(['*', '?'])
-            && (!text.starts_with("arn:") || text.bytes().filter(|b| *b == b':').nth(4).is_some());
-        if plain {
-            return ArnPattern {
-                whole: Glob::literal(text),
-                segments: None,
-                malformed: false,
-            };
+    pub(crate) fn resource_text(text: &Text) -> ArnPattern {
+        let whole = |g: Glob| ArnPattern {
+            whole: g,
+            segments: None,
+            malformed: false,
+        };
+        if !text.starts_with("arn:") {
+            // not an ARN: the text as a plain pattern
+            return whole(Glob::wildcard_text(text));
+        }
+        // the fifth colon, if any: the reading rewrites only wildcards
+        // before it, and pads a pattern that has none
+        let head = text
+            .bytes()
+            .enumerate()
+            .filter(|(_, b)| *b == b':')
+            .nth(4)
+            .map(|(i, _)| i);
+        if let Some(h) = head {
+            if !text.get(..h).is_some_and(|h| h.contains(['*', '?'])) {
+                return whole(Glob::wildcard_text(text));
+            }
         }
         let mut toks = Vec::with_capacity(text.len() + 10);
         toks.extend(text.chars().map(|c| match c {
@@ -291,7 +310,11 @@ mod tests {
 
     fn m(p: &str, v: &str) -> bool {
         let compiled = ArnPattern::resource(Glob::wildcard(p)).matches(v);
-        assert_eq!(compiled, ArnPattern::resource_text(p).matches(v), "{p} {v}");
+        assert_eq!(
+            compiled,
+            ArnPattern::resource_text(&p.into()).matches(v),
+            "{p} {v}"
+        );
         assert_eq!(
             compiled,
             resource_matches_toks(&mut Glob::wildcard(p).toks(), v),

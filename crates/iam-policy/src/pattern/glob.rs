@@ -17,6 +17,7 @@
 //! [`Glob::wildcard_ignore_case`] folds ASCII letters (and only them) on both
 //! sides, without lower-casing the text it is given.
 
+use crate::syntax::text::Text;
 use std::collections::HashMap;
 
 /// One element of a compiled wildcard pattern.
@@ -36,7 +37,7 @@ pub enum Tok {
 }
 
 impl Tok {
-    fn is_star(self) -> bool {
+    pub(crate) fn is_star(self) -> bool {
         matches!(self, Tok::AnyString | Tok::AnyStringInSegment)
     }
 
@@ -63,7 +64,7 @@ pub struct Glob {
     /// The whole pattern when it has no wildcard; otherwise the literal
     /// prefix (before the first wildcard) followed by the literal suffix
     /// (after the last one). ASCII lower-cased when `fold`.
-    lit: Box<str>,
+    lit: Text,
     /// The prefix's length in bytes, within `lit`.
     prefix: usize,
     /// ASCII letters match either case.
@@ -119,11 +120,20 @@ fn fold_char(c: char, fold: bool) -> char {
     }
 }
 
-fn eq_bytes(a: &[u8], b: &[u8], fold: bool) -> bool {
+/// Does `text` equal `pattern` (ASCII lower case when `fold`, matching
+/// either case of `text`)? Stops at the first difference.
+#[inline]
+fn eq_bytes(pattern: &[u8], text: &[u8], fold: bool) -> bool {
+    if pattern.len() != text.len() {
+        return false;
+    }
     if fold {
-        a.eq_ignore_ascii_case(b)
+        pattern
+            .iter()
+            .zip(text)
+            .all(|(p, t)| *p == t.to_ascii_lowercase())
     } else {
-        a == b
+        pattern == text
     }
 }
 
@@ -135,6 +145,16 @@ impl Glob {
             push_collapsed(&mut out, t);
         }
         Glob::build(&out, false)
+    }
+
+    /// [`Glob::from_toks`], matching ignoring ASCII case (see
+    /// [`Glob::wildcard_ignore_case`]).
+    pub fn from_toks_ignore_case(toks: impl IntoIterator<Item = Tok>) -> Glob {
+        let mut out = Vec::new();
+        for t in toks {
+            push_collapsed(&mut out, t);
+        }
+        Glob::build(&out, true)
     }
 
     /// Compiles collapsed tokens.
@@ -149,7 +169,7 @@ impl Glob {
                 .collect();
             return Glob {
                 prefix: lit.len(),
-                lit: lit.into_boxed_str(),
+                lit: lit.into(),
                 fold,
                 shape: Shape::Literal,
             };
@@ -189,7 +209,7 @@ impl Glob {
             }
         };
         Glob {
-            lit: lit.into_boxed_str(),
+            lit: lit.into(),
             prefix,
             fold,
             shape,
@@ -203,9 +223,14 @@ impl Glob {
 
     /// Exactly this text (no wildcard).
     pub fn literal(text: &str) -> Glob {
+        Glob::literal_text(text.into())
+    }
+
+    /// Exactly this text (no wildcard), shared, not copied.
+    pub fn literal_text(text: Text) -> Glob {
         Glob {
-            lit: text.into(),
             prefix: text.len(),
+            lit: text,
             fold: false,
             shape: Shape::Literal,
         }
@@ -213,16 +238,21 @@ impl Glob {
 
     /// Compiles `text`, reading `*` and `?` as wildcards.
     pub fn wildcard(text: &str) -> Glob {
-        Glob::compile_text(text, false)
+        Glob::compile_text(text, None, false)
+    }
+
+    /// [`Glob::wildcard`], sharing the text when it holds no wildcard.
+    pub fn wildcard_text(text: &Text) -> Glob {
+        Glob::compile_text(text, Some(text), false)
     }
 
     /// Compiles `text` for matching that ignores the case of ASCII letters
     /// (action names are ASCII): `S3:get*` matches `s3:GetObject`.
     pub fn wildcard_ignore_case(text: &str) -> Glob {
-        Glob::compile_text(text, true)
+        Glob::compile_text(text, None, true)
     }
 
-    fn compile_text(text: &str, fold: bool) -> Glob {
+    fn compile_text(text: &str, shared: Option<&Text>, fold: bool) -> Glob {
         let mut stars = 0usize;
         let mut star_at = 0usize;
         let mut other = false;
@@ -237,12 +267,13 @@ impl Glob {
             }
         }
         if stars == 0 && !other {
-            let mut lit = String::from(text);
-            if fold {
-                lit.make_ascii_lowercase();
-            }
+            let lit = match shared {
+                Some(t) if !(fold && t.bytes().any(|b| b.is_ascii_uppercase())) => t.clone(),
+                _ if fold => text.to_ascii_lowercase().into(),
+                _ => text.into(),
+            };
             return Glob {
-                lit: lit.into_boxed_str(),
+                lit,
                 prefix: text.len(),
                 fold,
                 shape: Shape::Literal,
@@ -260,7 +291,7 @@ impl Glob {
                 lit.make_ascii_lowercase();
             }
             return Glob {
-                lit: lit.into_boxed_str(),
+                lit: lit.into(),
                 prefix: head.len(),
                 fold,
                 shape: Shape::Star { colon: true },
@@ -319,6 +350,14 @@ impl Glob {
         out
     }
 
+    /// [`Glob::text`], shared (not copied) for a pattern without wildcards.
+    pub fn shared_text(&self) -> Text {
+        match self.shape {
+            Shape::Literal => self.lit.clone(),
+            _ => self.text().into(),
+        }
+    }
+
     /// The pattern as text (`*` and `?` for wildcards).
     pub fn text(&self) -> String {
         let (prefix, suffix) = self.prefix_suffix();
@@ -346,7 +385,6 @@ impl Glob {
     pub fn matches(&self, text: &str) -> bool {
         let fold = self.fold;
         match &self.shape {
-            Shape::Never => false,
             Shape::Literal => eq_bytes(self.lit.as_bytes(), text.as_bytes(), fold),
             Shape::Star { colon } => self
                 .between(text)
@@ -355,25 +393,24 @@ impl Glob {
                 Nfa::Small(n) => n.matches(mid, fold),
                 Nfa::Wide(n) => n.matches(mid, fold),
             }),
+            Shape::Never => false,
         }
     }
 
     /// The text between the prefix and the suffix, when it starts with the
     /// one and ends with the other (without overlap).
+    #[inline]
     fn between<'t>(&self, text: &'t str) -> Option<&'t str> {
-        let (prefix, suffix) = self.prefix_suffix();
-        let t = text.as_bytes();
-        if t.len() < self.lit.len() {
+        let (lit, t) = (self.lit.as_bytes(), text.as_bytes());
+        let end = t.len().checked_sub(lit.len() - self.prefix)?;
+        if end < self.prefix {
             return None;
         }
-        let end = t.len() - suffix.len();
-        let ok = t
-            .get(..prefix.len())
-            .is_some_and(|h| eq_bytes(h, prefix.as_bytes(), self.fold))
-            && t.get(end..)
-                .is_some_and(|s| eq_bytes(s, suffix.as_bytes(), self.fold));
-        if ok {
-            text.get(prefix.len()..end)
+        let (prefix, suffix) = lit.split_at_checked(self.prefix)?;
+        if eq_bytes(prefix, t.get(..self.prefix)?, self.fold)
+            && eq_bytes(suffix, t.get(end..)?, self.fold)
+        {
+            text.get(self.prefix..end)
         } else {
             None
         }
@@ -419,6 +456,13 @@ pub fn matches_toks(toks: &[Tok], text: &str) -> bool {
 /// wildcards as one, as the compiled pattern shows them.
 pub fn toks_text(toks: &[Tok]) -> String {
     let mut s = String::with_capacity(toks.len());
+    toks_text_into(toks, &mut s);
+    s
+}
+
+/// [`toks_text`], appended to `s`.
+fn toks_text_into(toks: &[Tok], s: &mut String) {
+    s.reserve(toks.len());
     let mut star = false;
     for t in toks {
         if t.is_star() {
@@ -431,7 +475,6 @@ pub fn toks_text(toks: &[Tok]) -> String {
             star = false;
         }
     }
-    s
 }
 
 /// Lower-cases for case-insensitive comparison (`StringEqualsIgnoreCase`):

@@ -7,6 +7,7 @@
 //! token buffer that is matched directly (see [`crate::pattern::glob::matches_toks`]).
 
 use crate::pattern::glob::{toks_text, Glob, Tok};
+use crate::syntax::text::Text;
 
 /// Where policy variables get their values: the request context.
 pub trait Variables {
@@ -47,8 +48,21 @@ pub enum Part {
 pub struct Template {
     /// The parts, when the string holds a variable (empty otherwise).
     parts: Vec<Part>,
+    /// The text each [`Part::Toks`] shows, in order (see
+    /// [`Template::render_into`]).
+    shown: Vec<Shown>,
     /// The compiled pattern, when it holds none.
     fixed: Option<Glob>,
+}
+
+/// How a run of tokens shows in a trace: its text, and whether it starts
+/// and ends with a `*` wildcard (consecutive `*` show as one, also across
+/// a variable whose value is empty).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Shown {
+    text: String,
+    star_first: bool,
+    star_last: bool,
 }
 
 /// Tokens of literal text, `*` and `?` read as wildcards when `wildcards`.
@@ -124,10 +138,14 @@ impl Tokens {
     }
 
     /// Tokenizes a Resource entry: policy variables are substituted only in
-    /// the resource part of the ARN, after the fifth colon ("You can't use a
+    /// the resource part of the ARN, after the fifth colon. With `read`, the
+    /// part before the fifth colon, which holds no variable, is rewritten for
+    /// the `Resource` reading ([`crate::pattern::arn::resource_reading`])
+    /// here, once; the second value says whether it was, in which case the
+    /// substituted tokens need no rewriting ("You can't use a
     /// variable to replace parts of the ARN before the fifth colon, such as
     /// the service or account"); before it `${…}` is literal text.
-    pub(crate) fn of_resource(text: &str, variables: bool) -> Tokens {
+    pub(crate) fn of_resource(text: &str, variables: bool, read: bool) -> (Tokens, bool) {
         let split = text
             .char_indices()
             .filter(|(_, c)| *c == ':')
@@ -137,15 +155,20 @@ impl Tokens {
             Some((head, tail)) if variables && text.starts_with("arn:") => {
                 let mut toks = Vec::with_capacity(text.len());
                 push_text(&mut toks, head, true);
+                if read {
+                    // the head holds no variable: read it as a Resource ARN
+                    // once, here (the tail is never rewritten)
+                    crate::pattern::arn::resource_reading(&mut toks);
+                }
                 let mut parts = vec![Part::Toks(toks)];
                 if tail.contains("${") {
                     tokenize_vars(tail, true, &mut parts);
                 } else if let Some(Part::Toks(t)) = parts.last_mut() {
                     push_text(t, tail, true);
                 }
-                Tokens::from_parts(parts)
+                (Tokens::from_parts(parts), read)
             }
-            _ => Tokens::of(text, variables, true),
+            _ => (Tokens::of(text, variables, true), false),
         }
     }
 
@@ -180,6 +203,25 @@ impl Template {
             };
             return Template {
                 parts: Vec::new(),
+                shown: Vec::new(),
+                fixed: Some(fixed),
+            };
+        }
+        Template::from_tokens(Tokens::of(text, variables, wildcards))
+    }
+
+    /// [`Template::parse`], sharing the text with the compiled pattern when
+    /// it holds neither variable nor wildcard.
+    pub fn parse_text(text: &Text, variables: bool, wildcards: bool) -> Template {
+        if !(variables && text.contains("${")) {
+            let fixed = if wildcards {
+                Glob::wildcard_text(text)
+            } else {
+                Glob::literal_text(text.clone())
+            };
+            return Template {
+                parts: Vec::new(),
+                shown: Vec::new(),
                 fixed: Some(fixed),
             };
         }
@@ -189,16 +231,104 @@ impl Template {
     /// Compiles a Resource entry (see [`Tokens::of_resource`]); the pattern
     /// is read as text, not yet as an ARN (see [`crate::pattern::ArnPattern::resource`]).
     pub fn parse_resource(text: &str, variables: bool) -> Template {
-        Template::from_tokens(Tokens::of_resource(text, variables))
+        Template::from_tokens(Tokens::of_resource(text, variables, false).0)
+    }
+
+    /// The literal text at the start of the template, up to the first
+    /// wildcard or variable.
+    pub fn literal_prefix(&self) -> String {
+        let toks: &[Tok] = match (&self.fixed, self.parts.first()) {
+            (None, Some(Part::Toks(t))) => t,
+            _ => &[],
+        };
+        toks.iter()
+            .map_while(|t| match t {
+                Tok::Lit(c) => Some(*c),
+                _ => None,
+            })
+            .collect()
     }
 
     pub(crate) fn from_tokens(t: Tokens) -> Template {
         match t {
             Tokens::Fixed(toks) => Template {
                 parts: Vec::new(),
+                shown: Vec::new(),
                 fixed: Some(Glob::from_toks(toks)),
             },
-            Tokens::Vars(parts) => Template { parts, fixed: None },
+            Tokens::Vars(parts) => Template {
+                shown: parts
+                    .iter()
+                    .filter_map(|p| match p {
+                        Part::Toks(t) => Some(Shown {
+                            text: toks_text(t),
+                            star_first: t.first().is_some_and(|t| t.is_star()),
+                            star_last: t.last().is_some_and(|t| t.is_star()),
+                        }),
+                        Part::Var { .. } => None,
+                    })
+                    .collect(),
+                parts,
+                fixed: None,
+            },
+        }
+    }
+
+    /// Appends the text the template shows once its variables are
+    /// substituted (as [`toks_text`] shows the substituted tokens), without
+    /// building the tokens. Fails as [`Template::resolve_into`] does.
+    pub fn render_into<V: Variables + ?Sized>(
+        &self,
+        ctx: &V,
+        out: &mut String,
+    ) -> Result<(), Vec<String>> {
+        if let Some(g) = &self.fixed {
+            out.push_str(&g.text());
+            return Ok(());
+        }
+        let mut missing: Vec<String> = Vec::new();
+        let mut shown = self.shown.iter();
+        // the text so far ends with a `*` wildcard
+        let mut star = false;
+        for p in &self.parts {
+            match p {
+                Part::Toks(_) => {
+                    if let Some(s) = shown.next() {
+                        let text = if star && s.star_first {
+                            s.text.get(1..).unwrap_or_default()
+                        } else {
+                            &s.text
+                        };
+                        out.push_str(text);
+                        star = s.star_last || (star && s.star_first && text.is_empty());
+                    }
+                }
+                Part::Var {
+                    key,
+                    lower,
+                    default,
+                } => {
+                    let value = match ctx.single_value_folded(lower) {
+                        Some(v) => Some(v),
+                        None => match default {
+                            Some(d) if !ctx.contains_folded(lower) => Some(d.as_str()),
+                            _ => None,
+                        },
+                    };
+                    match value {
+                        Some(v) => {
+                            out.push_str(v);
+                            star &= v.is_empty();
+                        }
+                        None => missing.push(key.clone()),
+                    }
+                }
+            }
+        }
+        if missing.is_empty() {
+            Ok(())
+        } else {
+            Err(missing)
         }
     }
 
@@ -237,6 +367,31 @@ impl Template {
             return Ok(());
         }
         resolve_parts(&self.parts, ctx, out)
+    }
+
+    /// [`Template::resolve_into`], without naming the keys that have no
+    /// value: false when one has none.
+    pub fn resolves_into<V: Variables + ?Sized>(&self, ctx: &V, out: &mut Vec<Tok>) -> bool {
+        out.clear();
+        if let Some(g) = &self.fixed {
+            out.extend(g.toks());
+            return true;
+        }
+        for p in &self.parts {
+            match p {
+                Part::Toks(t) => out.extend_from_slice(t),
+                Part::Var { lower, default, .. } => match ctx.single_value_folded(lower) {
+                    Some(v) => out.extend(v.chars().map(Tok::Lit)),
+                    None => match default {
+                        Some(d) if !ctx.contains_folded(lower) => {
+                            out.extend(d.chars().map(Tok::Lit))
+                        }
+                        _ => return false,
+                    },
+                },
+            }
+        }
+        true
     }
 
     /// Substitutes variables and compiles the result (see
@@ -376,6 +531,32 @@ mod tests {
         assert_eq!(resolved_text(&out), "arn:aws:s3:${aws:username}::b/alice");
         let t = Template::parse_resource("arn:aws:s3:::${aws:username}", false);
         assert_eq!(t.fixed().unwrap().text(), "arn:aws:s3:::${aws:username}");
+    }
+
+    proptest::proptest! {
+        /// The text shown without building tokens is the text of the tokens.
+        #[test]
+        fn render_agrees_with_tokens(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec!["a", "*", "?", ":", "**", "${x}", "${y}", "${z}", "${*}", "${z, ''}", "${z, '*'}", "${"]),
+                0..8,
+            ),
+            resource in proptest::bool::ANY,
+        ) {
+            let text: String = pieces.concat();
+            let ctx = RequestContext::from_pairs([("x", vec![""]), ("y", vec!["b*"])]);
+            let t = if resource {
+                Template::parse_resource(&format!("arn:aws:s3:::{text}"), true)
+            } else {
+                Template::parse(&text, true, true)
+            };
+            let mut toks = Vec::new();
+            let mut shown = String::new();
+            let by_toks = t.resolve_into(&ctx, &mut toks).map(|()| resolved_text(&toks));
+            let rendered = t.render_into(&ctx, &mut shown).map(|()| shown.clone());
+            proptest::prop_assert_eq!(by_toks, rendered);
+            proptest::prop_assert_eq!(t.resolves_into(&ctx, &mut toks), t.resolve_into(&ctx, &mut Vec::new()).is_ok());
+        }
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! case-insensitive; values are kept as written (their comparison depends on
 //! the condition operator).
 
+use crate::syntax::text::Text;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -10,7 +11,7 @@ use std::collections::BTreeMap;
 pub struct ContextEntry {
     /// The key as the request spelled it.
     pub key: String,
-    pub values: Vec<String>,
+    pub values: Vec<Text>,
     /// Given as an array: a multivalued key (even with one element).
     pub multivalued: bool,
 }
@@ -70,7 +71,7 @@ impl RequestContext {
     pub fn insert(&mut self, key: &str, values: Vec<String>, multivalued: bool) {
         let entry = ContextEntry {
             key: key.to_string(),
-            values,
+            values: values.into_iter().map(Text::from).collect(),
             multivalued,
         };
         let lower = key.to_lowercase();
@@ -144,7 +145,7 @@ impl RequestContext {
 
 fn single(e: Option<&ContextEntry>) -> Option<&str> {
     match e {
-        Some(e) if !e.multivalued && e.values.len() == 1 => e.values.first().map(String::as_str),
+        Some(e) if !e.multivalued && e.values.len() == 1 => e.values.first().map(Text::as_str),
         _ => None,
     }
 }

@@ -4,33 +4,40 @@
 //!
 //! serde_json cannot report the position of a nested value, which the
 //! playground needs to underline errors and highlight statements.
+//!
+//! The parser reads the text in place, byte by byte (positions still count
+//! characters). [`parse`] gives owned strings; the policy parser reads with
+//! [`parse_borrowed`], whose strings borrow from the text unless they hold
+//! escapes, so that only the strings a policy keeps are copied.
 
 use crate::span::{Position, Span};
+use std::borrow::Cow;
 
-/// A JSON value with its span.
+/// A JSON value with its span. `S` holds the strings: `String`, or
+/// `Cow<str>` borrowing from the text ([`parse_borrowed`]).
 #[derive(Debug, Clone, PartialEq)]
-pub struct JsonValue {
-    pub kind: JsonKind,
+pub struct JsonValue<S = String> {
+    pub kind: JsonKind<S>,
     pub span: Span,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum JsonKind {
+pub enum JsonKind<S = String> {
     Null,
     Bool(bool),
     /// The number as written (validated JSON number syntax).
-    Number(String),
-    String(String),
-    Array(Vec<JsonValue>),
+    Number(S),
+    String(S),
+    Array(Vec<JsonValue<S>>),
     /// Members in source order, duplicates included.
-    Object(Vec<JsonMember>),
+    Object(Vec<JsonMember<S>>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct JsonMember {
-    pub key: String,
+pub struct JsonMember<S = String> {
+    pub key: S,
     pub key_span: Span,
-    pub value: JsonValue,
+    pub value: JsonValue<S>,
 }
 
 /// A syntax error.
@@ -41,7 +48,7 @@ pub struct JsonError {
     pub span: Span,
 }
 
-impl JsonValue {
+impl<S: AsRef<str>> JsonValue<S> {
     /// A short name of the value's type, for messages ("a string", "an array").
     pub fn type_name(&self) -> &'static str {
         match self.kind {
@@ -56,12 +63,12 @@ impl JsonValue {
 
     pub fn as_str(&self) -> Option<&str> {
         match &self.kind {
-            JsonKind::String(s) => Some(s),
+            JsonKind::String(s) => Some(s.as_ref()),
             _ => None,
         }
     }
 
-    pub fn as_object(&self) -> Option<&[JsonMember]> {
+    pub fn as_object(&self) -> Option<&[JsonMember<S>]> {
         match &self.kind {
             JsonKind::Object(m) => Some(m),
             _ => None,
@@ -71,10 +78,15 @@ impl JsonValue {
     /// Scalars as the text a policy means by them: strings as is, numbers as
     /// written, booleans as `true`/`false`.
     pub fn scalar_text(&self) -> Option<String> {
+        self.scalar_str().map(str::to_string)
+    }
+
+    /// [`JsonValue::scalar_text`], without copying it.
+    pub fn scalar_str(&self) -> Option<&str> {
         match &self.kind {
-            JsonKind::String(s) => Some(s.clone()),
-            JsonKind::Number(n) => Some(n.clone()),
-            JsonKind::Bool(b) => Some(b.to_string()),
+            JsonKind::String(s) | JsonKind::Number(s) => Some(s.as_ref()),
+            JsonKind::Bool(true) => Some("true"),
+            JsonKind::Bool(false) => Some("false"),
             _ => None,
         }
     }
@@ -84,17 +96,17 @@ impl JsonValue {
         match &self.kind {
             JsonKind::Null => serde_json::Value::Null,
             JsonKind::Bool(b) => serde_json::Value::Bool(*b),
-            JsonKind::Number(n) => serde_json::from_str::<serde_json::Number>(n)
+            JsonKind::Number(n) => serde_json::from_str::<serde_json::Number>(n.as_ref())
                 .map(serde_json::Value::Number)
-                .unwrap_or_else(|_| serde_json::Value::String(n.clone())),
-            JsonKind::String(s) => serde_json::Value::String(s.clone()),
+                .unwrap_or_else(|_| serde_json::Value::String(n.as_ref().to_string())),
+            JsonKind::String(s) => serde_json::Value::String(s.as_ref().to_string()),
             JsonKind::Array(items) => {
                 serde_json::Value::Array(items.iter().map(JsonValue::to_serde).collect())
             }
             JsonKind::Object(members) => {
                 let mut map = serde_json::Map::new();
                 for m in members {
-                    map.insert(m.key.clone(), m.value.to_serde());
+                    map.insert(m.key.as_ref().to_string(), m.value.to_serde());
                 }
                 serde_json::Value::Object(map)
             }
@@ -102,14 +114,51 @@ impl JsonValue {
     }
 }
 
+/// How the parser stores a string: copied, or borrowed from the text when
+/// it holds no escape.
+pub trait JsonStr<'t>: Sized + AsRef<str> {
+    fn borrowed(s: &'t str) -> Self;
+    fn owned(s: String) -> Self;
+}
+
+impl<'t> JsonStr<'t> for String {
+    fn borrowed(s: &'t str) -> Self {
+        s.to_string()
+    }
+    fn owned(s: String) -> Self {
+        s
+    }
+}
+
+impl<'t> JsonStr<'t> for Cow<'t, str> {
+    fn borrowed(s: &'t str) -> Self {
+        Cow::Borrowed(s)
+    }
+    fn owned(s: String) -> Self {
+        Cow::Owned(s)
+    }
+}
+
 /// Parses a whole text as one JSON value.
 pub fn parse(text: &str) -> Result<JsonValue, JsonError> {
+    parse_as(text)
+}
+
+/// Parses a whole text as one JSON value whose strings borrow from the text
+/// (unless they hold escapes).
+pub fn parse_borrowed(text: &str) -> Result<JsonValue<Cow<'_, str>>, JsonError> {
+    parse_as(text)
+}
+
+fn parse_as<'t, S: JsonStr<'t>>(text: &'t str) -> Result<JsonValue<S>, JsonError> {
     let mut p = Parser {
         text,
         bytes: text.as_bytes(),
         i: 0,
         pos: Position::START,
         depth: 0,
+        members: Vec::new(),
+        items: Vec::new(),
     };
     p.skip_ws();
     if p.peek().is_none() {
@@ -132,14 +181,20 @@ pub fn parse(text: &str) -> Result<JsonValue, JsonError> {
 const MAX_DEPTH: u32 = 256;
 
 /// Reads the text in place, byte by byte (positions still count
-/// characters): strings without escapes are copied in one piece.
-struct Parser<'t> {
+/// characters).
+struct Parser<'t, S> {
     text: &'t str,
     bytes: &'t [u8],
     /// Byte index of the next character.
     i: usize,
     pos: Position,
     depth: u32,
+    /// The members of the objects being read, innermost last: each object
+    /// takes its own off the top when it closes, into a vector of exactly
+    /// their number (no reallocation while reading).
+    members: Vec<JsonMember<S>>,
+    /// The same for array elements.
+    items: Vec<JsonValue<S>>,
 }
 
 fn describe(c: char) -> String {
@@ -151,7 +206,7 @@ fn describe(c: char) -> String {
     }
 }
 
-impl<'t> Parser<'t> {
+impl<'t, S: JsonStr<'t>> Parser<'t, S> {
     fn peek(&self) -> Option<char> {
         let b = *self.bytes.get(self.i)?;
         if b < 0x80 {
@@ -223,21 +278,25 @@ impl<'t> Parser<'t> {
     /// backslash or control character) and returns it.
     fn plain_run(&mut self) -> &'t str {
         let start = self.i;
-        let mut chars = 0u32;
-        while let Some(&b) = self.bytes.get(self.i) {
-            if b == b'"' || b == b'\\' || b < 0x20 {
-                break;
-            }
-            // count characters: every byte but UTF-8 continuation bytes
-            chars += u32::from(b & 0xC0 != 0x80);
-            self.i += 1;
-        }
+        let rest = self.bytes.get(start..).unwrap_or_default();
+        let len = rest
+            .iter()
+            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+            .unwrap_or(rest.len());
+        self.i = start + len;
+        let run = self.text.get(start..self.i).unwrap_or_default();
+        // positions count characters: every byte but UTF-8 continuation bytes
+        let chars = if run.is_ascii() {
+            len
+        } else {
+            run.bytes().filter(|b| b & 0xC0 != 0x80).count()
+        } as u32;
         self.pos.column += chars;
         self.pos.offset += chars;
-        self.text.get(start..self.i).unwrap_or_default()
+        run
     }
 
-    fn value(&mut self) -> Result<JsonValue, JsonError> {
+    fn value(&mut self) -> Result<JsonValue<S>, JsonError> {
         let start = self.pos;
         match self.peek() {
             Some('{') => self.object(),
@@ -305,17 +364,17 @@ impl<'t> Parser<'t> {
         Ok(())
     }
 
-    fn object(&mut self) -> Result<JsonValue, JsonError> {
+    fn object(&mut self) -> Result<JsonValue<S>, JsonError> {
         let start = self.pos;
         self.enter()?;
         self.bump(); // '{'
-        let mut members = Vec::new();
+        let base = self.members.len();
         self.skip_ws();
         if self.peek() == Some('}') {
             self.bump();
             self.depth -= 1;
             return Ok(JsonValue {
-                kind: JsonKind::Object(members),
+                kind: JsonKind::Object(Vec::new()),
                 span: Span::new(start, self.pos),
             });
         }
@@ -363,7 +422,8 @@ impl<'t> Parser<'t> {
                 Some(c) => {
                     return Err(self.error_here(
                         &format!(
-                            "expected ':' after the key \"{key}\", found {}",
+                            "expected ':' after the key \"{}\", found {}",
+                            key.as_ref(),
                             describe(c)
                         ),
                         "separate each key from its value with a colon",
@@ -378,7 +438,7 @@ impl<'t> Parser<'t> {
             }
             self.skip_ws();
             let value = self.value()?;
-            members.push(JsonMember {
+            self.members.push(JsonMember {
                 key,
                 key_span,
                 value,
@@ -414,23 +474,24 @@ impl<'t> Parser<'t> {
             }
         }
         self.depth -= 1;
+        let members = self.members.drain(base..).collect();
         Ok(JsonValue {
             kind: JsonKind::Object(members),
             span: Span::new(start, self.pos),
         })
     }
 
-    fn array(&mut self) -> Result<JsonValue, JsonError> {
+    fn array(&mut self) -> Result<JsonValue<S>, JsonError> {
         let start = self.pos;
         self.enter()?;
         self.bump(); // '['
-        let mut items = Vec::new();
+        let base = self.items.len();
         self.skip_ws();
         if self.peek() == Some(']') {
             self.bump();
             self.depth -= 1;
             return Ok(JsonValue {
-                kind: JsonKind::Array(items),
+                kind: JsonKind::Array(Vec::new()),
                 span: Span::new(start, self.pos),
             });
         }
@@ -449,7 +510,8 @@ impl<'t> Parser<'t> {
                     "close the array with ']'",
                 ));
             }
-            items.push(self.value()?);
+            let v = self.value()?;
+            self.items.push(v);
             self.skip_ws();
             match self.peek() {
                 Some(',') => {
@@ -480,21 +542,21 @@ impl<'t> Parser<'t> {
             }
         }
         self.depth -= 1;
+        let items = self.items.drain(base..).collect();
         Ok(JsonValue {
             kind: JsonKind::Array(items),
             span: Span::new(start, self.pos),
         })
     }
 
-    fn string(&mut self) -> Result<String, JsonError> {
+    fn string(&mut self) -> Result<S, JsonError> {
         let start = self.pos;
         self.bump(); // opening quote
         let run = self.plain_run();
         if self.bytes.get(self.i) == Some(&b'"') {
-            // no escape: one copy
-            let out = run.to_string();
+            // no escape: the text itself
             self.bump();
-            return Ok(out);
+            return Ok(S::borrowed(run));
         }
         let mut out = String::with_capacity(run.len() + 16);
         out.push_str(run);
@@ -510,7 +572,7 @@ impl<'t> Parser<'t> {
                         "close the string with a double quote",
                     ))
                 }
-                Some('"') => return Ok(out),
+                Some('"') => return Ok(S::owned(out)),
                 Some('\n') => {
                     return Err(JsonError {
                         message: "line break inside a string".to_string(),
@@ -598,10 +660,10 @@ impl<'t> Parser<'t> {
         Ok(v)
     }
 
-    fn number(&mut self) -> Result<JsonValue, JsonError> {
+    fn number(&mut self) -> Result<JsonValue<S>, JsonError> {
         let start = self.pos;
         let mut s = String::new();
-        let bad = |p: &Parser, s: &str| {
+        let bad = |p: &Parser<'t, S>, s: &str| {
             p.error_at(
                 start,
                 &format!("'{s}' is not a valid JSON number"),
@@ -669,7 +731,7 @@ impl<'t> Parser<'t> {
             return Err(bad(self, &s));
         }
         Ok(JsonValue {
-            kind: JsonKind::Number(s),
+            kind: JsonKind::Number(S::owned(s)),
             span: Span::new(start, self.pos),
         })
     }
