@@ -402,6 +402,17 @@ fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
         .is_some_and(|h| h.eq_ignore_ascii_case(prefix.as_bytes()))
 }
 
+/// Whether RCPs apply to a service ([`RCP_SERVICES`], sorted: a binary
+/// search, ignoring ASCII case, with no lower-cased copy).
+fn is_rcp_service(service: &str) -> bool {
+    RCP_SERVICES
+        .binary_search_by(|s| {
+            s.bytes()
+                .cmp(service.bytes().map(|b| b.to_ascii_lowercase()))
+        })
+        .is_ok()
+}
+
 /// The action's service prefix.
 fn service_of(action: &str) -> &str {
     action.split_once(':').map(|(s, _)| s).unwrap_or(action)
@@ -610,9 +621,9 @@ pub fn decide(set: &PolicySet, req: &Request, resource_account: Option<&str>) ->
 }
 
 /// Who is calling and which layers apply to them.
-struct Caller {
-    account: Option<String>,
-    resource_account: Option<String>,
+struct Caller<'r> {
+    account: Option<&'r str>,
+    resource_account: Option<&'r str>,
     cross_account: bool,
     is_root: bool,
     identity_na: Option<NotApplicable>,
@@ -623,18 +634,17 @@ struct Caller {
     has_boundary: bool,
 }
 
-impl Caller {
-    fn new(set: &PolicySet, req: &Request, resource_account: Option<&str>) -> Caller {
+impl<'r> Caller<'r> {
+    fn new(set: &PolicySet, req: &'r Request, resource_account: Option<&'r str>) -> Caller<'r> {
         let p = &req.principal;
-        let account = p.account().map(str::to_string);
+        let account = p.account();
         let resource_account = resource_account
-            .map(str::to_string)
             .or_else(|| {
                 crate::pattern::Arn::parse(&req.resource)
-                    .map(|a| a.account.to_string())
+                    .map(|a| a.account)
                     .filter(|a| !a.is_empty())
             })
-            .or_else(|| account.clone());
+            .or(account);
         let cross_account = matches!((&account, &resource_account), (Some(c), Some(r)) if c != r);
         let is_root = matches!(p, Principal::Root { .. });
         let identity_na = if !p.is_iam_identity() {
@@ -655,7 +665,7 @@ impl Caller {
         let service = service_of(&req.action);
         let rcp_na = if p.is_service_linked_role() {
             Some(NotApplicable::ServiceLinkedRole)
-        } else if !RCP_SERVICES.iter().any(|s| s.eq_ignore_ascii_case(service)) {
+        } else if !is_rcp_service(service) {
             Some(NotApplicable::ServiceNotGovernedByRcps)
         } else if req.resource == "*" {
             Some(NotApplicable::NoResource)
@@ -682,7 +692,7 @@ impl Caller {
 fn evaluate_layers(
     set: &PolicySet,
     req: &Request,
-    who: &Caller,
+    who: &Caller<'_>,
     detail: Detail,
 ) -> Vec<LayerResult> {
     let mut cache = RequestCache::default();
@@ -747,7 +757,7 @@ fn limiting_layer(layers: &[LayerResult], kinds: &[Layer]) -> Option<Layer> {
         .map(|l| l.layer)
 }
 
-fn grant_verdict(req: &Request, who: &Caller, layers: &[LayerResult]) -> Verdict {
+fn grant_verdict(req: &Request, who: &Caller<'_>, layers: &[LayerResult]) -> Verdict {
     let p = &req.principal;
     let resource_grant = find_layer(layers, |k| *k == Layer::Resource)
         .filter(|l| l.decision == LayerDecision::Allow)
@@ -852,8 +862,8 @@ pub fn authorize_with(
         missing_context,
         blocked_by: None,
         cross_account: who.cross_account,
-        caller_account: who.account.clone(),
-        resource_account: who.resource_account.clone(),
+        caller_account: who.account.map(str::to_string),
+        resource_account: who.resource_account.map(str::to_string),
         layers: Vec::new(),
         notes: notes(req),
     };

@@ -326,6 +326,7 @@ impl Builder {
                             }
                         }
                         JsonKind::Array(items) => {
+                            statements.reserve_exact(items.len());
                             if items.is_empty() {
                                 self.err(
                                     C::EmptyValue,
@@ -506,11 +507,11 @@ impl Builder {
                 }
                 "Action" | "NotAction" => {
                     let negated = m.key == "NotAction";
-                    let patterns = self
-                        .strings(m)
-                        .into_iter()
-                        .filter_map(|(text, span)| self.action_pattern(text, span))
-                        .collect();
+                    let strs = self.strings(m);
+                    let mut patterns = Vec::with_capacity(strs.len());
+                    for (text, span) in strs.iter() {
+                        patterns.extend(self.action_pattern(text, span));
+                    }
                     st.action = Some(ActionElement {
                         negated,
                         key_span: m.key_span,
@@ -519,11 +520,11 @@ impl Builder {
                 }
                 "Resource" | "NotResource" => {
                     let negated = m.key == "NotResource";
-                    let patterns = self
-                        .strings(m)
-                        .into_iter()
-                        .map(|(text, span)| self.resource_pattern(text, span))
-                        .collect();
+                    let strs = self.strings(m);
+                    let mut patterns = Vec::with_capacity(strs.len());
+                    for (text, span) in strs.iter() {
+                        patterns.push(self.resource_pattern(text, span));
+                    }
                     st.resource = Some(ResourceElement {
                         negated,
                         key_span: m.key_span,
@@ -627,10 +628,9 @@ impl Builder {
     }
 
     /// A string or an array of strings; reports anything else.
-    fn strings<'a>(&mut self, m: &'a JsonMember<'_>) -> Vec<(&'a str, Span)> {
-        let mut out = Vec::new();
+    fn strings<'a, 't>(&mut self, m: &'a JsonMember<'t>) -> Strs<'a, 't> {
         match &m.value.kind {
-            JsonKind::String(s) => out.push((&**s, m.value.span)),
+            JsonKind::String(s) => Strs::One(s, m.value.span),
             JsonKind::Array(items) => {
                 if items.is_empty() {
                     let aws_error = match &*m.key {
@@ -646,37 +646,37 @@ impl Builder {
                         aws_error,
                     );
                 }
-                for it in items {
-                    match it.as_str() {
-                        Some(s) => out.push((s, it.span)),
-                        None => self.err(
-                            C::WrongType,
-                            it.span,
-                            format!(
-                                "each {} entry must be a string, found {}",
-                                m.key,
-                                it.type_name()
-                            ),
-                            "write the entry in double quotes",
+                for it in items.iter().filter(|it| it.as_str().is_none()) {
+                    self.err(
+                        C::WrongType,
+                        it.span,
+                        format!(
+                            "each {} entry must be a string, found {}",
+                            m.key,
+                            it.type_name()
                         ),
-                    }
+                        "write the entry in double quotes",
+                    );
                 }
+                Strs::Many(items)
             }
-            _ => self.err(
-                C::WrongType,
-                m.value.span,
-                format!(
-                    "{} must be a string or an array of strings, found {}",
-                    m.key,
-                    m.value.type_name()
-                ),
-                format!(
-                    "write \"{}\": \"…\" or \"{}\": [\"…\", \"…\"]",
-                    m.key, m.key
-                ),
-            ),
+            _ => {
+                self.err(
+                    C::WrongType,
+                    m.value.span,
+                    format!(
+                        "{} must be a string or an array of strings, found {}",
+                        m.key,
+                        m.value.type_name()
+                    ),
+                    format!(
+                        "write \"{}\": \"…\" or \"{}\": [\"…\", \"…\"]",
+                        m.key, m.key
+                    ),
+                );
+                Strs::Many(&[])
+            }
         }
-        out
     }
 
     fn action_pattern(&mut self, text: &str, span: Span) -> Option<ActionPattern> {
@@ -811,7 +811,7 @@ impl Builder {
                 (Tokens::Fixed(toks), _) => {
                     let shown = toks_text(&toks);
                     ResourceMatcher::Fixed {
-                        shown: (shown != text).then(|| shown.into()),
+                        shown: (shown != text).then(|| Text::from(shown.as_str())),
                         pattern: ArnPattern::resource_toks(toks),
                     }
                 }
@@ -875,7 +875,7 @@ impl Builder {
                             continue;
                         }
                     };
-                    for (text, span) in self.strings(pm) {
+                    for (text, span) in self.strings(pm).iter() {
                         self.check_principal(kind, text, span);
                         entries.push(PrincipalEntry {
                             kind,
@@ -958,11 +958,12 @@ impl Builder {
             );
             return out;
         };
+        out.reserve_exact(ops.len());
         for op_m in dedupe(ops, "the Condition block", &mut self.diags).iter() {
             let operator = match Operator::parse(&op_m.key) {
                 Ok(op) => {
-                    let canonical = op.canonical_name();
-                    if canonical != op_m.key {
+                    if !op.is_canonical(&op_m.key) {
+                        let canonical = op.canonical_name();
                         // IAM matches operator names exactly: "Invalid
                         // Condition type : stringEquals".
                         self.reject(
@@ -1139,6 +1140,33 @@ impl Builder {
             });
         }
         out
+    }
+}
+
+/// The strings of an element written as a string or an array of strings
+/// (entries of another type were reported).
+enum Strs<'a, 't> {
+    One(&'a str, Span),
+    Many(&'a [JsonValue<'t>]),
+}
+
+impl<'a> Strs<'a, '_> {
+    fn len(&self) -> usize {
+        match self {
+            Strs::One(..) => 1,
+            Strs::Many(items) => items.len(),
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&'a str, Span)> + '_ {
+        let (one, many) = match *self {
+            Strs::One(s, span) => (Some((s, span)), None),
+            Strs::Many(items) => (
+                None,
+                Some(items.iter().filter_map(|it| Some((it.as_str()?, it.span)))),
+            ),
+        };
+        one.into_iter().chain(many.into_iter().flatten())
     }
 }
 

@@ -21,16 +21,31 @@ pub struct Arn<'a> {
 impl<'a> Arn<'a> {
     /// Parses a concrete ARN; `None` when the text is not one.
     pub fn parse(text: &'a str) -> Option<Arn<'a>> {
-        let mut it = text.splitn(6, ':');
-        let (prefix, partition, service, region, account, resource) = (
-            it.next()?,
-            it.next()?,
-            it.next()?,
-            it.next()?,
-            it.next()?,
-            it.next()?,
-        );
-        if prefix != "arn" || partition.is_empty() || service.is_empty() {
+        let rest = text.strip_prefix("arn:")?;
+        // the next four colons, found byte by byte (':' is ASCII)
+        let mut cut = [0usize; 4];
+        let mut n = 0;
+        for (i, b) in rest.bytes().enumerate() {
+            if b == b':' {
+                if let Some(c) = cut.get_mut(n) {
+                    *c = i;
+                }
+                n += 1;
+                if n == 4 {
+                    break;
+                }
+            }
+        }
+        if n < 4 {
+            return None;
+        }
+        let [a, b, c, d] = cut;
+        let partition = rest.get(..a)?;
+        let service = rest.get(a + 1..b)?;
+        let region = rest.get(b + 1..c)?;
+        let account = rest.get(c + 1..d)?;
+        let resource = rest.get(d + 1..)?;
+        if partition.is_empty() || service.is_empty() {
             return None;
         }
         Some(Arn {
@@ -215,7 +230,7 @@ impl ArnPattern {
     pub(crate) fn resource_toks(mut toks: Vec<Tok>) -> ArnPattern {
         resource_reading(&mut toks);
         ArnPattern {
-            whole: Glob::from_toks(toks),
+            whole: Glob::from_tok_vec(toks),
             segments: None,
             malformed: false,
         }

@@ -147,6 +147,21 @@ impl Glob {
         Glob::build(&out, false)
     }
 
+    /// [`Glob::from_toks`] of a vector, collapsed in place.
+    pub(crate) fn from_tok_vec(mut toks: Vec<Tok>) -> Glob {
+        toks.dedup_by(|t, prev| {
+            if t.is_star() && prev.is_star() {
+                if *t == Tok::AnyString {
+                    *prev = Tok::AnyString;
+                }
+                true
+            } else {
+                false
+            }
+        });
+        Glob::build(&toks, false)
+    }
+
     /// [`Glob::from_toks`], matching ignoring ASCII case (see
     /// [`Glob::wildcard_ignore_case`]).
     pub fn from_toks_ignore_case(toks: impl IntoIterator<Item = Tok>) -> Glob {
@@ -162,32 +177,36 @@ impl Glob {
         let first = toks.iter().position(|t| t.lit().is_none());
         let last = toks.iter().rposition(|t| t.lit().is_none());
         let (Some(first), Some(last)) = (first, last) else {
-            let lit: String = toks
-                .iter()
-                .filter_map(|t| t.lit())
-                .map(|c| fold_char(c, fold))
-                .collect();
+            let lit = Text::build(|s| {
+                s.extend(
+                    toks.iter()
+                        .filter_map(|t| t.lit())
+                        .map(|c| fold_char(c, fold)),
+                )
+            });
             return Glob {
                 prefix: lit.len(),
-                lit: lit.into(),
+                lit,
                 fold,
                 shape: Shape::Literal,
             };
         };
         let head = toks.get(..first).unwrap_or_default();
         let tail = toks.get(last + 1..).unwrap_or_default();
-        let mut lit = String::with_capacity(head.len() + tail.len());
-        lit.extend(
-            head.iter()
-                .filter_map(|t| t.lit())
-                .map(|c| fold_char(c, fold)),
-        );
-        let prefix = lit.len();
-        lit.extend(
-            tail.iter()
-                .filter_map(|t| t.lit())
-                .map(|c| fold_char(c, fold)),
-        );
+        let mut prefix = 0;
+        let lit = Text::build(|s| {
+            s.extend(
+                head.iter()
+                    .filter_map(|t| t.lit())
+                    .map(|c| fold_char(c, fold)),
+            );
+            prefix = s.len();
+            s.extend(
+                tail.iter()
+                    .filter_map(|t| t.lit())
+                    .map(|c| fold_char(c, fold)),
+            );
+        });
         let middle = toks.get(first..=last).unwrap_or_default();
         let shape = match middle {
             [t] if t.is_star() => Shape::Star {
@@ -209,7 +228,7 @@ impl Glob {
             }
         };
         Glob {
-            lit: lit.into(),
+            lit,
             prefix,
             fold,
             shape,
@@ -269,7 +288,10 @@ impl Glob {
         if stars == 0 && !other {
             let lit = match shared {
                 Some(t) if !(fold && t.bytes().any(|b| b.is_ascii_uppercase())) => t.clone(),
-                _ if fold => text.to_ascii_lowercase().into(),
+                _ if fold => Text::build(|s| {
+                    s.push_str(text);
+                    s.make_ascii_lowercase();
+                }),
                 _ => text.into(),
             };
             return Glob {
@@ -284,14 +306,15 @@ impl Glob {
                 text.get(..star_at).unwrap_or_default(),
                 text.get(star_at + 1..).unwrap_or_default(),
             );
-            let mut lit = String::with_capacity(head.len() + tail.len());
-            lit.push_str(head);
-            lit.push_str(tail);
-            if fold {
-                lit.make_ascii_lowercase();
-            }
+            let lit = Text::build(|s| {
+                s.push_str(head);
+                s.push_str(tail);
+                if fold {
+                    s.make_ascii_lowercase();
+                }
+            });
             return Glob {
-                lit: lit.into(),
+                lit,
                 prefix: head.len(),
                 fold,
                 shape: Shape::Star { colon: true },

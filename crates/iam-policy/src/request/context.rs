@@ -69,12 +69,25 @@ impl RequestContext {
 
     /// Sets a key (replacing an existing one whatever its case).
     pub fn insert(&mut self, key: &str, values: Vec<String>, multivalued: bool) {
+        self.insert_texts(
+            key,
+            values.into_iter().map(Text::from).collect(),
+            multivalued,
+        );
+    }
+
+    /// [`RequestContext::insert`], with values already shared.
+    pub(crate) fn insert_texts(&mut self, key: &str, values: Vec<Text>, multivalued: bool) {
         let entry = ContextEntry {
             key: key.to_string(),
-            values: values.into_iter().map(Text::from).collect(),
+            values,
             multivalued,
         };
-        let lower = key.to_lowercase();
+        let lower = if key.is_ascii() {
+            key.to_ascii_lowercase()
+        } else {
+            key.to_lowercase()
+        };
         match self
             .index
             .get(&lower)

@@ -157,8 +157,8 @@ fn parse_as<'t, S: JsonStr<'t>>(text: &'t str) -> Result<JsonValue<S>, JsonError
         i: 0,
         pos: Position::START,
         depth: 0,
-        members: Vec::new(),
-        items: Vec::new(),
+        members: Vec::with_capacity(16),
+        items: Vec::with_capacity(16),
     };
     p.skip_ws();
     if p.peek().is_none() {
@@ -179,6 +179,33 @@ fn parse_as<'t, S: JsonStr<'t>>(text: &'t str) -> Result<JsonValue<S>, JsonError
 }
 
 const MAX_DEPTH: u32 = 256;
+
+/// Whether any of the eight bytes of `w` is a quote, a backslash or a
+/// control character (bit tricks: a byte below 0x20, or one that equals
+/// 0x22 or 0x5C after XOR, sets its high bit in the result).
+fn ends_run(w: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let below = |x: u64, n: u64| x.wrapping_sub(ONES.wrapping_mul(n)) & !x & HIGH;
+    let zero = |x: u64| below(x, 1);
+    (below(w, 0x20) | zero(w ^ (ONES * 0x22)) | zero(w ^ (ONES * 0x5C))) != 0
+}
+
+/// The bytes that end a run of plain string characters: the closing quote,
+/// a backslash, and control characters. (Built at compile time: an index out
+/// of bounds would be a compile error, not a panic.)
+#[allow(clippy::indexing_slicing)]
+static STRING_STOP: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = true;
+        b += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+};
 
 /// Reads the text in place, byte by byte (positions still count
 /// characters).
@@ -222,6 +249,14 @@ impl<'t, S: JsonStr<'t>> Parser<'t, S> {
         self.text.get(self.i + c.len_utf8()..)?.chars().next()
     }
 
+    /// Consumes the next character, known (peeked) to be ASCII and not a
+    /// line break.
+    fn bump_ascii(&mut self) {
+        self.i += 1;
+        self.pos.column += 1;
+        self.pos.offset += 1;
+    }
+
     fn bump(&mut self) -> Option<char> {
         let c = self.peek()?;
         self.i += c.len_utf8();
@@ -257,20 +292,35 @@ impl<'t, S: JsonStr<'t>> Parser<'t, S> {
     }
 
     fn skip_ws(&mut self) {
-        while let Some(&b) = self.bytes.get(self.i) {
-            match b {
-                b' ' | b'\t' | b'\r' => {
-                    self.pos.column += 1;
-                    self.pos.offset += 1;
+        loop {
+            // a run of blanks (the indentation of a line), then maybe a line break
+            let rest = self.bytes.get(self.i..).unwrap_or_default();
+            // eight spaces at a time (indentation), then byte by byte
+            let mut n = 0;
+            while let Some(w) = rest.get(n..n + 8) {
+                if u64::from_ne_bytes(w.try_into().unwrap_or_default())
+                    != u64::from_ne_bytes([b' '; 8])
+                {
+                    break;
                 }
-                b'\n' => {
-                    self.pos.line += 1;
-                    self.pos.column = 1;
-                    self.pos.offset += 1;
-                }
-                _ => break,
+                n += 8;
+            }
+            n += rest
+                .get(n..)
+                .unwrap_or_default()
+                .iter()
+                .position(|&b| !matches!(b, b' ' | b'\t' | b'\r'))
+                .unwrap_or(rest.len() - n);
+            self.i += n;
+            self.pos.column += n as u32;
+            self.pos.offset += n as u32;
+            if self.bytes.get(self.i) != Some(&b'\n') {
+                return;
             }
             self.i += 1;
+            self.pos.line += 1;
+            self.pos.column = 1;
+            self.pos.offset += 1;
         }
     }
 
@@ -279,10 +329,20 @@ impl<'t, S: JsonStr<'t>> Parser<'t, S> {
     fn plain_run(&mut self) -> &'t str {
         let start = self.i;
         let rest = self.bytes.get(start..).unwrap_or_default();
-        let len = rest
+        // eight bytes at a time while none of them ends the run, then byte by byte
+        let mut len = 0;
+        while let Some(w) = rest.get(len..len + 8) {
+            if ends_run(u64::from_le_bytes(w.try_into().unwrap_or_default())) {
+                break;
+            }
+            len += 8;
+        }
+        len += rest
+            .get(len..)
+            .unwrap_or_default()
             .iter()
-            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
-            .unwrap_or(rest.len());
+            .position(|&b| STRING_STOP.get(usize::from(b)).copied().unwrap_or(true))
+            .unwrap_or(rest.len() - len);
         self.i = start + len;
         let run = self.text.get(start..self.i).unwrap_or_default();
         // positions count characters: every byte but UTF-8 continuation bytes
@@ -367,11 +427,11 @@ impl<'t, S: JsonStr<'t>> Parser<'t, S> {
     fn object(&mut self) -> Result<JsonValue<S>, JsonError> {
         let start = self.pos;
         self.enter()?;
-        self.bump(); // '{'
+        self.bump_ascii(); // '{'
         let base = self.members.len();
         self.skip_ws();
         if self.peek() == Some('}') {
-            self.bump();
+            self.bump_ascii();
             self.depth -= 1;
             return Ok(JsonValue {
                 kind: JsonKind::Object(Vec::new()),
@@ -417,7 +477,7 @@ impl<'t, S: JsonStr<'t>> Parser<'t, S> {
             self.skip_ws();
             match self.peek() {
                 Some(':') => {
-                    self.bump();
+                    self.bump_ascii();
                 }
                 Some(c) => {
                     return Err(self.error_here(
@@ -446,10 +506,10 @@ impl<'t, S: JsonStr<'t>> Parser<'t, S> {
             self.skip_ws();
             match self.peek() {
                 Some(',') => {
-                    self.bump();
+                    self.bump_ascii();
                 }
                 Some('}') => {
-                    self.bump();
+                    self.bump_ascii();
                     break;
                 }
                 Some('"') => {
@@ -484,11 +544,11 @@ impl<'t, S: JsonStr<'t>> Parser<'t, S> {
     fn array(&mut self) -> Result<JsonValue<S>, JsonError> {
         let start = self.pos;
         self.enter()?;
-        self.bump(); // '['
+        self.bump_ascii(); // '['
         let base = self.items.len();
         self.skip_ws();
         if self.peek() == Some(']') {
-            self.bump();
+            self.bump_ascii();
             self.depth -= 1;
             return Ok(JsonValue {
                 kind: JsonKind::Array(Vec::new()),
@@ -515,10 +575,10 @@ impl<'t, S: JsonStr<'t>> Parser<'t, S> {
             self.skip_ws();
             match self.peek() {
                 Some(',') => {
-                    self.bump();
+                    self.bump_ascii();
                 }
                 Some(']') => {
-                    self.bump();
+                    self.bump_ascii();
                     break;
                 }
                 Some(c) => {
@@ -551,11 +611,11 @@ impl<'t, S: JsonStr<'t>> Parser<'t, S> {
 
     fn string(&mut self) -> Result<S, JsonError> {
         let start = self.pos;
-        self.bump(); // opening quote
+        self.bump_ascii(); // opening quote
         let run = self.plain_run();
         if self.bytes.get(self.i) == Some(&b'"') {
             // no escape: the text itself
-            self.bump();
+            self.bump_ascii();
             return Ok(S::borrowed(run));
         }
         let mut out = String::with_capacity(run.len() + 16);
@@ -784,6 +844,31 @@ mod tests {
     fn unicode_escapes() {
         let v = parse(r#""\u00e9\ud83d\ude00""#).unwrap();
         assert_eq!(v.as_str().unwrap(), "é😀");
+    }
+
+    proptest::proptest! {
+        /// The eight-bytes-at-a-time test says what the byte-by-byte one says.
+        #[test]
+        fn ends_run_agrees_with_bytes(w in proptest::prelude::any::<[u8; 8]>()) {
+            let bytewise = w.iter().any(|b| STRING_STOP[usize::from(*b)]);
+            proptest::prop_assert_eq!(ends_run(u64::from_le_bytes(w)), bytewise);
+        }
+
+        /// Strings and positions come out the same however long the runs.
+        #[test]
+        fn strings_and_positions(s in "[ a\"\\\\é\u{1F600}\t\nb]{0,40}") {
+            let text = serde_json::to_string(&s).unwrap();
+            let doc = format!("[\n   {text},\n        {text}]");
+            let v = parse(&doc).unwrap();
+            let JsonKind::Array(items) = &v.kind else { panic!() };
+            proptest::prop_assert_eq!(items[0].as_str(), Some(s.as_str()));
+            let chars = text.chars().count() as u32;
+            proptest::prop_assert_eq!(items[0].span.start.column, 4);
+            proptest::prop_assert_eq!(items[0].span.end.column, 4 + chars);
+            proptest::prop_assert_eq!(items[1].span.start.line, 3);
+            proptest::prop_assert_eq!(items[1].span.start.column, 9);
+            proptest::prop_assert_eq!(v.span.end.offset, doc.chars().count() as u32);
+        }
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::borrow::Borrow;
+use std::cell::RefCell;
 use std::fmt;
 use std::ops::Deref;
 use std::sync::Arc;
@@ -20,6 +21,26 @@ impl Text {
     /// The text as a `&str`.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// A text written piece by piece by `write`, allocated once (in its
+    /// final place): the pieces are gathered in a reused buffer first.
+    pub fn build(write: impl FnOnce(&mut String)) -> Text {
+        thread_local! {
+            static BUFFER: RefCell<String> = const { RefCell::new(String::new()) };
+        }
+        BUFFER.with(|b| match b.try_borrow_mut() {
+            Ok(mut s) => {
+                s.clear();
+                write(&mut s);
+                Text::from(s.as_str())
+            }
+            Err(_) => {
+                let mut s = String::new();
+                write(&mut s);
+                Text::from(s.as_str())
+            }
+        })
     }
 }
 
