@@ -6,6 +6,7 @@
 //! - `cargo xtask test`: every test of the project, in order, failing fast; `.ci/run` runs it.
 //! - `cargo xtask e2e`: only the end-to-end tests, on an existing dist/.
 //! - `cargo xtask widget` / `widget-test`: the npm package and the docs widget (widget.rs).
+//! - `cargo xtask bench`: performance figures against their targets, with the peer (bench.rs).
 //!
 //! Standard library only, so it builds in seconds on a clean machine.
 
@@ -16,6 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant, SystemTime};
 
+mod bench;
 mod differential;
 mod widget;
 
@@ -29,6 +31,7 @@ commands:
   widget  build the npm packages (target/npm/) and the docs widget (web/widget/dist/)
   widget-test  test the npm package (Node) and the widget (headless Chromium)
   differential [--cases N] [--seed S]  compare the engine with @cloud-copilot/iam-simulate (tests/differential)
+  bench [--measurement-time S] [--cases DIR] [--no-run]  performance figures against the targets, with the peer (tests/bench-peer)
 ";
 
 fn root() -> PathBuf {
@@ -518,6 +521,7 @@ fn main() -> ExitCode {
         Some("widget") => run_one(widget_build()),
         Some("widget-test") => run_one(widget_test()),
         Some("differential") => differential::cmd(args.get(1..).unwrap_or_default()),
+        Some("bench") => bench::cmd(args.get(1..).unwrap_or_default()),
         Some("help") | Some("--help") | Some("-h") => {
             print!("{USAGE}");
             true

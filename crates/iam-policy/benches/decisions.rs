@@ -41,6 +41,8 @@ fn hundred(c: &mut Criterion) {
     let set = s.compile();
     assert!(iam_policy::rejected_policies(&set).is_empty());
     let mut g = c.benchmark_group("100-statement policy");
+    // slow iterations: fewer samples, so that a short measurement time suffices
+    g.sample_size(20);
     g.throughput(Throughput::Elements(s.requests.len() as u64));
     g.bench_function("decide 100 requests (full traces)", |b| {
         b.iter(|| black_box(check_compiled(&s, &set, "bench")))
@@ -57,6 +59,7 @@ fn playground_edit(c: &mut Criterion) {
     let all = playground();
     let set = all.compile();
     let mut g = c.benchmark_group("playground");
+    g.sample_size(20);
     g.throughput(Throughput::Elements(100));
     g.bench_function(
         "decide 100 requests against 5 policies (decision only)",
@@ -68,6 +71,7 @@ fn playground_edit(c: &mut Criterion) {
     );
     g.finish();
     let mut g = c.benchmark_group("playground edit");
+    g.sample_size(20);
     g.throughput(Throughput::Elements(100));
     g.bench_function(
         "parse 5 policies + decide 100 requests (decision only)",
