@@ -1,22 +1,11 @@
 // End-to-end tests of the playground's lazy half: the service catalog, loaded after the first
 // render (editor-extras.js, the widget's engine package with iam-lint, widget/catalog.json):
 // findings as squiggles and in the list, the access summary, the wildcard popover, completion.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { DIST, artifact, launch, openApp, replaceEditorText, startServer } from "./helpers.mjs";
+import { artifact, openApp, replaceEditorText, withPlayground } from "./helpers.mjs";
 
-let browser;
-let server;
-
-before(async () => {
-  browser = await launch();
-  server = await startServer(DIST);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = withPlayground();
 
 const POLICY = [
   "{",
@@ -29,8 +18,8 @@ const POLICY = [
 ].join("\n");
 
 async function readyPage() {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
-  const page = await openApp(context, server.url);
+  const context = await env.browser.newContext({ viewport: { width: 1440, height: 1000 } });
+  const page = await openApp(context, env.server.url);
   // The first render does not wait for the catalog: the app is usable while it loads.
   assert.ok(await page.$(".req-table tbody tr"));
   await page.waitForSelector('.app[data-catalog="ready"]', { timeout: 30000 });

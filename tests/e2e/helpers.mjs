@@ -1,5 +1,6 @@
 // Shared set-up of the end-to-end tests: Debian's Chromium driven by playwright-core
 // (Playwright's own browser download does not work here), and the built dist/.
+import { after, before } from "node:test";
 import { existsSync, mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -85,4 +86,19 @@ export async function replaceEditorText(page, text) {
   await page.keyboard.press("Control+A");
   await page.keyboard.press("Delete");
   await page.keyboard.insertText(text);
+}
+
+/// Starts Chromium and a server of dist/ before the file's tests and stops them after:
+/// `const env = withPlayground();` then `env.browser`, `env.server.url`.
+export function withPlayground() {
+  const env = { browser: null, server: null };
+  before(async () => {
+    env.browser = await launch();
+    env.server = await startServer(DIST);
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.close();
+  });
+  return env;
 }

@@ -1,6 +1,6 @@
 // End-to-end tests of the built playground (dist/) in headless Chromium.
 // Run by `cargo xtask test` (or `node --test tests/e2e/` after `trunk build --release`).
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
@@ -9,12 +9,12 @@ import {
   DIST,
   artifact,
   decisions,
-  launch,
   loadExample,
   openApp,
   replaceEditorText,
   startServer,
   waitForDecisions,
+  withPlayground,
 } from "./helpers.mjs";
 import { SUB_PATH } from "./server.mjs";
 
@@ -30,21 +30,10 @@ const IP_DECISIONS = [
 ];
 const STORAGE_KEY = "iam-playground/workspace/v1";
 
-let browser;
-let server;
+const env = withPlayground();
 
-before(async () => {
-  browser = await launch();
-  server = await startServer(DIST);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function freshPage(url = server.url, options = {}) {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, ...options });
+async function freshPage(url = env.server.url, options = {}) {
+  const context = await env.browser.newContext({ viewport: { width: 1440, height: 1000 }, ...options });
   const page = await openApp(context, url);
   return { context, page };
 }
@@ -64,14 +53,14 @@ describe("the playground", () => {
     await selectRequest(page, 2);
     const why = await page.textContent(".explanation");
     assert.match(why, /aws:SourceIp 54\.240\.143\.188 is inside 54\.240\.143\.188\/32, so NotIpAddress is false/);
-    assert.match(why, /Statement “IPAllow” of “Policy 1” would allow it, but/);
+    assert.match(why, /Statement 0 "IPAllow" of “Identity policy 1” would allow it, but aws:SourceIp/);
     await page.screenshot({ path: artifact("main-screen.png"), fullPage: true });
     assert.deepEqual(page.errors, []);
     await context.close();
   });
 
   test("the main screen in the dark theme (screenshot for review)", async () => {
-    const { context, page } = await freshPage(server.url, { colorScheme: "dark" });
+    const { context, page } = await freshPage(env.server.url, { colorScheme: "dark" });
     await selectRequest(page, 2);
     await page.screenshot({ path: artifact("main-screen-dark.png"), fullPage: true });
     await context.close();
@@ -83,7 +72,8 @@ describe("the playground", () => {
     await selectRequest(page, 2);
     await page.fill("#req-source-ip", "54.240.143.7");
     await waitForDecisions(page, ["allowed", "allowed", ...IP_DECISIONS.slice(2)]);
-    assert.match(await page.textContent("#verdict"), /^Allowed: statement “IPAllow” of “Policy 1” allows/);
+    assert.match(await page.textContent("#verdict"), /^The request is allowed: an identity-based policy allows it/);
+    assert.match(await page.textContent(".decided-by"), /statement 0 "IPAllow" of “Identity policy 1”/);
     // The deciding statement is highlighted in the editor; clicking it there selects it.
     assert.ok(await page.$(".cm-deciding"));
     await page.click(".stmt.decided .jump");
@@ -133,7 +123,7 @@ describe("the playground", () => {
     assert.ok(before && before.includes("office only"), "the workspace is autosaved");
     const shownBefore = await decisions(page);
 
-    const other = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+    const other = await env.browser.newContext({ viewport: { width: 1440, height: 1000 } });
     const opened = await openApp(other, link);
     await opened.waitForSelector(".notice");
     assert.match(await opened.textContent(".notice"), /Opened the shared scenario/);
@@ -161,8 +151,8 @@ describe("the playground", () => {
     assert.equal(scenario.policies.identity.length, 1);
     const shown = await decisions(page);
     // Upload it into a fresh playground (which starts with another example).
-    const other = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
-    const page2 = await openApp(other, server.url);
+    const other = await env.browser.newContext({ viewport: { width: 1440, height: 1000 } });
+    const page2 = await openApp(other, env.server.url);
     await page2.setInputFiles("#upload", file);
     await page2.waitForSelector(".notice");
     assert.match(await page2.textContent(".notice"), /Loaded downloaded-scenario\.json/);
@@ -236,19 +226,19 @@ describe("the playground", () => {
   });
 
   test("no request leaves the page after load", async () => {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+    const context = await env.browser.newContext({ viewport: { width: 1440, height: 1000 } });
     const requests = [];
     context.on("request", (r) => {
       if (/^https?:/.test(r.url())) requests.push(r.url());
     });
-    const page = await openApp(context, server.url);
+    const page = await openApp(context, env.server.url);
     await page.evaluate(() => navigator.serviceWorker.ready);
     // The lazy part (editor-extras.js, the lint engine, the catalog) is part of the load.
     await page.waitForSelector('.app[data-catalog="ready"]', { timeout: 30000 });
     await page.waitForTimeout(300);
     const atLoad = requests.length;
     // Every request of the load itself went to the page's own server.
-    for (const url of requests) assert.ok(url.startsWith(server.url), `unexpected request: ${url}`);
+    for (const url of requests) assert.ok(url.startsWith(env.server.url), `unexpected request: ${url}`);
     // Work with it: edit a policy, a request, load an example, share, download.
     await replaceEditorText(page, '{"Version":"2012-10-17","Statement":[]}');
     await selectRequest(page, 2);
@@ -265,7 +255,7 @@ describe("the playground", () => {
     // Its own server, so that it can be stopped: the network really goes away.
     const own = await startServer(DIST);
     const url = own.url.slice(0, -1) + SUB_PATH;
-    const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+    const context = await env.browser.newContext({ viewport: { width: 1440, height: 1000 } });
     const page = await openApp(context, url);
     await waitForDecisions(page, IP_DECISIONS);
     await page.evaluate(async () => {
@@ -293,10 +283,10 @@ describe("the playground", () => {
   });
 
   test("measures re-evaluation time and first-load size", async () => {
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     const loaded = [];
     // What the page itself loads (the service worker's precaching is not counted).
-    const page = await openApp(context, server.url, (p) =>
+    const page = await openApp(context, env.server.url, (p) =>
       p.on("response", (r) => loaded.push(new URL(r.url()).pathname))
     );
     const bench = JSON.parse(await page.evaluate(() => window.wasmBindings.bench_reevaluate(5, 100, 41)));
@@ -307,7 +297,7 @@ describe("the playground", () => {
     const sizes = { wasm: 0, js: 0, css: 0 };
     const lazy = {};
     const isLazy = (rel) => rel === "editor-extras.js" || rel.startsWith("widget/");
-    const root = new URL(server.url).pathname;
+    const root = new URL(env.server.url).pathname;
     for (const path of new Set(loaded)) {
       const rel = path.startsWith(root) ? path.slice(root.length) : basename(path);
       const m = /\.(wasm|js|css|json)$/.exec(rel);

@@ -52,9 +52,16 @@ pub fn clear_fragment() {
 pub fn open_fragment(fragment: &str) -> Result<Option<Workspace>, String> {
     match share::decode(fragment) {
         Ok(Shared::Workspace(ws)) => Ok(Some(*ws)),
-        Ok(Shared::Scenario(text)) => crate::engine::import_scenario(&text)
-            .map(Some)
-            .map_err(|e| format!("the link's scenario cannot be read: {}", e.join("; "))),
+        Ok(Shared::Scenario(text)) => {
+            crate::engine::import_scenario(&text)
+                .map(Some)
+                .map_err(|e| {
+                    format!(
+                        "the link's scenario cannot be read: {}",
+                        crate::engine::problems_text(&e)
+                    )
+                })
+        }
         Err(ShareError::NotALink) => Ok(None),
         Err(e) => Err(e.to_string()),
     }

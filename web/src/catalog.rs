@@ -10,8 +10,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::engine::{Diag, Range, Severity};
-use crate::model::{LayerKind, PolicyId, Workspace};
+use iam_policy::{Diagnostic, PolicyId, Position, Span};
+
+use crate::model::Workspace;
 
 /// Where the lazy load is.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -22,34 +23,35 @@ pub enum CatalogStatus {
     Failed(String),
 }
 
+/// One of iam-lint's findings as the lazy part hands it over (a line of text: the app's
+/// WebAssembly holds neither iam-lint nor a JSON reader for its types).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    /// IAM Access Analyzer's category: `error`, `securityWarning`, `warning`, `suggestion`.
+    pub category: &'static str,
+    /// iam-lint's stable code (`unknown-action`, …).
+    pub code: String,
+    pub message: String,
+    pub hint: Option<String>,
+    /// Where (lines and columns; no offsets).
+    pub span: Span,
+}
+
 /// What the catalog says about the workspace.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 pub struct Lint {
-    /// iam-lint's findings per policy (the engine's diagnostics included).
-    pub findings: BTreeMap<PolicyId, Vec<Diag>>,
+    /// iam-lint's own findings per policy: those that are not one of the engine's
+    /// diagnostics, which are shown as they are (with whether AWS would store the policy).
+    pub findings: BTreeMap<PolicyId, Vec<Finding>>,
     /// The access summary of the selected policy, when it is an identity policy: services ×
     /// access levels (Full or Partial), as an HTML table built by the lazy part (editor-extras.js,
     /// so that it adds nothing to the first load).
     pub summary: Option<(PolicyId, String)>,
 }
 
-/// The package's name for a layer's policy kind.
-pub fn kind(layer: LayerKind) -> &'static str {
-    match layer {
-        LayerKind::Identity => "identity",
-        LayerKind::Resource => "resource",
-        LayerKind::PermissionsBoundary => "permissionsBoundary",
-        LayerKind::Session => "session",
-        LayerKind::Scps => "scp",
-        LayerKind::Rcps => "rcp",
-        LayerKind::VpcEndpoint => "vpcEndpoint",
-    }
-}
-
 /// The lazy part's findings (one a line: category, from line, from column, to line, to
-/// column, code, message, hint, separated by tabs; no JSON parser needed) → editor
-/// diagnostics, each with its category.
-pub fn findings_of(lines: &str) -> Vec<Diag> {
+/// column, code, message, hint, separated by tabs; no JSON parser needed).
+pub fn findings_of(lines: &str) -> Vec<Finding> {
     lines
         .lines()
         .filter_map(|l| {
@@ -63,42 +65,53 @@ pub fn findings_of(lines: &str) -> Vec<Diag> {
                 "suggestion" => "suggestion",
                 _ => "error",
             };
-            let n = |s: &str| s.parse().unwrap_or(1);
-            Some(Diag {
-                severity: match category {
-                    "error" => Severity::Error,
-                    "suggestion" => Severity::Info,
-                    _ => Severity::Warning,
-                },
+            let at = |line: &str, column: &str| Position {
+                line: line.parse().unwrap_or(1),
+                column: column.parse().unwrap_or(1),
+                offset: 0,
+            };
+            Some(Finding {
+                category,
                 code: code.to_string(),
                 message: message.to_string(),
                 hint: Some(hint.to_string()).filter(|h| !h.is_empty()),
-                range: Range {
-                    from_line: n(fl),
-                    from_col: n(fc),
-                    to_line: n(tl),
-                    to_col: n(tc),
-                },
-                category: Some(category),
-                class: None,
-                aws_error: None,
+                span: Span::new(at(fl, fc), at(tl, tc)),
             })
         })
         .collect()
 }
 
+/// Whether a finding is one of the engine's own diagnostics (iam-lint passes them on with
+/// their code and position).
+fn is_engines(f: &Finding, engine: &[Diagnostic]) -> bool {
+    engine.iter().any(|d| {
+        d.code.as_str() == f.code
+            && (d.span.start.line, d.span.start.column) == (f.span.start.line, f.span.start.column)
+    })
+}
+
 /// Lints every policy of the workspace, and summarizes the selected one if it is an identity
 /// policy. Empty when the catalog is not loaded (and natively, where there is none).
-pub fn lint_workspace(ws: &Workspace, selected: Option<PolicyId>) -> Lint {
+/// `engine`: the engine's diagnostics per policy, which the findings leave out.
+pub fn lint_workspace(
+    ws: &Workspace,
+    selected: Option<PolicyId>,
+    engine: &BTreeMap<PolicyId, Vec<Diagnostic>>,
+) -> Lint {
     let mut out = Lint::default();
-    for (id, doc) in ws.all_policies() {
-        if let Some(lines) = js::call("lint", &doc.text, kind(id.layer())) {
-            out.findings.insert(id, findings_of(&lines));
+    for (id, doc) in ws.policies.docs.iter() {
+        if let Some(lines) = js::call("lint", &doc.text, id.kind().name()) {
+            let own = engine.get(&id).map_or(&[][..], Vec::as_slice);
+            let findings = findings_of(&lines)
+                .into_iter()
+                .filter(|f| !is_engines(f, own))
+                .collect();
+            out.findings.insert(id, findings);
         }
     }
     if let Some(id @ PolicyId::Identity(_)) = selected {
         if let Some(doc) = ws.policy(id) {
-            out.summary = js::call("summary", &doc.text, "identity")
+            out.summary = js::call("summary", &doc.text, id.kind().name())
                 .filter(|h| !h.is_empty())
                 .map(|h| (id, h));
         }
@@ -165,27 +178,38 @@ mod tests {
     use super::*;
 
     #[test]
-    fn findings_become_diagnostics_with_categories() {
+    fn findings_are_read_with_their_categories() {
         let lines = "error\t4\t33\t4\t47\tunknown-action\tAmazon S3 (s3) has no action \"GetObjekt\"\tdid you mean \"s3:GetObject\"?\n\
                      securityWarning\t5\t1\t5\t2\tpass-role-star-resource\tm\t\n\
                      not a finding";
         let d = findings_of(lines);
         assert_eq!(d.len(), 2);
-        assert_eq!(d[0].category, Some("error"));
-        assert_eq!(d[0].severity, Severity::Error);
-        assert_eq!((d[0].range.from_line, d[0].range.from_col), (4, 33));
-        assert_eq!((d[0].range.to_line, d[0].range.to_col), (4, 47));
+        assert_eq!(d[0].category, "error");
+        assert_eq!((d[0].span.start.line, d[0].span.start.column), (4, 33));
+        assert_eq!((d[0].span.end.line, d[0].span.end.column), (4, 47));
         assert_eq!(d[0].code, "unknown-action");
         assert_eq!(d[0].hint.as_deref(), Some("did you mean \"s3:GetObject\"?"));
-        assert_eq!(d[1].category, Some("securityWarning"));
-        assert_eq!(d[1].severity, Severity::Warning);
+        assert_eq!(d[1].category, "securityWarning");
         assert_eq!(d[1].hint, None);
         assert!(findings_of("").is_empty());
     }
 
     #[test]
-    fn kinds_are_the_package_names() {
-        assert_eq!(kind(LayerKind::PermissionsBoundary), "permissionsBoundary");
-        assert_eq!(kind(LayerKind::Scps), "scp");
+    fn the_engines_own_diagnostics_are_not_findings_twice() {
+        let parsed = iam_policy::parse_policy(
+            "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [ { \"Effect\": \"Alow\" } ]\n}",
+        );
+        let d = parsed.diagnostics.first().expect("a diagnostic").clone();
+        let line = |code: &str| {
+            format!(
+                "error\t{}\t{}\t{}\t{}\t{code}\tm\t",
+                d.span.start.line, d.span.start.column, d.span.end.line, d.span.end.column
+            )
+        };
+        let engine = [d.clone()];
+        let same = findings_of(&line(d.code.as_str()));
+        assert!(is_engines(&same[0], &engine));
+        let other = findings_of(&line("unknown-action"));
+        assert!(!is_engines(&other[0], &engine));
     }
 }

@@ -11,7 +11,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
-use crate::engine::{Diag, Range};
+use iam_policy::{Diagnostic, Severity, Span};
 
 #[wasm_bindgen]
 extern "C" {
@@ -56,44 +56,66 @@ pub fn available() -> bool {
         .unwrap_or(false)
 }
 
-fn range_json(r: &Range) -> serde_json::Value {
+fn span_json(s: &Span) -> serde_json::Value {
     serde_json::json!({
-        "fromLine": r.from_line, "fromCol": r.from_col,
-        "toLine": r.to_line, "toCol": r.to_col,
+        "fromLine": s.start.line, "fromCol": s.start.column,
+        "toLine": s.end.line, "toCol": s.end.column,
     })
 }
 
-/// The diagnostics as editor.js takes them.
-pub fn diagnostics_json(diags: &[Diag]) -> String {
-    let list: Vec<serde_json::Value> = diags
-        .iter()
-        .map(|d| {
-            let mut v = range_json(&d.range);
-            let mut message = d.message.clone();
-            if let Some((_, label)) = d.class {
-                message.push_str(&format!("\n{label}"));
-                if let Some(a) = &d.aws_error {
-                    message.push_str(&format!(": {a}"));
-                }
-            }
-            if let Some(h) = d.hint.as_ref().filter(|h| !h.is_empty()) {
-                message.push_str(&format!("\n{h}"));
-            }
-            if let Some(o) = v.as_object_mut() {
-                o.insert(
-                    "severity".into(),
-                    d.category.unwrap_or(d.severity.key()).into(),
-                );
-                o.insert("message".into(), message.into());
-            }
-            v
-        })
-        .collect();
-    serde_json::Value::Array(list).to_string()
+/// A problem to underline, as editor.js takes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mark {
+    pub span: Span,
+    /// The squiggle's class: `error`, `warning`, or an IAM Access Analyzer category.
+    pub severity: &'static str,
+    /// The message on hover (its first line is the problem itself).
+    pub message: String,
 }
 
-fn ranges_json(ranges: &[Range]) -> String {
-    serde_json::Value::Array(ranges.iter().map(range_json).collect()).to_string()
+impl Mark {
+    /// The message with the fix, on a line of its own.
+    pub fn new(span: Span, severity: &'static str, message: String, hint: Option<&str>) -> Mark {
+        let message = match hint.filter(|h| !h.is_empty()) {
+            Some(h) => format!("{message}\n{h}"),
+            None => message,
+        };
+        Mark {
+            span,
+            severity,
+            message,
+        }
+    }
+
+    /// An engine diagnostic, with what AWS does with the policy and AWS's own error text.
+    pub fn of(d: &Diagnostic) -> Mark {
+        let mut message = format!("{}\n{}", d.message, d.class.label());
+        if let Some(a) = &d.aws_error {
+            message.push_str(&format!(": {a}"));
+        }
+        let severity = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        Mark::new(d.span, severity, message, d.hint.as_deref())
+    }
+}
+
+/// The marks as editor.js takes them.
+pub fn marks_json(marks: &[Mark]) -> String {
+    let list = marks.iter().map(|m| {
+        let mut v = span_json(&m.span);
+        if let Some(o) = v.as_object_mut() {
+            o.insert("severity".into(), m.severity.into());
+            o.insert("message".into(), m.message.clone().into());
+        }
+        v
+    });
+    serde_json::Value::Array(list.collect()).to_string()
+}
+
+fn spans_json(spans: &[Span]) -> String {
+    serde_json::Value::Array(spans.iter().map(span_json).collect()).to_string()
 }
 
 #[derive(Properties, Clone, PartialEq)]
@@ -103,12 +125,13 @@ pub struct EditorProps {
     pub text: AttrValue,
     /// Accessible name of the text area.
     pub label: AttrValue,
-    pub diagnostics: Rc<Vec<Diag>>,
+    /// The problems to underline (the engine's diagnostics, then the catalog's findings).
+    pub marks: Rc<Vec<Mark>>,
     /// Ranges to highlight (the deciding statement of the selected request).
-    pub highlight: Rc<Vec<Range>>,
+    pub highlight: Rc<Vec<Span>>,
     /// Select and scroll to a range; the number changes for each new request.
     #[prop_or_default]
-    pub reveal: Option<(Range, u64)>,
+    pub reveal: Option<(Span, u64)>,
     /// (doc_id, new text) on every user edit.
     pub on_change: Callback<(String, String)>,
 }
@@ -177,10 +200,10 @@ pub fn PolicyEditor(props: &EditorProps) -> Html {
     {
         let live = live.clone();
         use_effect_with(
-            (props.doc_id.clone(), props.diagnostics.clone()),
-            move |(_, diags)| {
+            (props.doc_id.clone(), props.marks.clone()),
+            move |(_, marks)| {
                 if let Some(l) = live.borrow().as_ref() {
-                    let _ = l.handle.set_diagnostics(&diagnostics_json(diags));
+                    let _ = l.handle.set_diagnostics(&marks_json(marks));
                 }
             },
         );
@@ -191,7 +214,7 @@ pub fn PolicyEditor(props: &EditorProps) -> Html {
             (props.doc_id.clone(), props.highlight.clone()),
             move |(_, ranges)| {
                 if let Some(l) = live.borrow().as_ref() {
-                    let _ = l.handle.set_highlight(&ranges_json(ranges));
+                    let _ = l.handle.set_highlight(&spans_json(ranges));
                 }
             },
         );
@@ -202,7 +225,7 @@ pub fn PolicyEditor(props: &EditorProps) -> Html {
             if let (Some(l), Some((r, _))) = (live.borrow().as_ref(), reveal) {
                 let _ = l
                     .handle
-                    .reveal(r.from_line, r.from_col, r.to_line, r.to_col);
+                    .reveal(r.start.line, r.start.column, r.end.line, r.end.column);
             }
         });
     }
@@ -217,10 +240,12 @@ pub fn PolicyEditor(props: &EditorProps) -> Html {
                 cb.emit((id.to_string(), t.value()));
             }
         });
-        let first = props.diagnostics.first().map(|d| {
+        let first = props.marks.first().map(|m| {
             format!(
                 "Line {}, column {}: {}",
-                d.range.from_line, d.range.from_col, d.message
+                m.span.start.line,
+                m.span.start.column,
+                m.message.lines().next().unwrap_or_default()
             )
         });
         html! {

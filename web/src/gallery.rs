@@ -87,4 +87,25 @@ mod tests {
         assert!(example(DEFAULT_EXAMPLE).is_some());
         assert!(!default_workspace().requests.is_empty());
     }
+
+    #[test]
+    fn every_example_meets_its_expectations() {
+        for e in examples() {
+            let ws = crate::engine::import_scenario(e.text).expect("loads");
+            let eval = crate::engine::evaluate(&ws, None);
+            assert_eq!(eval.results.len(), ws.requests.len());
+            for (i, r) in eval.results.iter().enumerate() {
+                assert_eq!(r.error, None, "{} request {i}", e.path);
+                if r.expect.is_some() {
+                    assert_eq!(
+                        r.pass,
+                        Some(true),
+                        "{} request {i}: {:?}",
+                        e.path,
+                        r.decision
+                    );
+                }
+            }
+        }
+    }
 }

@@ -11,6 +11,7 @@
 //! to a server: a shared scenario stays between the people who share it.
 
 use crate::model::Workspace;
+use iam_policy::PolicyKind;
 
 pub use iam_share::{ShareError, SHARE_VERSION};
 
@@ -19,7 +20,7 @@ const WORKSPACE_PREFIX: &str = "p=";
 
 /// The fragment (without `#`) for a workspace.
 pub fn encode(ws: &Workspace) -> String {
-    let scenario = serde_json::to_vec(&ws.to_scenario()).unwrap_or_default();
+    let scenario = serde_json::to_vec(&ws.scenario_file()).unwrap_or_default();
     let workspace = serde_json::to_vec(ws).unwrap_or_default();
     let s = iam_share::encode_bytes(&scenario);
     let p = iam_share::encode_bytes(&workspace);
@@ -36,7 +37,9 @@ pub enum Shared {
     Scenario(String),
 }
 
-/// Reads a fragment (with or without the leading `#`).
+/// Reads a fragment (with or without the leading `#`). A link over the share-link limits
+/// (`iam_share::check_limits`) is refused with a message naming the limit, before anything in it
+/// is evaluated.
 pub fn decode(fragment: &str) -> Result<Shared, ShareError> {
     let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
     let workspace_part = fragment
@@ -45,35 +48,39 @@ pub fn decode(fragment: &str) -> Result<Shared, ShareError> {
     if let Some(p) = workspace_part {
         let bytes = iam_share::decode_bytes(&format!("{}{p}", iam_share::PREFIX))?;
         let text = String::from_utf8(bytes).map_err(|e| ShareError::BadJson(e.to_string()))?;
-        return serde_json::from_str::<Workspace>(&text)
-            .map(|ws| Shared::Workspace(Box::new(ws)))
-            .map_err(|e| ShareError::BadJson(e.to_string()));
+        let ws = serde_json::from_str::<Workspace>(&text)
+            .map_err(|e| ShareError::BadJson(e.to_string()))?;
+        // Every policy counts, switched-off layers included: they are edited and linted.
+        let mut all = ws.clone();
+        for kind in PolicyKind::ALL {
+            all.set_on(kind, true);
+        }
+        iam_share::check_limits(&serde_json::to_value(all.scenario()).unwrap_or_default())?;
+        return Ok(Shared::Workspace(Box::new(ws)));
     }
-    let bytes = iam_share::decode_bytes(fragment)?;
-    String::from_utf8(bytes)
-        .map(Shared::Scenario)
-        .map_err(|e| ShareError::BadJson(e.to_string()))
+    iam_share::decode_scenario_text(fragment).map(Shared::Scenario)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{ContextEntry, LayerKind, RequestRow, ValueKind};
+    use crate::model::{ContextField, RequestRow, ValueKind};
+    use iam_policy::{PolicyId, PolicyKind};
 
     fn sample() -> Workspace {
         let mut ws = Workspace {
             name: "ünïcode ✓ name".into(),
             ..Workspace::default()
         };
-        ws.add_policy(LayerKind::Identity, None);
-        ws.add_policy(LayerKind::Scps, None);
-        ws.set_on(LayerKind::Scps, false);
-        if let Some(p) = ws.policy_mut(crate::model::PolicyId::Identity(0)) {
+        ws.add_policy(PolicyKind::Identity, None);
+        ws.add_policy(PolicyKind::Scp, None);
+        ws.set_on(PolicyKind::Scp, false);
+        if let Some(p) = ws.policy_mut(PolicyId::Identity(0)) {
             p.name = "my own name".into();
         }
         ws.requests.push(RequestRow {
             source_ip: "54.240.143.188".into(),
-            context: vec![ContextEntry {
+            context: vec![ContextField {
                 key: "s3:max-keys".into(),
                 kind: ValueKind::Number,
                 multi: false,
@@ -132,5 +139,38 @@ mod tests {
         let frag = encode(&sample());
         let cut = frag.get(..frag.len() - 20).unwrap_or_default();
         assert!(decode(cut).is_err());
+    }
+
+    #[test]
+    fn links_over_the_limits_are_refused_with_the_limit_named() {
+        // A switched-off layer's policy of 600 KB of `${`: a link of a few KB.
+        let mut ws = sample();
+        if let Some(p) = ws.policy_mut(PolicyId::Scp { level: 0, index: 0 }) {
+            p.text = "${".repeat(300_000);
+        }
+        let frag = encode(&ws);
+        assert!(frag.len() < 8 * 1024, "{}", frag.len());
+        match decode(&frag) {
+            Err(e @ ShareError::TooLarge(_)) => {
+                let msg = e.to_string();
+                assert!(msg.contains("MAX_POLICY_TEXT"), "{msg}");
+                assert!(msg.contains("nothing in it was evaluated"), "{msg}");
+            }
+            other => panic!("{other:?}"),
+        }
+        // The scenario part alone (a link from another tool) is refused too.
+        let s_only = iam_share::encode_bytes(
+            format!(
+                r#"{{"policies":{{"identity":["{}"]}},"requests":[]}}"#,
+                "${".repeat(2 * 1024 * 1024)
+            )
+            .as_bytes(),
+        );
+        match decode(&s_only) {
+            Err(e @ ShareError::TooLarge(_)) => {
+                assert!(e.to_string().contains("MAX_PAYLOAD"), "{e}");
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

@@ -6,9 +6,11 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use iam_policy::{Decision, PolicyId, PolicyKind, Span};
+
 use crate::catalog::{self, CatalogStatus, Lint};
-use crate::engine::{self, Evaluation, Range};
-use crate::model::{ContextEntry, Decision, LayerKind, PolicyId, RequestRow, ValueKind, Workspace};
+use crate::engine::{self, Evaluation};
+use crate::model::{ContextField, RequestRow, ValueKind, Workspace};
 
 /// A short message for the status line (also announced to screen readers).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,11 +38,11 @@ impl Notice {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Reveal {
     pub policy: PolicyId,
-    pub range: Range,
+    pub range: Span,
     pub nonce: u64,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct State {
     pub ws: Workspace,
     /// The policy shown in the editor.
@@ -60,6 +62,24 @@ pub struct State {
     pub catalog: CatalogStatus,
     /// Its findings and the selected policy's access summary (empty until it is loaded).
     pub lint: Rc<Lint>,
+}
+
+/// Evaluations and lint results are compared by identity: the reducer makes new ones only
+/// when something changed, and comparing them field by field would cost every render.
+impl PartialEq for State {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.eval, &other.eval)
+            && Rc::ptr_eq(&self.lint, &other.lint)
+            && self.revision == other.revision
+            && self.ws == other.ws
+            && self.selected == other.selected
+            && self.active_request == other.active_request
+            && self.notice == other.notice
+            && self.reveal == other.reveal
+            && self.gallery_open == other.gallery_open
+            && self.share_link == other.share_link
+            && self.catalog == other.catalog
+    }
 }
 
 impl State {
@@ -116,16 +136,16 @@ pub enum Action {
     RenamePolicy(PolicyId, String),
     /// Add a policy to a layer; for SCPs/RCPs `Some(level)` adds to that level, `None` adds a
     /// new level.
-    AddPolicy(LayerKind, Option<usize>),
+    AddPolicy(PolicyKind, Option<usize>),
     RemovePolicy(PolicyId),
-    SetLayerOn(LayerKind, bool),
+    SetLayerOn(PolicyKind, bool),
     AddRequest,
     DuplicateRequest(usize),
     RemoveRequest(usize),
     SelectRequest(usize),
     EditRequest(usize, RequestEdit),
     /// Show a policy range in the editor (a deciding statement, an error).
-    Reveal(PolicyId, Range),
+    Reveal(PolicyId, Span),
     Notify(Notice),
     DismissNotice,
     ShowGallery(bool),
@@ -143,9 +163,9 @@ fn apply_request_edit(row: &mut RequestRow, edit: RequestEdit) {
         RequestEdit::ResourceAccount(v) => row.resource_account = v,
         RequestEdit::SourceIp(v) => row.source_ip = v,
         RequestEdit::Expect(v) => row.expect = v,
-        RequestEdit::AddContext => row.context.push(ContextEntry {
+        RequestEdit::AddContext => row.context.push(ContextField {
             values: vec![String::new()],
-            ..ContextEntry::default()
+            ..ContextField::default()
         }),
         RequestEdit::RemoveContext(i) => {
             if i < row.context.len() {
@@ -328,7 +348,11 @@ impl Reducible for State {
         if next.catalog == CatalogStatus::Ready
             && (changed || next.selected != self.selected || self.catalog != next.catalog)
         {
-            next.lint = Rc::new(catalog::lint_workspace(&next.ws, next.selected));
+            next.lint = Rc::new(catalog::lint_workspace(
+                &next.ws,
+                next.selected,
+                &next.eval.diagnostics,
+            ));
         }
         Rc::new(next)
     }
@@ -362,7 +386,7 @@ mod tests {
 
     #[test]
     fn policies_are_added_renamed_and_removed() {
-        let s = state().reduce(Action::AddPolicy(LayerKind::Identity, None));
+        let s = state().reduce(Action::AddPolicy(PolicyKind::Identity, None));
         assert_eq!(s.selected, Some(PolicyId::Identity(1)));
         let s = s.reduce(Action::RenamePolicy(PolicyId::Identity(1), "extra".into()));
         assert_eq!(
@@ -370,7 +394,7 @@ mod tests {
             Some("extra")
         );
         let s = s.reduce(Action::RemovePolicy(PolicyId::Identity(1)));
-        assert_eq!(s.ws.policies.identity.len(), 1);
+        assert_eq!(s.ws.policies.docs.identity.len(), 1);
         assert_eq!(s.selected, Some(PolicyId::Identity(0)));
     }
 
@@ -380,7 +404,7 @@ mod tests {
         let n = s.ws.requests.len();
         let s = s.reduce(Action::AddRequest);
         assert_eq!(s.ws.requests.len(), n + 1);
-        assert_eq!(s.eval.outcomes.len(), n + 1);
+        assert_eq!(s.eval.results.len(), n + 1);
         let s = s.reduce(Action::RemoveRequest(n));
         assert_eq!(s.ws.requests.len(), n);
         assert_eq!(s.active_request, Some(n - 1));

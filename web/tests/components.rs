@@ -143,7 +143,15 @@ async fn changing_the_source_ip_changes_the_decision_and_the_explanation() {
     tick().await;
     assert_eq!(decisions(&root)[1], "allowed");
     let verdict = q(&root, "#verdict").text_content().unwrap_or_default();
-    assert!(verdict.starts_with("Allowed"), "{verdict}");
+    assert!(
+        verdict.starts_with("The request is allowed: an identity-based policy allows it"),
+        "{verdict}"
+    );
+    let decided = q(&root, ".decided-by").text_content().unwrap_or_default();
+    assert!(
+        decided.contains("statement 0 \"IPAllow\" of “Identity policy 1”"),
+        "{decided}"
+    );
     // An empty source IP: the missing key is called out.
     type_into(&root, "#req-source-ip", "");
     tick().await;
@@ -179,7 +187,7 @@ async fn codemirror_mounts_labelled_and_highlights_the_deciding_statement() {
     let content = q(&root, ".cm-content");
     assert_eq!(
         content.get_attribute("aria-label").unwrap_or_default(),
-        "Policy 1 — Identity policies (JSON)"
+        "Identity policy 1 — Identity policies (JSON)"
     );
     // No problems: no lint marks.
     assert!(root
@@ -197,7 +205,7 @@ async fn codemirror_mounts_labelled_and_highlights_the_deciding_statement() {
         .length();
     assert_eq!(count, 2);
     let name: HtmlInputElement = q(&root, "#policy-name").unchecked_into();
-    assert_eq!(name.value(), "Policy 2");
+    assert_eq!(name.value(), "Identity policy 2");
     type_into(&root, "#policy-name", "extra rules");
     tick().await;
     assert!(q(&root, ".layer[data-layer=identity]")
@@ -210,7 +218,7 @@ async fn codemirror_mounts_labelled_and_highlights_the_deciding_statement() {
 async fn engine_errors_are_squiggles_at_their_line() {
     install_editor();
     let mut ws = example(IP);
-    ws.policies.identity[0].text =
+    ws.policies.docs.identity[0].text =
         "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [ { \"Effect\": \"Alow\" } ]\n}"
             .into();
     let root = mount_ws(ws).await;

@@ -7,6 +7,7 @@
 //! - `cargo xtask e2e`: only the end-to-end tests, on an existing dist/.
 //! - `cargo xtask widget` / `widget-test`: the npm package and the docs widget (widget.rs).
 //! - `cargo xtask bench`: performance figures against their targets, with the peer (bench.rs).
+//! - `cargo xtask fuzz`: the fuzz targets (fuzz.rs); a short run is a step of `test`.
 //!
 //! Standard library only, so it builds in seconds on a clean machine.
 
@@ -19,6 +20,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 mod bench;
 mod differential;
+mod fuzz;
 mod widget;
 
 const USAGE: &str = "usage: cargo xtask <command>
@@ -32,6 +34,9 @@ commands:
   widget-test  test the npm package (Node) and the widget (headless Chromium)
   differential [--cases N] [--seed S]  compare the engine with @cloud-copilot/iam-simulate (tests/differential)
   bench [--measurement-time S] [--cases DIR] [--no-run]  performance figures against the targets, with the peer (tests/bench-peer)
+  fuzz [--seconds N] [--timeout S] [TARGET...]
+          fuzz the parser, scenario check, share links and linter (nightly, cargo-fuzz;
+          default an hour per target)
 ";
 
 fn root() -> PathBuf {
@@ -61,6 +66,8 @@ struct Step {
     func: Option<(Func, &'static str)>,
     dir: PathBuf,
     envs: Vec<(String, String)>,
+    /// Not run, and why.
+    skip: Option<String>,
 }
 
 impl Step {
@@ -71,6 +78,7 @@ impl Step {
             func: None,
             dir: root(),
             envs: Vec::new(),
+            skip: None,
         }
     }
 
@@ -82,6 +90,7 @@ impl Step {
             func: Some((f, rerun)),
             dir: root(),
             envs: Vec::new(),
+            skip: None,
         }
     }
 
@@ -133,6 +142,10 @@ impl Runner {
 
     /// Runs a step; on failure prints how to re-run it and returns false.
     fn run(&mut self, step: Step) -> bool {
+        if let Some(why) = &step.skip {
+            self.skip(&step.name, why);
+            return true;
+        }
         self.header(&step.name);
         println!("    $ {}", step.shell_line());
         let t0 = Instant::now();
@@ -314,7 +327,19 @@ fn e2e_step() -> Step {
         func: None,
         dir: root(),
         envs: Vec::new(),
+        skip: None,
     }
+}
+
+/// The short fuzz run, skipped when nightly or cargo-fuzz is missing.
+fn fuzz_step() -> Step {
+    let mut s = Step::func(
+        "fuzz targets, 20 s each (cargo-fuzz, nightly)",
+        fuzz::short_run,
+        "cargo xtask fuzz --seconds 20 --timeout 10",
+    );
+    s.skip = fuzz::available().err();
+    s
 }
 
 fn wasm_test_step() -> Step {
@@ -405,6 +430,7 @@ fn cmd_test() -> bool {
     }
     steps.push(e2e_step());
     steps.push(widget_test());
+    steps.push(fuzz_step());
 
     let mut r = Runner::new(steps.len());
     for step in steps {
@@ -522,6 +548,13 @@ fn main() -> ExitCode {
         Some("widget-test") => run_one(widget_test()),
         Some("differential") => differential::cmd(args.get(1..).unwrap_or_default()),
         Some("bench") => bench::cmd(args.get(1..).unwrap_or_default()),
+        Some("fuzz") => match fuzz::cmd(&root(), args.get(1..).unwrap_or_default()) {
+            Ok(()) => true,
+            Err(e) => {
+                eprintln!("xtask fuzz: {e}");
+                false
+            }
+        },
         Some("help") | Some("--help") | Some("-h") => {
             print!("{USAGE}");
             true

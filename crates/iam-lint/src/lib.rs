@@ -26,13 +26,16 @@
 //! ```
 
 mod checks;
+mod engine;
+pub mod limits;
 mod size;
 mod summary;
 mod text;
 
 pub use size::{size_limit, SizeLimit, SizeUnit};
 pub use summary::{
-    expand, expand_statement, summary, ExpandedAction, LevelSummary, ServiceSummary,
+    expand, expand_statement, summary, try_summary, ExpandedAction, LevelSummary, ServiceSummary,
+    SUMMARY_BUDGET,
 };
 
 use iam_catalog::Catalog;
@@ -73,7 +76,7 @@ impl std::fmt::Display for Category {
 }
 
 macro_rules! codes {
-    ($($(#[$doc:meta])* $variant:ident = $name:literal,)*) => {
+    ($($(#[$doc:meta])* $variant:ident = $name:literal, $category:ident;)*) => {
         /// What a finding is about. Serialized as a stable kebab-case name;
         /// the engine's own diagnostics keep their engine code
         /// ([`FindingCode::Engine`], e.g. `invalid-json`).
@@ -95,93 +98,107 @@ macro_rules! codes {
                     $(FindingCode::$variant => $name,)*
                 }
             }
+
+            /// The category a finding of this code has; `None` for the
+            /// engine's diagnostics, whose category follows their severity.
+            /// One code has a second category: `unsupported-tag-key` is a
+            /// security warning in a Deny.
+            pub fn category(&self) -> Option<Category> {
+                match self {
+                    FindingCode::Engine(_) => None,
+                    $(FindingCode::$variant => Some(Category::$category),)*
+                }
+            }
         }
     };
 }
 
 codes! {
     /// The service prefix of an action is not in the catalog.
-    UnknownService = "unknown-service",
+    UnknownService = "unknown-service", Error;
     /// The service exists but has no such action.
-    UnknownAction = "unknown-action",
+    UnknownAction = "unknown-action", Error;
     /// A wildcard action matches no action of the catalog.
-    ActionMatchesNothing = "action-matches-nothing",
+    ActionMatchesNothing = "action-matches-nothing", Error;
     /// A wildcard in the service part of an action (`s*:Get*`).
-    WildcardInServiceName = "wildcard-in-service-name",
+    WildcardInServiceName = "wildcard-in-service-name", Warning;
     /// An action written in another case than the catalog's.
-    ActionCase = "action-case",
+    ActionCase = "action-case", Suggestion;
     /// An action repeated, or covered by a wildcard, in the same statement.
-    RedundantAction = "redundant-action",
+    RedundantAction = "redundant-action", Suggestion;
     /// A literal action that only supports `"Resource": "*"` next to
     /// resources that are all specific ARNs: the action is never granted.
-    ActionNeedsStarResource = "action-needs-star-resource",
+    ActionNeedsStarResource = "action-needs-star-resource", Warning;
     /// An ARN that fits no resource type of the statement's actions.
-    ResourceMismatch = "resource-mismatch",
+    ResourceMismatch = "resource-mismatch", Warning;
     /// A resource repeated, or covered by a wildcard, in the same statement.
-    RedundantResource = "redundant-resource",
+    RedundantResource = "redundant-resource", Suggestion;
     /// `"Resource": "*"` for actions that support resource-level permissions.
-    StarResource = "star-resource",
+    StarResource = "star-resource", Suggestion;
     /// An ARN partition that is not an AWS partition.
-    InvalidArnPartition = "invalid-arn-partition",
+    InvalidArnPartition = "invalid-arn-partition", Error;
     /// An ARN region that is not a region name.
-    InvalidArnRegion = "invalid-arn-region",
+    InvalidArnRegion = "invalid-arn-region", Error;
     /// An ARN account that is not a 12-digit account ID.
-    InvalidArnAccount = "invalid-arn-account",
+    InvalidArnAccount = "invalid-arn-account", Error;
     /// An `aws:` condition key that does not exist.
-    UnknownGlobalKey = "unknown-global-key",
+    UnknownGlobalKey = "unknown-global-key", Error;
     /// A service condition key that does not exist.
-    UnknownConditionKey = "unknown-condition-key",
+    UnknownConditionKey = "unknown-condition-key", Error;
     /// A service condition key that none of the statement's actions supports.
-    KeyNotForActions = "key-not-for-actions",
+    KeyNotForActions = "key-not-for-actions", Warning;
     /// `aws:ResourceTag`, `aws:RequestTag` or `aws:TagKeys` with actions
     /// that do not support it.
-    UnsupportedTagKey = "unsupported-tag-key",
+    UnsupportedTagKey = "unsupported-tag-key", Warning;
     /// A condition operator that does not fit the key's type.
-    OperatorTypeMismatch = "operator-type-mismatch",
+    OperatorTypeMismatch = "operator-type-mismatch", Warning;
     /// A single-valued operator on a multivalued key, without a set operator.
-    MissingSetOperator = "missing-set-operator",
+    MissingSetOperator = "missing-set-operator", Warning;
     /// `ForAllValues:` on a single-valued key.
-    ForAllValuesSingleValuedKey = "for-all-values-single-valued-key",
+    ForAllValuesSingleValuedKey = "for-all-values-single-valued-key", SecurityWarning;
     /// `ForAnyValue:` on a single-valued key.
-    ForAnyValueSingleValuedKey = "for-any-value-single-valued-key",
+    ForAnyValueSingleValuedKey = "for-any-value-single-valued-key", Warning;
     /// `ForAllValues:` in an Allow without a Null check: true when the key is absent.
-    ForAllValuesWithAllow = "for-all-values-with-allow",
+    ForAllValuesWithAllow = "for-all-values-with-allow", SecurityWarning;
     /// `...IfExists` on a negated operator, which is already true when the key is absent.
-    RedundantIfExists = "redundant-if-exists",
+    RedundantIfExists = "redundant-if-exists", Suggestion;
     /// A `*` in a value of a StringEquals-like operator, where it is literal.
-    WildcardWithoutLikeOperator = "wildcard-without-like-operator",
+    WildcardWithoutLikeOperator = "wildcard-without-like-operator", Warning;
     /// `Bool` or `Null` given both true and false.
-    MultipleBoolValues = "multiple-bool-values",
+    MultipleBoolValues = "multiple-bool-values", Error;
     /// A private IP range in `aws:SourceIp`.
-    PrivateIpInSourceIp = "private-ip-in-source-ip",
+    PrivateIpInSourceIp = "private-ip-in-source-ip", Error;
     /// `aws:SourceIp` and `aws:SourceVpce`/`aws:SourceVpc` required together.
-    SourceIpWithVpcCondition = "source-ip-with-vpc-condition",
+    SourceIpWithVpcCondition = "source-ip-with-vpc-condition", Warning;
     /// A Deny on `NotIpAddress aws:SourceIp` without an exception for AWS services.
-    SourceIpDenyWithoutServiceException = "source-ip-deny-without-service-exception",
+    SourceIpDenyWithoutServiceException = "source-ip-deny-without-service-exception", Warning;
     /// A policy variable whose key does not exist.
-    UnknownPolicyVariable = "unknown-policy-variable",
+    UnknownPolicyVariable = "unknown-policy-variable", Warning;
     /// A policy variable in a policy of Version 2008-10-17, where it is literal text.
-    VariableWithoutVersion = "variable-without-version",
+    VariableWithoutVersion = "variable-without-version", Warning;
     /// Allow with NotAction.
-    AllowWithNotAction = "allow-with-not-action",
+    AllowWithNotAction = "allow-with-not-action", SecurityWarning;
     /// Allow with NotResource.
-    AllowWithNotResource = "allow-with-not-resource",
+    AllowWithNotResource = "allow-with-not-resource", SecurityWarning;
     /// `iam:PassRole` allowed on every role.
-    PassRoleStarResource = "pass-role-star-resource",
+    PassRoleStarResource = "pass-role-star-resource", SecurityWarning;
     /// `"Principal": "*"` allowed without a condition in a resource-based policy.
-    PublicPrincipalWithoutCondition = "public-principal-without-condition",
+    PublicPrincipalWithoutCondition = "public-principal-without-condition", SecurityWarning;
     /// A trust policy that lets anyone assume the role.
-    PublicAssumeRole = "public-assume-role",
+    PublicAssumeRole = "public-assume-role", SecurityWarning;
     /// Allow `*` on `*` without a condition: full administrator access.
-    FullAccess = "full-access",
+    FullAccess = "full-access", SecurityWarning;
     /// A statement whose permissions another statement already gives.
-    RedundantStatement = "redundant-statement",
+    RedundantStatement = "redundant-statement", Suggestion;
     /// An Allow that an unconditional Deny of the same policy fully overrides.
-    ShadowedStatement = "shadowed-statement",
+    ShadowedStatement = "shadowed-statement", Warning;
     /// An empty Sid.
-    EmptySid = "empty-sid",
+    EmptySid = "empty-sid", Suggestion;
     /// The policy is larger than AWS's quota for its kind.
-    PolicyTooLarge = "policy-too-large",
+    PolicyTooLarge = "policy-too-large", Error;
+    /// A check that stopped at one of the linter's work limits
+    /// ([`limits`]): its findings may be missing.
+    NotChecked = "not-checked", Warning;
 }
 
 impl Serialize for FindingCode {

@@ -1,6 +1,6 @@
 //! Policy size quotas, per kind of policy.
 
-use iam_policy::{Policy, PolicyKind};
+use crate::engine::{Policy, PolicyKind};
 use serde::Serialize;
 
 /// What a quota counts.

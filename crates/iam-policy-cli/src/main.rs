@@ -21,6 +21,7 @@ macro_rules! out {
     }};
 }
 
+mod diff_cmd;
 mod lint_cmd;
 mod managed_cmd;
 
@@ -28,7 +29,8 @@ use clap::{Parser, Subcommand};
 use iam_policy::context_from_json;
 use iam_policy::explain;
 use iam_policy::{
-    Authorization, CheckResult, Decision, Diagnostic, Principal, Request, Scenario, Severity,
+    Authorization, CheckResult, Decision, Diagnostic, Principal, Request, RequestSpec, Scenario,
+    Severity,
 };
 use iam_policy::{CompiledPolicy, LayerMap, PolicyId, PolicySet};
 use std::path::{Path, PathBuf};
@@ -143,6 +145,9 @@ enum Command {
     /// AWS managed policies: show one by name or ARN, search them by name or service.
     #[command(subcommand)]
     Managed(managed_cmd::ManagedCommand),
+    /// What access changed between two versions of a policy, per service and action, with an
+    /// example request per change. Exit 1 when NEW grants anything OLD did not, 2 on bad input.
+    Diff(diff_cmd::DiffArgs),
 }
 
 fn main() -> ExitCode {
@@ -157,6 +162,7 @@ fn main() -> ExitCode {
         Command::Expand { pattern, json } => lint_cmd::expand(&pattern, json),
         Command::Summary { file, json, kind } => lint_cmd::summary(&file, json, kind),
         Command::Managed(command) => managed_cmd::run(command),
+        Command::Diff(args) => diff_cmd::run(args),
         Command::Simulate {
             policies,
             managed,
@@ -336,12 +342,14 @@ fn check(paths: &[PathBuf], json: bool, explain: bool) -> ExitCode {
             .zip(&scenario.requests)
         {
             let text = r.authorization.as_ref().filter(|_| explain).map(|a| {
-                render(
+                let mut text = render(
                     a,
                     &|id: &PolicyId| format!("{id} ({})", id.label()),
                     spec.action.trim(),
                     spec.resource.trim(),
-                )
+                );
+                text.push_str(&render_what_if(&explain::what_would_change(&set, spec, a)));
+                text
             });
             explanations.push(text);
             results.push(r);
@@ -500,8 +508,8 @@ fn parse_context(items: &[String]) -> Result<serde_json::Map<String, serde_json:
     Ok(map)
 }
 
-/// A decision, and the policies (each with its file).
-type Simulated = (Authorization, PolicySet);
+/// A decision, the policies (each with its file) and the request.
+type Simulated = (Authorization, PolicySet, RequestSpec);
 
 fn simulate(
     files: &PolicyFiles,
@@ -567,14 +575,22 @@ fn simulate(
         let ctx = context_from_json(&ctx_json).map_err(|e| (e, 2))?;
         let req = Request::new(principal, action, resource, ctx);
         let auth = iam_policy::authorize(&set, &req, resource_account.as_deref());
-        Ok((auth, set))
+        let spec = RequestSpec {
+            principal: principal_text,
+            action: action.to_string(),
+            resource: resource.to_string(),
+            resource_account: resource_account.clone(),
+            context: ctx_json,
+            ..RequestSpec::default()
+        };
+        Ok((auth, set, spec))
     };
     match run() {
         Err((msg, code)) => {
             eprintln!("error: {msg}");
             ExitCode::from(code)
         }
-        Ok((auth, _set)) => {
+        Ok((auth, set, spec)) => {
             if json {
                 match serde_json::to_string_pretty(&auth) {
                     Ok(s) => outln!("{s}"),
@@ -591,6 +607,10 @@ fn simulate(
                         .unwrap_or_else(|| id.to_string())
                 };
                 out!("{}", render(&auth, &label, action, resource));
+                out!(
+                    "{}",
+                    render_what_if(&explain::what_would_change(&set, &spec, &auth))
+                );
             }
             ExitCode::SUCCESS
         }
@@ -631,8 +651,9 @@ fn render(
             a.missing_context.join(", ")
         ));
     }
-    for n in &a.notes {
-        out.push_str(&format!("Note: {}\n", explain::note_sentence(n)));
+    let tree = explain::explain_authorization(a, action, resource);
+    for n in &tree.notes {
+        out.push_str(&format!("Note: {n}\n"));
     }
     if a.cross_account {
         out.push_str(&format!(
@@ -641,46 +662,57 @@ fn render(
             a.resource_account.as_deref().unwrap_or("?")
         ));
     }
-    for l in &a.layers {
-        out.push_str(&format!("\n{}\n", explain::layer_sentence(l)));
+    let tick = |ok: bool| if ok { "✓" } else { "✗" };
+    let at = |span: &Option<iam_policy::Span>| {
+        span.map(|s| format!(" [line {}, column {}]", s.start.line, s.start.column))
+            .unwrap_or_default()
+    };
+    for l in &tree.layers {
+        out.push_str(&format!("\n{}\n", l.sentence));
         for p in &l.policies {
             out.push_str(&format!("  {}\n", label(&p.policy)));
             for s in &p.statements {
                 let mark = if s.applies { "●" } else { "○" };
                 out.push_str(&format!(
                     "    {mark} {} [line {}, column {}]\n",
-                    explain::statement_summary(s),
-                    s.anchor.line,
-                    s.anchor.column
+                    s.summary, s.line, s.column
                 ));
-                let tick = |ok: bool| if ok { "✓" } else { "✗" };
-                if let Some(pr) = &s.principal {
-                    out.push_str(&format!(
-                        "        {} {}\n",
-                        tick(pr.matched),
-                        explain::principal_sentence(pr)
-                    ));
+                let elements = s.principal.iter().chain([&s.action, &s.resource]);
+                for e in elements {
+                    out.push_str(&format!("        {} {}\n", tick(e.ok), e.sentence));
                 }
-                out.push_str(&format!(
-                    "        {} {}\n",
-                    tick(s.action.matched),
-                    explain::element_sentence("Action", &s.action, action)
-                ));
-                out.push_str(&format!(
-                    "        {} {}\n",
-                    tick(s.resource.matched),
-                    explain::element_sentence("Resource", &s.resource, resource)
-                ));
                 for c in &s.conditions {
                     out.push_str(&format!(
-                        "        {} {} [line {}, column {}]\n",
-                        tick(c.result),
-                        explain::condition_sentence(c),
-                        c.operator_span.start.line,
-                        c.operator_span.start.column
+                        "        {} {}{}\n",
+                        tick(c.ok),
+                        c.sentence,
+                        at(&c.span)
                     ));
                 }
             }
+        }
+    }
+    out
+}
+
+/// The changes that would flip the decision, one line each, with the
+/// verified edit of the request in words ("try: set aws:SourceIp to
+/// 54.240.143.189 → allowed") or the decision after a change of the policy.
+fn render_what_if(suggestions: &[explain::Suggestion]) -> String {
+    if suggestions.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("\nWhat would change it:\n");
+    for s in suggestions {
+        out.push_str(&format!("  - {}\n", s.sentence));
+        match (&s.edit, s.decision_after) {
+            (Some(e), Some(after)) => {
+                out.push_str(&format!("      try: {} → {after}\n", e.sentence))
+            }
+            (None, Some(after)) => {
+                out.push_str(&format!("      with the policy changed → {after}\n"))
+            }
+            _ => {}
         }
     }
     out

@@ -3,7 +3,7 @@
 //! WebAssembly glue in `lib.rs` only converts. Nothing here panics or throws:
 //! failures are `{ ok: false, error, diagnostics }` values.
 
-use iam_policy::explain::{explain_authorization, Explanation};
+use iam_policy::explain::{explain_authorization, rejected_sentence, Explanation};
 use iam_policy::CheckResult;
 use iam_policy::{
     check_compiled, parse_policy_as, Authorization, Diagnostic, PolicyKind, Scenario,
@@ -407,6 +407,10 @@ pub struct SimulateResult {
     pub authorization: Option<Authorization>,
     /// The same in words (null when the request could not be evaluated).
     pub explanation: Option<Explanation>,
+    /// When AWS would refuse to store some of the policies: why the request is not
+    /// evaluated, naming them for people ("AWS would refuse to store identity policy 1, so
+    /// the request is not evaluated."); null otherwise.
+    pub rejection: Option<String>,
 }
 
 /// One policy of the scenario, as the engine read it.
@@ -416,6 +420,10 @@ pub struct PolicyReport {
     /// `identity/0`, `resource`, `scps/0/1`, …
     pub policy: String,
     pub kind: PolicyKind,
+    /// The policy for people: "identity policy 1", "SCP 2 of the organization root".
+    pub label: String,
+    /// A heading: "Identity policy 1", "SCP 2 · organization root".
+    pub title: String,
     /// The text that positions refer to (an object policy's pretty-printed form).
     pub text: String,
     pub ok: bool,
@@ -446,10 +454,17 @@ pub fn simulate(text: &str, file: &str) -> Result<SimulateOutput, Failure> {
             let explanation = authorization
                 .as_ref()
                 .map(|a| explain_authorization(a, req.action.trim(), req.resource.trim()));
+            let rejected: Vec<String> = check
+                .rejected_policies
+                .iter()
+                .map(|r| r.policy.label())
+                .collect();
+            let rejection = (!rejected.is_empty()).then(|| rejected_sentence(&rejected));
             SimulateResult {
                 check,
                 authorization,
                 explanation,
+                rejection,
             }
         })
         .collect();
@@ -458,6 +473,8 @@ pub fn simulate(text: &str, file: &str) -> Result<SimulateOutput, Failure> {
         .map(|p| PolicyReport {
             policy: p.id.to_string(),
             kind: p.id.kind(),
+            label: p.id.label(),
+            title: p.id.title(),
             text: p.text.clone(),
             ok: !p.parsed.has_errors(),
             diagnostics: p.parsed.diagnostics.clone(),
@@ -570,7 +587,52 @@ mod tests {
         assert_eq!(v["results"][0]["decision"], "allowed");
         assert_eq!(v["results"][0]["authorization"]["decision"], "allowed");
         assert_eq!(v["policies"][0]["policy"], "identity/0");
+        assert_eq!(v["policies"][0]["title"], "Identity policy 1");
         assert_eq!(v["policies"][0]["ok"], true);
+        assert_eq!(v["results"][0]["rejection"], serde_json::Value::Null);
+        assert_eq!(
+            v["results"][0]["explanation"]["layers"][0]["title"],
+            "Identity policies"
+        );
+    }
+
+    /// The widget shows what this returns, the playground renders the same tree, and the
+    /// command line prints the same sentence: an SCP level has one label everywhere.
+    #[test]
+    fn an_scp_level_has_the_engines_label() {
+        let text = include_str!("../../../tests/scenarios/layers/scps.json");
+        let out = simulate(text, "scps.json").unwrap();
+        let level = iam_policy::Layer::Scp { level: 1 };
+        // Request 1: the second level has no Allow for IAM.
+        let r = &out.results[1];
+        let e = r.explanation.as_ref().unwrap();
+        assert!(e.decision.contains(&level.label()), "{}", e.decision);
+        let a = r.authorization.as_ref().unwrap();
+        assert_eq!(e.decision, iam_policy::explain::decision_sentence(a));
+        let shown = e.layers.iter().find(|l| l.layer == "scps/1").unwrap();
+        assert_eq!(
+            (shown.title.as_str(), shown.label.clone()),
+            ("SCPs · level 1", level.label())
+        );
+        let report = out
+            .policies
+            .iter()
+            .find(|p| p.policy == "scps/1/0")
+            .unwrap();
+        assert_eq!(report.title, "SCP 1 · level 1");
+    }
+
+    #[test]
+    fn a_rejected_policy_is_named_for_people() {
+        let scenario = r#"{"policies":{"identity":[{"Version":"2012-10-17","Statement":[{"Effect":"Alow","Action":"*","Resource":"*"}]}]},
+            "requests":[{"principal":"arn:aws:iam::111122223333:user/alice","action":"s3:GetObject","resource":"*"}]}"#;
+        let out = simulate(scenario, "x").unwrap();
+        let r = &out.results[0];
+        assert!(r.check.error.is_some());
+        assert_eq!(
+            r.rejection.as_deref(),
+            Some("AWS would refuse to store identity policy 1, so the request is not evaluated.")
+        );
     }
 
     #[test]

@@ -24,12 +24,22 @@ export type DiagnosticCode =
   | "invalid-principal" | "unknown-operator" | "operator-case" | "invalid-condition-value"
   | "not-principal-with-allow" | "invalid-value";
 
+/**
+ * Would AWS store a policy with this problem? `rejected`: no (the requests are not evaluated);
+ * `inert`: yes, and this part does nothing; `advice`: yes, and it works, probably not as meant.
+ */
+export type DiagnosticClass = "rejected" | "inert" | "advice";
+
 /** A problem in a policy or scenario text, with where it is and how to fix it. */
 export interface Diagnostic {
+  /** "error" exactly when the class is "rejected". */
   severity: Severity;
+  class: DiagnosticClass;
   code: DiagnosticCode;
   message: string;
   hint: string | null;
+  /** AWS's own error text for a rejected policy, where known. */
+  awsError?: string;
   span: Span;
 }
 
@@ -197,7 +207,8 @@ export interface StatementRef {
 
 export type LayerDecision = "allow" | "explicitDeny" | "implicitDeny" | "notApplicable";
 export type NotApplicable =
-  | "noIamIdentity" | "rootUser" | "notASession" | "serviceLinkedRole" | "notAnAccountPrincipal" | "servicePrincipal";
+  | "noIamIdentity" | "rootUser" | "notASession" | "serviceLinkedRole" | "notAnAccountPrincipal"
+  | "serviceNotGovernedByRcps" | "noResource" | "retireGrant";
 /** How a resource-based policy's Principal covered the caller. */
 export type GrantKind = "account" | "role" | "direct";
 
@@ -214,7 +225,8 @@ export type DecisionRule =
   | { rule: "crossAccountBothAllow" }
   | { rule: "crossAccountMissingAllow"; identityAllows: boolean; resourceAllows: boolean }
   | { rule: "limitedBy"; layer: string }
-  | { rule: "noAllow" };
+  | { rule: "noAllow" }
+  | { rule: "noPermissionRequired" };
 
 /** One layer's verdict, as `check --json` reports it. */
 export interface LayerSummary {
@@ -224,6 +236,13 @@ export interface LayerSummary {
   grant?: GrantKind;
   decidingStatements: StatementRef[];
   missingContext: string[];
+}
+
+/** A policy AWS would refuse to store, with every problem. */
+export interface RejectedPolicy {
+  /** "identity/0", "scps/1/0", … */
+  policy: string;
+  diagnostics: Diagnostic[];
 }
 
 /** One object of `iam-policy check --json` (docs/scenario-format.md). */
@@ -240,6 +259,8 @@ export interface CheckResult {
   missingContext: string[];
   /** Why the request could not be evaluated. */
   error: string | null;
+  /** Policies AWS would refuse to store (why the request was not evaluated), absent when none. */
+  rejectedPolicies?: RejectedPolicy[];
   /** The layer whose missing allow caused an implicit deny. */
   blockedBy: string | null;
   rule?: DecisionRule;
@@ -269,6 +290,8 @@ export interface EntryTrace {
   resolved: string | null;
   unresolved: string[];
   matched: boolean;
+  /** An Action entry that AWS stores but that names no action: it matches no request. */
+  inert: boolean;
   span: Span;
 }
 
@@ -289,6 +312,8 @@ export interface PrincipalTrace {
   entries: PrincipalEntryTrace[];
   matched: boolean;
   grant: GrantKind | null;
+  /** NotPrincipal with Deny and a caller with a permissions boundary: AWS always denies such a caller. */
+  boundaryDenies: boolean;
 }
 
 export type BaseOperator =
@@ -307,7 +332,14 @@ export type ConditionOutcome =
   | { kind: "nullCheck"; present: boolean }
   | { kind: "unresolvedVariable"; keys: string[] };
 
-export interface PolicyValueTrace { written: string; resolved: string | null; unresolved: string[]; span: Span; }
+export interface PolicyValueTrace {
+  written: string;
+  resolved: string | null;
+  unresolved: string[];
+  /** False when the value is not of the operator's type (it satisfies neither the operator nor its negation). */
+  valid: boolean;
+  span: Span;
+}
 export interface RequestValueTrace { value: string; matched: number[]; valid: boolean; result: boolean; }
 
 export interface ConditionTrace {
@@ -353,6 +385,8 @@ export interface LayerResult {
   decidingStatements: StatementRef[];
   missingContext: string[];
   policies: PolicyResult[];
+  /** An RCP level that allows through RCPFullAWSAccess (absent otherwise). */
+  implicitFullAccess?: boolean;
 }
 
 /** The full answer for one request. */
@@ -366,7 +400,15 @@ export interface Authorization {
   callerAccount: string | null;
   resourceAccount: string | null;
   layers: LayerResult[];
+  /** What the engine noticed about the request (absent when nothing). */
+  notes?: Note[];
 }
+
+/** Something the engine noticed about the request (see `Explanation.notes` for the sentences). */
+export type Note =
+  | { kind: "roleArnCaller"; role: string }
+  | { kind: "privateSourceIp"; ip: string }
+  | { kind: "noPermissionRequired"; action: string };
 
 // ------------------------------------------------------------ in words
 
@@ -382,36 +424,85 @@ export interface StatementExplanation {
   index: number;
   sid: string | null;
   applies: boolean;
-  /** e.g. `statement 0 "IPAllow" (Allow) does not apply: a condition is false`. */
+  /** e.g. `statement 0 "IPAllow" (Allow) does not apply: a condition is false`: label, effect and verdict. */
   summary: string;
+  /** e.g. `statement 0 "IPAllow"` (statements are numbered from 0, as in `statement` of a StatementRef). */
+  label: string;
+  effect: Effect | null;
+  /** e.g. `does not apply: a condition is false`. */
+  verdict: string;
   line: number;
   column: number;
+  /** The whole statement, for highlighting. */
+  span: Span;
   principal: ElementExplanation | null;
   action: ElementExplanation;
   resource: ElementExplanation;
   conditions: ElementExplanation[];
 }
 
-export interface PolicyExplanation { policy: string; decision: PolicyDecision; statements: StatementExplanation[]; }
-export interface LayerExplanation { layer: string; sentence: string; policies: PolicyExplanation[]; }
+export interface PolicyExplanation {
+  policy: string;
+  /** The policy for people, e.g. "identity policy 1", "SCP 2 of the organization root". */
+  label: string;
+  /** A heading, e.g. "Identity policy 1", "SCP 2 · organization root". */
+  title: string;
+  decision: PolicyDecision;
+  statements: StatementExplanation[];
+}
+
+export interface LayerExplanation {
+  /** "identity", "scps/0", … */
+  layer: string;
+  /** The layer for people, e.g. "the SCPs of organization level 1 below the root". */
+  label: string;
+  /** A heading, e.g. "SCPs · level 1", "Identity policies". */
+  title: string;
+  /** e.g. "scps/1 has no statement that allows". */
+  sentence: string;
+  /** The sentence without the layer, e.g. "has no statement that allows". */
+  verdict: string;
+  policies: PolicyExplanation[];
+}
+
+/** For an implicit deny: an Allow statement that covers the request but for a false condition. */
+export interface NearMiss {
+  policy: string;
+  statement: number;
+  /** e.g. `statement 0 "IPAllow"`. */
+  label: string;
+  /** The sentences of its false conditions. */
+  conditions: string[];
+  /** e.g. `statement 0 "IPAllow" of identity policy 1 would allow it, but …`. */
+  sentence: string;
+}
 
 /** The sentences of the command line's `simulate`. */
 export interface Explanation {
   /** e.g. "The request is allowed: an identity-based policy allows it, and no guardrail objects." */
   decision: string;
+  /** What the engine noticed about the request (a role ARN as caller, a private source IP, …). */
+  notes: string[];
   layers: LayerExplanation[];
+  nearMisses: NearMiss[];
 }
 
 /** A `check --json` object with the full trace and its explanation (both null when `error` is set). */
 export interface SimulateResult extends CheckResult {
   authorization: Authorization | null;
   explanation: Explanation | null;
+  /** When AWS would refuse to store some policies: why the request is not evaluated, naming them for people. */
+  rejection: string | null;
 }
 
 /** A policy of the scenario as the engine read it. */
 export interface PolicyReport {
   policy: string;
   kind: PolicyKind;
+  /** The policy for people, e.g. "identity policy 1", "SCP 1 of organization level 1 below the root". */
+  label: string;
+  /** A heading, e.g. "Identity policy 1", "SCP 1 · level 1". */
+  title: string;
   /** The text positions refer to (an object policy's pretty-printed form). */
   text: string;
   ok: boolean;

@@ -93,6 +93,15 @@ impl PolicyKind {
         matches!(self, PolicyKind::Scp | PolicyKind::Rcp)
     }
 
+    /// Layers of one policy at most: the resource's policy, the permissions
+    /// boundary, the session policy.
+    pub fn single(self) -> bool {
+        matches!(
+            self,
+            PolicyKind::Resource | PolicyKind::PermissionsBoundary | PolicyKind::Session
+        )
+    }
+
     /// One policy of this kind, for sentences: "an identity-based policy".
     pub fn label(self) -> &'static str {
         match self {
@@ -181,13 +190,7 @@ impl Layer {
     /// The layer for people: "the identity-based policies", "the SCPs of the
     /// organization root", "the RCPs of organization level 2".
     pub fn label(&self) -> String {
-        let level = |l: usize| {
-            if l == 0 {
-                "the organization root".to_string()
-            } else {
-                format!("organization level {l} below the root")
-            }
-        };
+        let level = level_label;
         match self {
             Layer::Identity => "the identity-based policies".to_string(),
             Layer::Resource => "the resource-based policy".to_string(),
@@ -202,8 +205,7 @@ impl Layer {
     /// A heading: "SCPs · organization root", "Identity policies".
     pub fn title(&self) -> String {
         match self.level() {
-            Some(0) => format!("{} · organization root", self.kind().title()),
-            Some(l) => format!("{} · level {l}", self.kind().title()),
+            Some(l) => format!("{} · {}", self.kind().title(), level_title(l)),
             None => self.kind().title().to_string(),
         }
     }
@@ -211,6 +213,25 @@ impl Layer {
     /// When the layer takes part in a decision, in one line.
     pub fn when(&self) -> &'static str {
         self.kind().when()
+    }
+}
+
+/// An organization level in a sentence: "the organization root",
+/// "organization level 2 below the root".
+fn level_label(level: usize) -> String {
+    if level == 0 {
+        "the organization root".to_string()
+    } else {
+        format!("organization level {level} below the root")
+    }
+}
+
+/// An organization level in a heading: "organization root", "level 2".
+fn level_title(level: usize) -> String {
+    if level == 0 {
+        "organization root".to_string()
+    } else {
+        format!("level {level}")
     }
 }
 
@@ -238,6 +259,20 @@ pub enum PolicyId {
 }
 
 impl PolicyId {
+    /// The policy of `kind` at organization `level` (SCPs and RCPs) and
+    /// position `index` in its list; single-policy kinds use neither.
+    pub fn of(kind: PolicyKind, level: usize, index: usize) -> PolicyId {
+        match kind {
+            PolicyKind::Identity => PolicyId::Identity(index),
+            PolicyKind::Resource => PolicyId::Resource,
+            PolicyKind::PermissionsBoundary => PolicyId::PermissionsBoundary,
+            PolicyKind::Session => PolicyId::Session,
+            PolicyKind::Scp => PolicyId::Scp { level, index },
+            PolicyKind::Rcp => PolicyId::Rcp { level, index },
+            PolicyKind::VpcEndpoint => PolicyId::VpcEndpoint(index),
+        }
+    }
+
     pub fn layer(&self) -> Layer {
         match self {
             PolicyId::Identity(_) => Layer::Identity,
@@ -266,13 +301,7 @@ impl PolicyId {
     /// The policy for people: "identity policy 1", "the resource policy",
     /// "SCP 2 of the organization root".
     pub fn label(&self) -> String {
-        let level = |l: usize| {
-            if l == 0 {
-                "the organization root".to_string()
-            } else {
-                format!("organization level {l}")
-            }
-        };
+        let level = level_label;
         match self {
             PolicyId::Identity(i) => format!("identity policy {}", i + 1),
             PolicyId::Resource => "the resource policy".to_string(),
@@ -281,6 +310,22 @@ impl PolicyId {
             PolicyId::Scp { level: l, index } => format!("SCP {} of {}", index + 1, level(*l)),
             PolicyId::Rcp { level: l, index } => format!("RCP {} of {}", index + 1, level(*l)),
             PolicyId::VpcEndpoint(i) => format!("VPC endpoint policy {}", i + 1),
+        }
+    }
+
+    /// A heading for the policy: "Identity policy 1", "Resource policy",
+    /// "SCP 2 · organization root", "RCP 1 · level 2".
+    pub fn title(&self) -> String {
+        match self {
+            PolicyId::Identity(i) => format!("Identity policy {}", i + 1),
+            PolicyId::Scp { level, index } => {
+                format!("SCP {} · {}", index + 1, level_title(*level))
+            }
+            PolicyId::Rcp { level, index } => {
+                format!("RCP {} · {}", index + 1, level_title(*level))
+            }
+            PolicyId::VpcEndpoint(i) => format!("VPC endpoint policy {}", i + 1),
+            other => other.kind().title().to_string(),
         }
     }
 }
@@ -463,13 +508,29 @@ impl<T> LayerMap<T> {
         }
     }
 
-    /// The same layers with each policy mapped.
+    /// The same layers with each policy mapped, in [`LayerMap::iter`]'s
+    /// order (empty organization levels are kept).
     pub fn map<U>(&self, mut f: impl FnMut(PolicyId, &T) -> U) -> LayerMap<U> {
         let mut out = LayerMap::default();
         for (id, p) in self.iter() {
             out.put(id, f(id, p));
         }
+        out.scps.resize_with(self.scps.len(), Vec::new);
+        out.rcps.resize_with(self.rcps.len(), Vec::new);
         out
+    }
+
+    /// Empties one layer (every level of SCPs or RCPs).
+    pub fn clear(&mut self, kind: PolicyKind) {
+        match kind {
+            PolicyKind::Identity => self.identity.clear(),
+            PolicyKind::Resource => self.resource = None,
+            PolicyKind::PermissionsBoundary => self.permissions_boundary = None,
+            PolicyKind::Session => self.session = None,
+            PolicyKind::Scp => self.scps.clear(),
+            PolicyKind::Rcp => self.rcps.clear(),
+            PolicyKind::VpcEndpoint => self.vpc_endpoint.clear(),
+        }
     }
 
     /// Puts a policy at its id: a new last policy of its layer (or level),
@@ -494,32 +555,195 @@ impl<T> LayerMap<T> {
         }
     }
 
+    /// Adds a policy of `kind` as the last of its layer and returns its id.
+    /// SCPs and RCPs go to organization `level`, or to a new level below the
+    /// others when `level` is `None` or past the last one. A single-policy
+    /// layer's policy is replaced.
+    pub fn add(&mut self, kind: PolicyKind, level: Option<usize>, p: T) -> PolicyId {
+        fn at_level<T>(levels: &mut Vec<Vec<T>>, level: Option<usize>, p: T) -> (usize, usize) {
+            let l = match level {
+                Some(l) if l < levels.len() => l,
+                _ => {
+                    levels.push(Vec::new());
+                    levels.len() - 1
+                }
+            };
+            match levels.get_mut(l) {
+                Some(v) => {
+                    v.push(p);
+                    (l, v.len() - 1)
+                }
+                None => (l, 0),
+            }
+        }
+        match kind {
+            PolicyKind::Identity => {
+                self.identity.push(p);
+                PolicyId::Identity(self.identity.len() - 1)
+            }
+            PolicyKind::Resource => {
+                self.resource = Some(p);
+                PolicyId::Resource
+            }
+            PolicyKind::PermissionsBoundary => {
+                self.permissions_boundary = Some(p);
+                PolicyId::PermissionsBoundary
+            }
+            PolicyKind::Session => {
+                self.session = Some(p);
+                PolicyId::Session
+            }
+            PolicyKind::Scp => {
+                let (level, index) = at_level(&mut self.scps, level, p);
+                PolicyId::Scp { level, index }
+            }
+            PolicyKind::Rcp => {
+                let (level, index) = at_level(&mut self.rcps, level, p);
+                PolicyId::Rcp { level, index }
+            }
+            PolicyKind::VpcEndpoint => {
+                self.vpc_endpoint.push(p);
+                PolicyId::VpcEndpoint(self.vpc_endpoint.len() - 1)
+            }
+        }
+    }
+
+    /// Removes a policy; the policies after it in its list move up one. An
+    /// organization level left without policies goes too (the levels below
+    /// it move up), since an empty level would allow nothing.
+    pub fn remove(&mut self, id: PolicyId) -> Option<T> {
+        fn remove_at<T>(v: &mut Vec<T>, i: usize) -> Option<T> {
+            (i < v.len()).then(|| v.remove(i))
+        }
+        fn remove_leveled<T>(levels: &mut Vec<Vec<T>>, level: usize, i: usize) -> Option<T> {
+            let removed = levels.get_mut(level).and_then(|v| remove_at(v, i));
+            if levels.get(level).is_some_and(Vec::is_empty) {
+                levels.remove(level);
+            }
+            removed
+        }
+        match id {
+            PolicyId::Identity(i) => remove_at(&mut self.identity, i),
+            PolicyId::Resource => self.resource.take(),
+            PolicyId::PermissionsBoundary => self.permissions_boundary.take(),
+            PolicyId::Session => self.session.take(),
+            PolicyId::Scp { level, index } => remove_leveled(&mut self.scps, level, index),
+            PolicyId::Rcp { level, index } => remove_leveled(&mut self.rcps, level, index),
+            PolicyId::VpcEndpoint(i) => remove_at(&mut self.vpc_endpoint, i),
+        }
+    }
+
     /// The layers in evaluation order, each with its policies. The identity
     /// layer is always there (every request needs an Allow); another layer
     /// without policies is left out, but an SCP or RCP level without
     /// policies is kept, since each level must allow on its own.
     pub fn layers(&self) -> Vec<(Layer, Vec<(PolicyId, &T)>)> {
-        let mut out: Vec<(Layer, Vec<(PolicyId, &T)>)> = vec![(Layer::Identity, Vec::new())];
-        for (id, p) in self.iter() {
-            let layer = id.layer();
-            match out.last_mut() {
-                Some((l, ps)) if *l == layer => ps.push((id, p)),
-                _ => out.push((layer, vec![(id, p)])),
-            }
+        type Entry<'a, T> = (Layer, Vec<(PolicyId, &'a T)>);
+        fn list<T>(layer: Layer, ps: &[T], id: impl Fn(usize) -> PolicyId) -> Entry<'_, T> {
+            (
+                layer,
+                ps.iter().enumerate().map(|(i, p)| (id(i), p)).collect(),
+            )
         }
-        // empty organization levels still take part
+        fn single<T>(layer: Layer, id: PolicyId, p: &Option<T>) -> Option<Entry<'_, T>> {
+            p.as_ref().map(|p| (layer, vec![(id, p)]))
+        }
+        let mut out = vec![list(Layer::Identity, &self.identity, PolicyId::Identity)];
+        out.extend(single(Layer::Resource, PolicyId::Resource, &self.resource));
+        out.extend(single(
+            Layer::PermissionsBoundary,
+            PolicyId::PermissionsBoundary,
+            &self.permissions_boundary,
+        ));
+        out.extend(single(Layer::Session, PolicyId::Session, &self.session));
+        // every organization level takes part, an empty one too
         for (level, ps) in self.scps.iter().enumerate() {
-            if ps.is_empty() {
-                out.push((Layer::Scp { level }, Vec::new()));
-            }
+            out.push(list(Layer::Scp { level }, ps, |index| PolicyId::Scp {
+                level,
+                index,
+            }));
         }
         for (level, ps) in self.rcps.iter().enumerate() {
-            if ps.is_empty() {
-                out.push((Layer::Rcp { level }, Vec::new()));
+            out.push(list(Layer::Rcp { level }, ps, |index| PolicyId::Rcp {
+                level,
+                index,
+            }));
+        }
+        if !self.vpc_endpoint.is_empty() {
+            out.push(list(
+                Layer::VpcEndpoint,
+                &self.vpc_endpoint,
+                PolicyId::VpcEndpoint,
+            ));
+        }
+        out
+    }
+}
+
+impl<T> LayerMap<T> {
+    /// Writes the layers that have policies into a map, under the scenario
+    /// format's field names (as `Serialize` writes them), for a map that
+    /// holds other fields too.
+    pub fn write_fields<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error>
+    where
+        T: Serialize,
+    {
+        for kind in PolicyKind::ALL {
+            let key = kind.field();
+            match kind {
+                PolicyKind::Identity if !self.identity.is_empty() => {
+                    map.serialize_entry(key, &self.identity)?
+                }
+                PolicyKind::Resource => {
+                    if let Some(p) = &self.resource {
+                        map.serialize_entry(key, p)?
+                    }
+                }
+                PolicyKind::PermissionsBoundary => {
+                    if let Some(p) = &self.permissions_boundary {
+                        map.serialize_entry(key, p)?
+                    }
+                }
+                PolicyKind::Session => {
+                    if let Some(p) = &self.session {
+                        map.serialize_entry(key, p)?
+                    }
+                }
+                PolicyKind::Scp if !self.scps.is_empty() => map.serialize_entry(key, &self.scps)?,
+                PolicyKind::Rcp if !self.rcps.is_empty() => map.serialize_entry(key, &self.rcps)?,
+                PolicyKind::VpcEndpoint if !self.vpc_endpoint.is_empty() => {
+                    map.serialize_entry(key, &self.vpc_endpoint)?
+                }
+                _ => {}
             }
         }
-        out.sort_by_key(|(l, _)| *l);
-        out
+        Ok(())
+    }
+
+    /// Reads the value of `key` from a map when `key` is a layer's field
+    /// (`identity`, `scps`, …), and says whether it was; the map's other
+    /// fields are the caller's.
+    pub fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error>
+    where
+        T: Deserialize<'de>,
+    {
+        let Some(kind) = PolicyKind::ALL.into_iter().find(|k| k.field() == key) else {
+            return Ok(false);
+        };
+        match kind {
+            PolicyKind::Identity => self.identity = map.next_value()?,
+            PolicyKind::Resource => self.resource = map.next_value()?,
+            PolicyKind::PermissionsBoundary => self.permissions_boundary = map.next_value()?,
+            PolicyKind::Session => self.session = map.next_value()?,
+            PolicyKind::Scp => self.scps = map.next_value()?,
+            PolicyKind::Rcp => self.rcps = map.next_value()?,
+            PolicyKind::VpcEndpoint => self.vpc_endpoint = map.next_value()?,
+        }
+        Ok(true)
     }
 }
 
@@ -564,8 +788,122 @@ mod tests {
         );
         assert_eq!(
             PolicyId::Rcp { level: 2, index: 1 }.label(),
-            "RCP 2 of organization level 2"
+            "RCP 2 of organization level 2 below the root"
         );
+        assert_eq!(
+            PolicyId::Scp { level: 0, index: 1 }.title(),
+            "SCP 2 · organization root"
+        );
+        assert_eq!(Layer::Scp { level: 2 }.title(), "SCPs · level 2");
+        assert_eq!(PolicyId::Session.title(), "Session policy");
+        for kind in PolicyKind::ALL {
+            let id = PolicyId::of(kind, 1, 2);
+            assert_eq!(id.kind(), kind);
+            assert_eq!(id.layer().level(), kind.has_levels().then_some(1));
+            assert_eq!(id.index(), if kind.single() { 0 } else { 2 });
+        }
+    }
+
+    #[test]
+    fn layer_maps_add_and_remove_policies() {
+        let mut m: LayerMap<&str> = LayerMap::default();
+        assert_eq!(
+            m.add(PolicyKind::Scp, None, "a"),
+            PolicyId::Scp { level: 0, index: 0 }
+        );
+        assert_eq!(
+            m.add(PolicyKind::Scp, Some(0), "b"),
+            PolicyId::Scp { level: 0, index: 1 }
+        );
+        assert_eq!(
+            m.add(PolicyKind::Scp, Some(7), "c"),
+            PolicyId::Scp { level: 1, index: 0 }
+        );
+        assert_eq!(
+            m.add(PolicyKind::Identity, None, "i"),
+            PolicyId::Identity(0)
+        );
+        assert_eq!(m.add(PolicyKind::Session, Some(3), "s"), PolicyId::Session);
+        assert_eq!(m.remove(PolicyId::Scp { level: 0, index: 0 }), Some("a"));
+        assert_eq!(m.get(PolicyId::Scp { level: 0, index: 0 }), Some(&"b"));
+        assert_eq!(m.remove(PolicyId::Scp { level: 0, index: 0 }), Some("b"));
+        assert_eq!(m.scps, vec![vec!["c"]], "an emptied level goes");
+        assert_eq!(m.remove(PolicyId::Scp { level: 3, index: 0 }), None);
+        assert_eq!(m.remove(PolicyId::Session), Some("s"));
+        assert_eq!(m.remove(PolicyId::Session), None);
+    }
+
+    /// A LayerMap inside another object, as `write_fields` and `read_field` serve it.
+    #[derive(PartialEq, Debug)]
+    struct Holder {
+        layers: LayerMap<String>,
+        other: bool,
+    }
+
+    impl Serialize for Holder {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap;
+            let mut m = s.serialize_map(None)?;
+            self.layers.write_fields(&mut m)?;
+            m.serialize_entry("other", &self.other)?;
+            m.end()
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Holder {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> serde::de::Visitor<'de> for V {
+                type Value = Holder;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("a holder")
+                }
+                fn visit_map<A: serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<Holder, A::Error> {
+                    let mut h = Holder {
+                        layers: LayerMap::default(),
+                        other: false,
+                    };
+                    while let Some(key) = map.next_key::<String>()? {
+                        if key == "other" {
+                            h.other = map.next_value()?;
+                        } else if !h.layers.read_field(&key, &mut map)? {
+                            return Err(serde::de::Error::custom(format!("unknown {key}")));
+                        }
+                    }
+                    Ok(h)
+                }
+            }
+            d.deserialize_map(V)
+        }
+    }
+
+    #[test]
+    fn layer_maps_are_written_and_read_as_fields_of_another_object() {
+        let mut layers = LayerMap::default();
+        layers.add(PolicyKind::Identity, None, "i".to_string());
+        layers.add(PolicyKind::Resource, None, "r".to_string());
+        layers.scps = vec![vec!["root".to_string()], vec![]];
+        let h = Holder {
+            layers,
+            other: true,
+        };
+        let text = serde_json::to_string(&h).unwrap();
+        assert_eq!(
+            text,
+            r#"{"identity":["i"],"resource":"r","scps":[["root"],[]],"other":true}"#
+        );
+        assert_eq!(
+            serde_json::to_value(&h.layers).unwrap(),
+            serde_json::json!({"identity":["i"],"resource":"r","scps":[["root"],[]]}),
+            "the fields are the ones Serialize writes"
+        );
+        let back: Holder = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, h, "empty organization levels are kept");
+        let bad = serde_json::from_str::<Holder>(r#"{"scp":[]}"#).unwrap_err();
+        assert!(bad.to_string().contains("unknown scp"), "{bad}");
     }
 
     #[test]
@@ -591,5 +929,10 @@ mod tests {
         assert_eq!(m.get(PolicyId::Scp { level: 1, index: 0 }), Some(&"scp1"));
         let upper = m.map(|_, p| p.to_uppercase());
         assert_eq!(upper.resource.as_deref(), Some("R"));
+        m.scps.push(Vec::new());
+        let same = m.map(|_, p| *p);
+        assert_eq!(same, m, "a trailing empty level is kept");
+        m.clear(PolicyKind::Scp);
+        assert!(m.scps.is_empty());
     }
 }

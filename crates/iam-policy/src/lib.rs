@@ -32,6 +32,7 @@ pub mod check;
 pub mod eval;
 pub mod explain;
 pub mod layer;
+pub mod limits;
 pub mod parse;
 pub mod pattern;
 pub mod request;

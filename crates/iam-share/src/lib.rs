@@ -10,6 +10,13 @@
 //! base64url. Other `&`-separated parts of a fragment are ignored, so
 //! `#top&s=1.…` reads too.
 //!
+//! A link is untrusted input: a few kilobytes inflate to megabytes. The
+//! decoder stops inflating at [`MAX_PAYLOAD`] and checks what the scenario
+//! holds against named limits ([`check_limits`]: each policy, all policies,
+//! the number of policies and requests, context keys and values, request
+//! strings) before the engine reads anything; [`ShareError::TooLarge`] names
+//! the limit.
+//!
 //! ```
 //! use iam_policy::Scenario;
 //! let s = Scenario::from_json(r#"{"policies":{},"requests":[]}"#).unwrap();
@@ -29,8 +36,80 @@ pub const SHARE_VERSION: u32 = 1;
 /// The fragment part that holds a share payload.
 pub const PREFIX: &str = "s=";
 
-/// Largest decompressed payload accepted: a link is untrusted input.
-pub const MAX_PAYLOAD: usize = 4 * 1024 * 1024;
+// ---------------------------------------------------------------- limits
+//
+// A link is untrusted input: a few kilobytes of a repetitive payload inflate
+// about 700:1. Everything in it is measured against these limits before
+// anything is read by the engine, let alone evaluated; they are far above
+// what AWS allows (its largest policy quota is 32 KB, a KMS key policy).
+
+/// Largest decompressed payload: 1 MiB.
+pub const MAX_PAYLOAD: usize = 1024 * 1024;
+/// Largest policy: 128 KiB of text (a JSON object counts as the engine
+/// pretty-prints it).
+pub const MAX_POLICY_TEXT: usize = 128 * 1024;
+/// All the policies of a scenario together: 1 MiB.
+pub const MAX_TOTAL_POLICY_TEXT: usize = 1024 * 1024;
+/// Policies in a scenario, all layers together.
+pub const MAX_POLICIES: usize = 100;
+/// Requests in a scenario.
+pub const MAX_REQUESTS: usize = 1_000;
+/// Requests × bytes of policy text: every request is decided against every
+/// policy (100,000,000: 100 requests against 1 MiB of policies, about 0.1 s).
+pub const MAX_EVALUATION_SIZE: usize = 100_000_000;
+/// Context keys of one request.
+pub const MAX_CONTEXT_KEYS: usize = 256;
+/// Values of one multivalued context key.
+pub const MAX_CONTEXT_VALUES: usize = 1_024;
+/// Any one string of a request (principal, action, resource, a context key
+/// or value, its name): 4 KiB (an ARN is at most 2,048 characters, a tag
+/// value 256).
+pub const MAX_REQUEST_TEXT: usize = 4 * 1024;
+/// The scenario's name or description: 64 KiB.
+pub const MAX_DESCRIPTION: usize = 64 * 1024;
+
+/// What is over which limit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exceeded {
+    /// What was measured ("policy identity/0", "request 3's context").
+    pub what: String,
+    /// Its size; `None` when measuring stopped at the limit.
+    pub size: Option<usize>,
+    pub limit: usize,
+    /// "bytes", "policies", …
+    pub unit: &'static str,
+    /// The limit's name (`MAX_POLICY_TEXT`).
+    pub name: &'static str,
+}
+
+/// 1048576 → "1,048,576".
+fn group(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+impl std::fmt::Display for Exceeded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let unit = self.unit;
+        match self.size {
+            Some(size) => write!(f, "{} is {} {unit}", self.what, group(size))?,
+            None => write!(f, "{} is more than {} {unit}", self.what, group(self.limit))?,
+        }
+        write!(
+            f,
+            ", over the share-link limit of {} {unit} ({})",
+            group(self.limit),
+            self.name
+        )
+    }
+}
 
 /// Why a fragment could not be read. Every failure is a value; nothing panics.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,8 +120,10 @@ pub enum ShareError {
     UnknownVersion(String),
     /// Not base64url, or no `.` after the version.
     BadEncoding,
-    /// Not raw DEFLATE, cut short, or larger than [`MAX_PAYLOAD`] once inflated.
+    /// Not raw DEFLATE, or cut short.
     BadCompression,
+    /// Over one of the limits above (checked before the engine reads anything).
+    TooLarge(Box<Exceeded>),
     /// Not JSON.
     BadJson(String),
     /// JSON, but not a scenario (with the scenario reader's diagnostics).
@@ -60,8 +141,11 @@ impl std::fmt::Display for ShareError {
             ShareError::BadEncoding => write!(f, "the link is cut short or damaged (bad base64)"),
             ShareError::BadCompression => write!(
                 f,
-                "the link is cut short or damaged (bad compressed data, or larger than {} MiB)",
-                MAX_PAYLOAD / (1024 * 1024)
+                "the link is cut short or damaged (bad compressed data)"
+            ),
+            ShareError::TooLarge(e) => write!(
+                f,
+                "the link's scenario is too large to open: {e}; nothing in it was evaluated"
             ),
             ShareError::BadJson(e) => write!(f, "the link's content is not JSON: {e}"),
             ShareError::BadScenario(diags) => match diags.first() {
@@ -77,6 +161,241 @@ impl std::fmt::Display for ShareError {
 }
 
 impl std::error::Error for ShareError {}
+
+fn too_large(
+    what: impl Into<String>,
+    size: Option<usize>,
+    limit: usize,
+    unit: &'static str,
+    name: &'static str,
+) -> ShareError {
+    ShareError::TooLarge(Box::new(Exceeded {
+        what: what.into(),
+        size,
+        limit,
+        unit,
+        name,
+    }))
+}
+
+/// Counts bytes written, refusing past `cap` (so measuring stops there).
+struct Counter {
+    n: usize,
+    cap: usize,
+}
+
+impl std::io::Write for Counter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.n += buf.len();
+        if self.n > self.cap {
+            return Err(std::io::Error::other("over the limit"));
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The size of a policy as the engine reads it: a string's bytes, or an
+/// object pretty-printed; `None` when over `cap`.
+fn policy_size(v: &serde_json::Value, cap: usize) -> Option<usize> {
+    match v {
+        serde_json::Value::String(s) => Some(s.len()),
+        serde_json::Value::Null => Some(0),
+        other => {
+            let mut c = Counter { n: 0, cap };
+            serde_json::to_writer_pretty(&mut c, other)
+                .ok()
+                .map(|()| c.n)
+        }
+    }
+}
+
+/// Checks a scenario (as JSON, before the engine reads it) against the
+/// share-link limits. Parts of the wrong type are left to the scenario
+/// reader, which reports them with positions.
+pub fn check_limits(scenario: &serde_json::Value) -> Result<(), ShareError> {
+    use serde_json::Value;
+    let Some(root) = scenario.as_object() else {
+        return Ok(());
+    };
+    for field in ["name", "description"] {
+        if let Some(Value::String(s)) = root.get(field) {
+            if s.len() > MAX_DESCRIPTION {
+                return Err(too_large(
+                    format!("the scenario's {field}"),
+                    Some(s.len()),
+                    MAX_DESCRIPTION,
+                    "bytes",
+                    "MAX_DESCRIPTION",
+                ));
+            }
+        }
+    }
+    // Every policy, with the name the check results use (identity/0, scps/1/0).
+    let mut policies: Vec<(String, &Value)> = Vec::new();
+    let too_many = |n: usize| {
+        if n > MAX_POLICIES {
+            Err(too_large(
+                "the number of policies",
+                Some(n),
+                MAX_POLICIES,
+                "policies",
+                "MAX_POLICIES",
+            ))
+        } else {
+            Ok(())
+        }
+    };
+    if let Some(p) = root.get("policies").and_then(Value::as_object) {
+        for (layer, v) in p {
+            match (layer.as_str(), v) {
+                ("scps" | "rcps", Value::Array(levels)) => {
+                    for (l, level) in levels.iter().enumerate() {
+                        match level {
+                            Value::Array(items) => {
+                                too_many(policies.len() + items.len())?;
+                                policies.extend(
+                                    items
+                                        .iter()
+                                        .enumerate()
+                                        .map(|(i, it)| (format!("{layer}/{l}/{i}"), it)),
+                                );
+                            }
+                            other => policies.push((format!("{layer}/{l}"), other)),
+                        }
+                        too_many(policies.len())?;
+                    }
+                }
+                (_, Value::Array(items)) => {
+                    too_many(policies.len() + items.len())?;
+                    policies.extend(
+                        items
+                            .iter()
+                            .enumerate()
+                            .map(|(i, it)| (format!("{layer}/{i}"), it)),
+                    );
+                }
+                (_, other) => policies.push((layer.clone(), other)),
+            }
+            too_many(policies.len())?;
+        }
+    }
+    let mut total = 0usize;
+    for (name, v) in &policies {
+        let size = policy_size(v, MAX_POLICY_TEXT).ok_or_else(|| {
+            too_large(
+                format!("policy {name}"),
+                None,
+                MAX_POLICY_TEXT,
+                "bytes",
+                "MAX_POLICY_TEXT",
+            )
+        })?;
+        if size > MAX_POLICY_TEXT {
+            return Err(too_large(
+                format!("policy {name}"),
+                Some(size),
+                MAX_POLICY_TEXT,
+                "bytes",
+                "MAX_POLICY_TEXT",
+            ));
+        }
+        total += size;
+        if total > MAX_TOTAL_POLICY_TEXT {
+            return Err(too_large(
+                "all the policies together",
+                None,
+                MAX_TOTAL_POLICY_TEXT,
+                "bytes",
+                "MAX_TOTAL_POLICY_TEXT",
+            ));
+        }
+    }
+    let Some(Value::Array(requests)) = root.get("requests") else {
+        return Ok(());
+    };
+    if requests.len() > MAX_REQUESTS {
+        return Err(too_large(
+            "the number of requests",
+            Some(requests.len()),
+            MAX_REQUESTS,
+            "requests",
+            "MAX_REQUESTS",
+        ));
+    }
+    let work = requests.len().saturating_mul(total.max(1));
+    if work > MAX_EVALUATION_SIZE {
+        return Err(too_large(
+            format!(
+                "deciding {} requests against {} bytes of policies",
+                group(requests.len()),
+                group(total)
+            ),
+            Some(work),
+            MAX_EVALUATION_SIZE,
+            "request-bytes",
+            "MAX_EVALUATION_SIZE",
+        ));
+    }
+    for (i, r) in requests.iter().enumerate() {
+        let Some(r) = r.as_object() else { continue };
+        let text = |what: String, s: &str| {
+            if s.len() > MAX_REQUEST_TEXT {
+                Err(too_large(
+                    what,
+                    Some(s.len()),
+                    MAX_REQUEST_TEXT,
+                    "bytes",
+                    "MAX_REQUEST_TEXT",
+                ))
+            } else {
+                Ok(())
+            }
+        };
+        for (field, v) in r {
+            if let Value::String(s) = v {
+                text(format!("request {i}'s {field}"), s)?;
+            }
+        }
+        let Some(Value::Object(ctx)) = r.get("context") else {
+            continue;
+        };
+        if ctx.len() > MAX_CONTEXT_KEYS {
+            return Err(too_large(
+                format!("request {i}'s context"),
+                Some(ctx.len()),
+                MAX_CONTEXT_KEYS,
+                "keys",
+                "MAX_CONTEXT_KEYS",
+            ));
+        }
+        for (k, v) in ctx {
+            text(format!("request {i}'s context key name"), k)?;
+            let values: &[Value] = match v {
+                Value::Array(items) => items,
+                other => std::slice::from_ref(other),
+            };
+            if values.len() > MAX_CONTEXT_VALUES {
+                return Err(too_large(
+                    format!("request {i}'s context key {k}"),
+                    Some(values.len()),
+                    MAX_CONTEXT_VALUES,
+                    "values",
+                    "MAX_CONTEXT_VALUES",
+                ));
+            }
+            for v in values {
+                if let Value::String(s) = v {
+                    text(format!("a value of request {i}'s context key {k}"), s)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
 
 /// The fragment (without `#`) for any payload bytes (normally JSON).
 pub fn encode_bytes(payload: &[u8]) -> String {
@@ -103,20 +422,41 @@ pub fn decode_bytes(fragment: &str) -> Result<Vec<u8>, ShareError> {
     let packed = URL_SAFE_NO_PAD
         .decode(data.trim_end_matches('='))
         .map_err(|_| ShareError::BadEncoding)?;
-    miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_PAYLOAD)
-        .map_err(|_| ShareError::BadCompression)
+    miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_PAYLOAD).map_err(|e| {
+        match e.status {
+            miniz_oxide::inflate::TINFLStatus::HasMoreOutput => too_large(
+                "its content once decompressed",
+                None,
+                MAX_PAYLOAD,
+                "bytes",
+                "MAX_PAYLOAD",
+            ),
+            _ => ShareError::BadCompression,
+        }
+    })
 }
 
-/// The payload of a fragment as JSON.
+/// The payload of a fragment as JSON (any JSON: only [`MAX_PAYLOAD`] applies).
 pub fn decode_payload(fragment: &str) -> Result<serde_json::Value, ShareError> {
     let bytes = decode_bytes(fragment)?;
     serde_json::from_slice(&bytes).map_err(|e| ShareError::BadJson(e.to_string()))
 }
 
-/// The scenario of a fragment, read with the scenario reader (unknown fields are errors).
-pub fn decode_scenario(fragment: &str) -> Result<Scenario, ShareError> {
+/// The scenario JSON text of a fragment, checked against the limits
+/// ([`check_limits`]) but not yet read by the engine.
+pub fn decode_scenario_text(fragment: &str) -> Result<String, ShareError> {
     let bytes = decode_bytes(fragment)?;
     let text = String::from_utf8(bytes).map_err(|e| ShareError::BadJson(e.to_string()))?;
+    let value: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| ShareError::BadJson(e.to_string()))?;
+    check_limits(&value)?;
+    Ok(text)
+}
+
+/// The scenario of a fragment, read with the scenario reader (unknown fields
+/// are errors) once it is known to be within the limits.
+pub fn decode_scenario(fragment: &str) -> Result<Scenario, ShareError> {
+    let text = decode_scenario_text(fragment)?;
     Scenario::from_json(&text).map_err(ShareError::BadScenario)
 }
 
@@ -209,7 +549,13 @@ mod tests {
         let big = vec![b' '; 5 * 1024 * 1024];
         let frag = encode_bytes(&big);
         assert!(frag.len() < 64 * 1024);
-        assert_eq!(decode_bytes(&frag), Err(ShareError::BadCompression));
+        match decode_bytes(&frag) {
+            Err(e @ ShareError::TooLarge(_)) => {
+                assert!(e.to_string().contains("MAX_PAYLOAD"), "{e}");
+                assert!(e.to_string().contains("1,048,576 bytes"), "{e}");
+            }
+            other => panic!("{other:?}"),
+        }
         let ok = vec![b' '; MAX_PAYLOAD];
         assert_eq!(
             decode_bytes(&encode_bytes(&ok)).map(|b| b.len()),

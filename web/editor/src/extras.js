@@ -356,6 +356,7 @@ const PAGE_CSS = `
 .cat-badge.securityWarning::before { content: "Security warning"; }
 .cat-badge.warning::before { content: "Warning"; }
 .cat-badge.suggestion::before { content: "Suggestion"; }
+.access-summary { max-height: 360px; overflow: auto; }
 .access-summary h3 { margin: 8px 0 4px; font-size: 13px; }
 .access-summary table { border-collapse: collapse; font-size: 12.5px; }
 .access-summary th, .access-summary td { border: 1px solid var(--border); padding: 2px 8px; text-align: left; font-weight: normal; }

@@ -55,7 +55,7 @@ pub fn Gallery() -> Html {
                     Notice::info(format!("Loaded the example “{name}”.")),
                 ));
             }
-            Err(e) => d.dispatch(Action::Notify(Notice::error(e.join("; ")))),
+            Err(e) => d.dispatch(Action::Notify(Notice::error(engine::problems_text(&e)))),
         });
         let node_ref = if i == 0 {
             first.clone()

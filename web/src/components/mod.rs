@@ -4,13 +4,28 @@
 pub mod app;
 pub mod gallery;
 pub mod policies;
+pub mod problems;
 pub mod requests;
 pub mod toolbar;
 pub mod trace;
 
+use iam_policy::explain::decision_label;
+use iam_policy::Decision;
 use yew::prelude::*;
 
 use crate::state::State;
+
+/// A decision as a badge (the table, the explanation's heading).
+pub fn decision_badge(decision: Option<Decision>, error: bool) -> Html {
+    let (class, text) = match (decision, error) {
+        (_, true) => ("badge badge-error", "Error"),
+        (Some(d @ Decision::Allowed), _) => ("badge badge-allow", decision_label(d)),
+        (Some(d @ Decision::ExplicitDeny), _) => ("badge badge-deny", decision_label(d)),
+        (Some(d @ Decision::ImplicitDeny), _) => ("badge badge-implicit", decision_label(d)),
+        (None, _) => ("badge", "—"),
+    };
+    html! { <span class={class} data-decision={decision.map(Decision::as_str)}>{ text }</span> }
+}
 
 /// The store every component reads and dispatches to.
 pub type Store = UseReducerHandle<State>;

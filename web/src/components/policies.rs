@@ -1,41 +1,18 @@
 use std::rc::Rc;
 
+use iam_policy::{Layer, PolicyId, PolicyKind, Span};
 use yew::prelude::*;
 
+use super::problems::{diagnostic_item, finding_item};
 use super::{target_checked, target_value, use_store, Store};
 use crate::catalog::CatalogStatus;
-use crate::editor::PolicyEditor;
-use crate::engine::Range;
-use crate::model::{LayerKind, PolicyDoc, PolicyId};
+use crate::editor::{Mark, PolicyEditor};
+use crate::model::PolicyDoc;
 use crate::state::Action;
 
-/// What a person calls each layer, and one line on what it is.
-pub fn layer_title(layer: LayerKind) -> &'static str {
-    match layer {
-        LayerKind::Identity => "Identity policies",
-        LayerKind::Resource => "Resource policy",
-        LayerKind::PermissionsBoundary => "Permissions boundary",
-        LayerKind::Session => "Session policy",
-        LayerKind::Scps => "Service control policies (SCPs)",
-        LayerKind::Rcps => "Resource control policies (RCPs)",
-        LayerKind::VpcEndpoint => "VPC endpoint policies",
-    }
-}
-
-pub fn layer_help(layer: LayerKind) -> &'static str {
-    match layer {
-        LayerKind::Identity => "Attached to the caller: a user, group or role.",
-        LayerKind::Resource => "On the resource itself: a bucket, key or trust policy.",
-        LayerKind::PermissionsBoundary => "Caps what the identity policies can allow.",
-        LayerKind::Session => "Passed when the role session was created; caps it too.",
-        LayerKind::Scps => {
-            "AWS Organizations guardrails for the caller's account, one list per level, root first."
-        }
-        LayerKind::Rcps => {
-            "AWS Organizations guardrails for the resource's account, one list per level."
-        }
-        LayerKind::VpcEndpoint => "Of the VPC endpoint the request went through.",
-    }
+/// A stable string for a policy's DOM id.
+pub fn dom_id(id: PolicyId) -> String {
+    format!("policy-{}", id.to_string().replace('/', "-"))
 }
 
 fn policy_button(store: &Store, id: PolicyId, doc: &PolicyDoc) -> Html {
@@ -48,7 +25,7 @@ fn policy_button(store: &Store, id: PolicyId, doc: &PolicyDoc) -> Html {
     html! {
         <li>
             <button class={classes!("policy-item", selected.then_some("selected"))}
-                id={id.dom_id()} aria-current={selected.then_some("true")} {onclick}>
+                id={dom_id(id)} aria-current={selected.then_some("true")} title={id.title()} {onclick}>
                 <span class="policy-name">{ doc.name.clone() }</span>
                 if errors > 0 {
                     <span class="error-count" title="problems in this policy">
@@ -60,97 +37,67 @@ fn policy_button(store: &Store, id: PolicyId, doc: &PolicyDoc) -> Html {
     }
 }
 
-fn add_button(store: &Store, layer: LayerKind, level: Option<usize>, label: &str) -> Html {
+fn add_button(store: &Store, kind: PolicyKind, level: Option<usize>, label: String) -> Html {
     let d = store.dispatcher();
-    let onclick = Callback::from(move |_| d.dispatch(Action::AddPolicy(layer, level)));
-    html! { <li><button class="add-item" {onclick}>{ label.to_string() }</button></li> }
+    let onclick = Callback::from(move |_| d.dispatch(Action::AddPolicy(kind, level)));
+    html! { <li><button class="add-item" {onclick}>{ label }</button></li> }
 }
 
-fn layer_group(store: &Store, layer: LayerKind) -> Html {
+fn layer_group(store: &Store, kind: PolicyKind) -> Html {
     let ws = &store.ws;
-    let p = &ws.policies;
-    let on = ws.is_on(layer);
-    let has_any = match layer {
-        LayerKind::Identity => !p.identity.is_empty(),
-        LayerKind::Resource => p.resource.is_some(),
-        LayerKind::PermissionsBoundary => p.permissions_boundary.is_some(),
-        LayerKind::Session => p.session.is_some(),
-        LayerKind::Scps => !p.scps.is_empty(),
-        LayerKind::Rcps => !p.rcps.is_empty(),
-        LayerKind::VpcEndpoint => !p.vpc_endpoint.is_empty(),
-    };
+    let on = ws.is_on(kind);
+    // The layers of this kind, in evaluation order (SCPs and RCPs: one per level).
+    let layers: Vec<(Layer, Vec<(PolicyId, &PolicyDoc)>)> = ws
+        .policies
+        .docs
+        .layers()
+        .into_iter()
+        .filter(|(l, _)| l.kind() == kind)
+        .collect();
+    let has_any = layers.iter().any(|(_, ps)| !ps.is_empty());
     let toggle = {
         let d = store.dispatcher();
-        Callback::from(move |e: Event| d.dispatch(Action::SetLayerOn(layer, target_checked(&e))))
+        Callback::from(move |e: Event| d.dispatch(Action::SetLayerOn(kind, target_checked(&e))))
     };
     let mut items: Vec<Html> = Vec::new();
-    match layer {
-        LayerKind::Identity => {
-            for (i, doc) in p.identity.iter().enumerate() {
-                items.push(policy_button(store, PolicyId::Identity(i), doc));
+    for (layer, policies) in &layers {
+        if let Some(level) = layer.level() {
+            items.push(html! { <li class="level-title">{ layer.title() }</li> });
+            for (id, doc) in policies {
+                items.push(policy_button(store, *id, doc));
             }
-            items.push(add_button(store, layer, None, "+ Add identity policy"));
-        }
-        LayerKind::Resource | LayerKind::PermissionsBoundary | LayerKind::Session => {
-            let (id, doc) = match layer {
-                LayerKind::Resource => (PolicyId::Resource, &p.resource),
-                LayerKind::PermissionsBoundary => {
-                    (PolicyId::PermissionsBoundary, &p.permissions_boundary)
-                }
-                _ => (PolicyId::Session, &p.session),
-            };
-            match doc {
-                Some(doc) => items.push(policy_button(store, id, doc)),
-                None => items.push(add_button(store, layer, None, "+ Add")),
+            items.push(add_button(
+                store,
+                kind,
+                Some(level),
+                "+ Add policy to this level".into(),
+            ));
+        } else {
+            for (id, doc) in policies {
+                items.push(policy_button(store, *id, doc));
             }
-        }
-        LayerKind::Scps | LayerKind::Rcps => {
-            let levels = if layer == LayerKind::Scps {
-                &p.scps
-            } else {
-                &p.rcps
-            };
-            for (l, level) in levels.iter().enumerate() {
-                let title = if l == 0 {
-                    "Level 1 (root)".to_string()
-                } else {
-                    format!("Level {}", l + 1)
-                };
-                items.push(html! { <li class="level-title">{ title }</li> });
-                for (i, doc) in level.iter().enumerate() {
-                    let id = if layer == LayerKind::Scps {
-                        PolicyId::Scp(l, i)
-                    } else {
-                        PolicyId::Rcp(l, i)
-                    };
-                    items.push(policy_button(store, id, doc));
-                }
-                items.push(add_button(
-                    store,
-                    layer,
-                    Some(l),
-                    "+ Add policy to this level",
-                ));
-            }
-            items.push(add_button(store, layer, None, "+ Add level"));
-        }
-        LayerKind::VpcEndpoint => {
-            for (i, doc) in p.vpc_endpoint.iter().enumerate() {
-                items.push(policy_button(store, PolicyId::VpcEndpoint(i), doc));
-            }
-            items.push(add_button(store, layer, None, "+ Add endpoint policy"));
         }
     }
-    let switch_id = format!("layer-on-{}", layer.key());
+    if kind.has_levels() {
+        items.push(add_button(store, kind, None, "+ Add level".into()));
+    } else if !(kind.single() && has_any) {
+        items.push(add_button(
+            store,
+            kind,
+            None,
+            format!("+ Add {}", kind.label()),
+        ));
+    }
+    let switch_id = format!("layer-on-{}", kind.field());
     html! {
         <li class={classes!("layer", (!on).then_some("layer-off"), (!has_any).then_some("layer-empty"))}
-            data-layer={layer.key()}>
+            data-layer={kind.field()}>
             <div class="layer-head">
-                <span class="layer-title" title={layer_help(layer)}>{ layer_title(layer) }</span>
+                <span class="layer-title" title={kind.when()}>{ kind.title() }</span>
                 if has_any {
                     <label class="switch" for={switch_id.clone()} title="Switch this layer off to see the decision without it">
                         <input type="checkbox" id={switch_id} checked={on} onchange={toggle}
-                            aria-label={format!("Evaluate {}", layer_title(layer).to_lowercase())} />
+                            aria-label={format!("Evaluate {}", kind.title())} />
                         <span aria-hidden="true">{ if on { "on" } else { "off" } }</span>
                     </label>
                 }
@@ -166,9 +113,9 @@ pub fn PolicyPanel() -> Html {
     let Some(store) = use_store() else {
         return html! {};
     };
-    let layers = LayerKind::ALL
+    let layers = PolicyKind::ALL
         .iter()
-        .map(|l| layer_group(&store, *l))
+        .map(|k| layer_group(&store, *k))
         .collect::<Html>();
     html! {
         <section class="panel policies" aria-labelledby="policies-heading">
@@ -201,26 +148,21 @@ fn EditorPane() -> Html {
             </div>
         };
     };
-    // Once the catalog is loaded, iam-lint's findings (the engine's diagnostics among them).
-    let diags = Rc::new(
-        store
-            .lint
-            .findings
-            .get(&id)
-            .or_else(|| store.eval.diagnostics.get(&id))
-            .cloned()
-            .unwrap_or_default(),
-    );
+    // The engine's diagnostics, and once the catalog is loaded, iam-lint's own findings.
+    let no_diags = Vec::new();
+    let no_findings = Vec::new();
+    let diags = store.eval.diagnostics.get(&id).unwrap_or(&no_diags);
+    let findings = store.lint.findings.get(&id).unwrap_or(&no_findings);
     // The deciding statements of the selected request that are in this policy.
-    let highlight: Rc<Vec<Range>> = Rc::new(
+    let highlight: Rc<Vec<Span>> = Rc::new(
         store
             .active_request
-            .and_then(|i| store.eval.outcomes.get(i))
-            .map(|o| {
-                o.deciding
+            .and_then(|i| store.eval.results.get(i))
+            .map(|r| {
+                r.deciding_statements
                     .iter()
                     .filter(|d| d.policy == id)
-                    .map(|d| d.range)
+                    .map(|d| d.span)
                     .collect()
             })
             .unwrap_or_default(),
@@ -233,7 +175,7 @@ fn EditorPane() -> Html {
     let on_change = {
         let d = store.dispatcher();
         Callback::from(move |(doc_id, text): (String, String)| {
-            if let Some(pid) = PolicyId::from_engine_id(&doc_id) {
+            if let Ok(pid) = doc_id.parse::<PolicyId>() {
                 d.dispatch(Action::EditPolicy(pid, text));
             }
         })
@@ -249,53 +191,49 @@ fn EditorPane() -> Html {
         let d = store.dispatcher();
         Callback::from(move |_| d.dispatch(Action::RemovePolicy(id)))
     };
-    let on = store.ws.is_on(id.layer());
-    let problems = diags.len();
-    let diag_list = diags
+    let on = store.ws.is_on(id.kind());
+    // The engine's diagnostics, then the catalog's findings.
+    let problems: Vec<Html> = diags
         .iter()
-        .map(|dg| {
-            let d = store.dispatcher();
-            let range = dg.range;
-            let onclick = Callback::from(move |_| d.dispatch(Action::Reveal(id, range)));
-            html! {
-                <li class={classes!("diag", dg.category.unwrap_or(dg.severity.key()))}>
-                    // The category's name comes from the lazy stylesheet (editor-extras.js).
-                    if let Some(c) = dg.category { <span class={classes!("cat-badge", c)}></span> }
-                    <button class="link-button diag-pos" {onclick}>
-                        { format!("Line {}, column {}", dg.range.from_line, dg.range.from_col) }
-                    </button>
-                    { ": " }{ dg.message.clone() }
-                    if let Some((key, label)) = dg.class {
-                        <span class={classes!("diag-class", key)}>{ " (" }{ label }
-                            if let Some(a) = dg.aws_error.clone() { { ": " }<q>{ a }</q> }
-                        { ")" }</span>
-                    }
-                    if let Some(h) = dg.hint.clone() { <span class="diag-hint">{ " — " }{ h }</span> }
-                </li>
-            }
-        })
-        .collect::<Html>();
-    let label = format!("{} — {} (JSON)", doc.name, layer_title(id.layer()));
+        .map(|d| diagnostic_item(&store, id, d, None))
+        .chain(findings.iter().map(|f| finding_item(&store, id, f)))
+        .collect();
+    let marks: Rc<Vec<Mark>> = Rc::new(
+        diags
+            .iter()
+            .map(Mark::of)
+            .chain(
+                findings
+                    .iter()
+                    .map(|f| Mark::new(f.span, f.category, f.message.clone(), f.hint.as_deref())),
+            )
+            .collect(),
+    );
+    let count = problems.len();
+    let layer = id.layer().title();
+    let label = format!("{} — {layer} (JSON)", doc.name);
     html! {
         <div class="editor-pane">
             <div class="editor-head">
                 <label class="visually-hidden" for="policy-name">{ "Policy name" }</label>
                 <input id="policy-name" class="policy-name-input" value={doc.name.clone()} oninput={rename}
                     title="Rename this policy" />
-                <span class="layer-badge">{ layer_title(id.layer()) }</span>
+                <span class="layer-badge" title={id.layer().when()}>{ layer }</span>
                 <button class="danger-link" onclick={remove}
                     aria-label={format!("Remove policy {}", doc.name)}>{ "Remove" }</button>
             </div>
             if !on {
                 <p class="layer-off-note">{ "This layer is switched off: kept here, but left out of the evaluation." }</p>
             }
-            <PolicyEditor doc_id={AttrValue::from(id.engine_id())} text={AttrValue::from(doc.text.clone())}
-                label={AttrValue::from(label)} diagnostics={diags.clone()} {highlight} {reveal} {on_change} />
+            <PolicyEditor doc_id={AttrValue::from(id.to_string())} text={AttrValue::from(doc.text.clone())}
+                label={AttrValue::from(label)} {marks} {highlight} {reveal} {on_change} />
             <div class="diagnostics" aria-live="polite">
-                if problems == 0 {
+                if count == 0 {
                     <p class="ok-line">{ "✓ No problems in this policy." }</p>
                 } else {
-                    <ul class="diag-list" aria-label="Problems in this policy">{ diag_list }</ul>
+                    <ul class="diag-list" aria-label="Problems in this policy">
+                        { for problems }
+                    </ul>
                 }
                 <p class="hint catalog-state">{ match &store.catalog {
                     CatalogStatus::Loading => "Loading the AWS service catalog…",

@@ -1,25 +1,21 @@
+use iam_policy::explain::decision_label;
+use iam_policy::{CheckResult, Decision};
 use yew::prelude::*;
 
 use super::trace::Explanation;
-use super::{target_checked, target_value, use_store, Store};
-use crate::engine::Outcome;
-use crate::model::{Decision, RequestRow, ValueKind, SOURCE_IP_KEY};
+use super::{decision_badge, target_checked, target_value, use_store, Store};
+use crate::model::{ContextField, RequestRow, ValueKind, SOURCE_IP_KEY};
 use crate::state::{Action, RequestEdit};
 
-/// The decision as a badge.
-pub fn decision_badge(decision: Option<Decision>, error: bool) -> Html {
-    let (class, text) = match (decision, error) {
-        (_, true) => ("badge badge-error", "Error"),
-        (Some(Decision::Allowed), _) => ("badge badge-allow", "Allowed"),
-        (Some(Decision::ExplicitDeny), _) => ("badge badge-deny", "Explicit deny"),
-        (Some(Decision::ImplicitDeny), _) => ("badge badge-implicit", "Implicit deny"),
-        (None, _) => ("badge", "—"),
-    };
-    html! { <span class={class} data-decision={decision.map(|d| d.key())}>{ text }</span> }
-}
+/// The decisions, in the order the expected-decision menu lists them.
+const DECISIONS: [Decision; 3] = [
+    Decision::Allowed,
+    Decision::ExplicitDeny,
+    Decision::ImplicitDeny,
+];
 
-fn pass_mark(o: Option<&Outcome>) -> Html {
-    match o.and_then(|o| o.pass) {
+fn pass_mark(r: Option<&CheckResult>) -> Html {
+    match r.and_then(|r| r.pass) {
         Some(true) => {
             html! { <span class="mark pass" title="as expected">{ "✓" }<span class="visually-hidden">{ " pass" }</span></span> }
         }
@@ -46,14 +42,14 @@ fn expect_select(store: &Store, i: usize, value: Option<Decision>, id: String) -
         let v = target_value(&e);
         d.dispatch(Action::EditRequest(
             i,
-            RequestEdit::Expect(Decision::from_key(&v)),
+            RequestEdit::Expect(Decision::parse(&v)),
         ));
     });
     html! {
         <select {id} class="expect" {onchange} aria-label="Expected decision">
             <option value="" selected={value.is_none()}>{ "(none)" }</option>
-            { for Decision::ALL.iter().map(|dec| html! {
-                <option value={dec.key()} selected={value == Some(*dec)}>{ dec.label() }</option>
+            { for DECISIONS.iter().map(|dec| html! {
+                <option value={dec.as_str()} selected={value == Some(*dec)}>{ decision_label(*dec) }</option>
             }) }
         </select>
     }
@@ -65,14 +61,14 @@ pub fn RequestPanel() -> Html {
     let Some(store) = use_store() else {
         return html! {};
     };
-    let outcomes = &store.eval.outcomes;
+    let results = &store.eval.results;
     let total = store.ws.requests.len();
-    let allowed = outcomes
+    let allowed = results
         .iter()
         .filter(|o| o.decision == Some(Decision::Allowed))
         .count();
-    let passed = outcomes.iter().filter(|o| o.pass == Some(true)).count();
-    let failed = outcomes.iter().filter(|o| o.pass == Some(false)).count();
+    let passed = results.iter().filter(|o| o.pass == Some(true)).count();
+    let failed = results.iter().filter(|o| o.pass == Some(false)).count();
     let summary = if total == 0 {
         "No requests yet.".to_string()
     } else {
@@ -89,7 +85,7 @@ pub fn RequestPanel() -> Html {
         .iter()
         .enumerate()
         .map(|(i, row)| {
-            let o = outcomes.get(i);
+            let o = results.get(i);
             let active = store.active_request == Some(i);
             let select = {
                 let d = store.dispatcher();
@@ -103,7 +99,7 @@ pub fn RequestPanel() -> Html {
             html! {
                 <tr class={classes!("req-row", active.then_some("active"), o.and_then(|o| o.pass).map(|p| if p { "row-pass" } else { "row-fail" }))}
                     data-index={i.to_string()} onclick={select.clone()}>
-                    <td class="col-mark" title={row.expect.map(|e| format!("expected: {}", e.label()))}>{ pass_mark(o) }</td>
+                    <td class="col-mark" title={row.expect.map(|e| format!("expected: {}", decision_label(e)))}>{ pass_mark(o) }</td>
                     <th scope="row" class="col-name">
                         <button class="link-button row-select" aria-pressed={active.to_string()} onclick={select}>
                             { request_title(row, i) }
@@ -246,7 +242,7 @@ pub fn RequestDetail(props: &DetailProps) -> Html {
     }
 }
 
-fn context_row(store: &Store, i: usize, j: usize, e: &crate::model::ContextEntry) -> Html {
+fn context_row(store: &Store, i: usize, j: usize, e: &ContextField) -> Html {
     let d = store.dispatcher();
     let on_key = {
         let d = d.clone();

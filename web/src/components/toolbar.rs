@@ -66,7 +66,7 @@ pub fn Toolbar() -> Html {
                     )),
                     Err(errors) => d.dispatch(Action::Notify(Notice::error(format!(
                         "{name} is not a scenario file: {}",
-                        errors.join("; ")
+                        engine::problems_text(&errors)
                     )))),
                 },
                 Err(e) => d.dispatch(Action::Notify(Notice::error(format!(

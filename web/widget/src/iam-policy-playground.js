@@ -31,25 +31,6 @@ const DECISIONS = {
   implicitDeny: { label: "Implicit deny", cls: "implicit", icon: "–" },
 };
 
-const LAYER_LABELS = {
-  identity: "Identity-based policy",
-  resource: "Resource-based policy",
-  permissionsBoundary: "Permissions boundary",
-  session: "Session policy",
-  scps: "Service control policy",
-  rcps: "Resource control policy",
-  vpcEndpoint: "VPC endpoint policy",
-};
-
-/** "identity/0" → "Identity-based policy", "scps/1/0" → "Service control policy (level 1)". */
-function policyLabel(id, count) {
-  const [layer, a, b] = id.split("/");
-  const base = LAYER_LABELS[layer] ?? id;
-  if (layer === "scps" || layer === "rcps") return `${base} (level ${a}${b !== undefined ? `, #${Number(b) + 1}` : ""})`;
-  if (a !== undefined && count > 1) return `${base} #${Number(a) + 1}`;
-  return base;
-}
-
 const STYLE = `
 :host { display: block !important; contain: content; }
 :host([hidden]) { display: none !important; }
@@ -376,6 +357,10 @@ class IamPolicyPlayground extends HTMLElement {
     for (const r of this._requests)
       for (const [k, v] of Object.entries(r.context)) if (Array.isArray(v)) this._multi.add(k.toLowerCase());
     this._selected = Math.min(this._selected, Math.max(0, this._requests.length - 1));
+    // The engine's titles of the policies ("Identity policy 1", "SCP 1 · level 1"): the
+    // policies alone, so that a request the engine cannot read yet does not hide them.
+    const described = this._run(() => simulate({ policies: buildPolicies(this._policies, false) }));
+    this._titles = new Map(described.ok ? described.policies.map((p) => [p.policy, p.title]) : []);
     const first = this._run(() => simulate(this._scenarioFromState(false)));
     this._keys = uniqueKeys([
       ...this._requests.flatMap((r) => Object.keys(r.context)),
@@ -453,7 +438,7 @@ class IamPolicyPlayground extends HTMLElement {
 
     // Policies: text areas (editable) or numbered lines (readonly).
     this._policyViews = this._policies.map((p, i) => {
-      const label = policyLabel(p.id, this._policies.filter((q) => q.id.split("/")[0] === p.id.split("/")[0]).length);
+      const label = this._titles.get(p.id) ?? p.id;
       const id = `${this._uid}-p${i}`;
       const diags = h("ul", { class: "diags", "aria-live": "polite" });
       let view;
@@ -677,7 +662,7 @@ class IamPolicyPlayground extends HTMLElement {
     if (!result) return;
     if (result.error) {
       this._verdict.className = "verdict";
-      this._verdict.replaceChildren(h("p", { class: "error", text: result.error }));
+      this._verdict.replaceChildren(h("p", { class: "error", text: result.rejection ?? result.error }));
       this._why.hidden = true;
       return;
     }
@@ -686,6 +671,8 @@ class IamPolicyPlayground extends HTMLElement {
     const parts = [
       h("p", { class: "decision" }, h("span", { class: `dot ${d.cls}`, "aria-hidden": "true", text: d.icon }), d.label),
       h("p", { class: "sentence", text: result.explanation.decision }),
+      ...result.explanation.nearMisses.map((m) => h("p", { class: "meta near", text: capitalize(m.sentence) })),
+      ...result.explanation.notes.map((n) => h("p", { class: "meta", text: n })),
     ];
     if (result.missingContext.length)
       parts.push(h("p", { class: "meta", text: `Not in the request: ${result.missingContext.join(", ")} (a condition needed ${result.missingContext.length === 1 ? "it" : "them"}).` }));
@@ -708,11 +695,11 @@ class IamPolicyPlayground extends HTMLElement {
         h(
           "div",
           { class: "layer" },
-          many ? h("p", { class: "layer-head", text: layerSentence(l) }) : null,
+          many ? h("p", { class: "layer-head", text: `${l.title} — ${l.verdict}` }) : null,
           l.policies.map((p) =>
             h(
               "ul",
-              { class: "stmts", "aria-label": policyLabel(p.policy, 1) },
+              { class: "stmts", "aria-label": p.title },
               p.statements.map((s) => {
                 const checks = [s.principal, s.action, s.resource, ...s.conditions].filter(Boolean);
                 return h(
@@ -739,14 +726,6 @@ class IamPolicyPlayground extends HTMLElement {
       );
     this._why.replaceChildren(summary, ...layers);
   }
-}
-
-/** "scps/1 has no statement that allows" → "Service control policy (level 1) — has no statement that allows". */
-function layerSentence(l) {
-  const [layer, level] = l.layer.split("/");
-  const label = (LAYER_LABELS[layer] ?? l.layer) + (level !== undefined ? ` (level ${level})` : "");
-  const rest = l.sentence.startsWith(l.layer + " ") ? l.sentence.slice(l.layer.length + 1) : l.sentence;
-  return `${label} — ${rest}`;
 }
 
 function capitalize(s) {

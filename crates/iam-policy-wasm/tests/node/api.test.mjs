@@ -176,7 +176,12 @@ test("an invalid policy in a scenario: diagnostics in policies[], errors in resu
   assert.equal(out.ok, true);
   assert.equal(out.policies[0].ok, false);
   assert.equal(out.policies[0].diagnostics[0].span.start.line, 3);
-  assert.match(out.results[0].error, /identity\/0 is invalid/);
+  assert.match(out.results[0].error, /^AWS would refuse to store policy identity\/0 \(1 problem\)/);
+  // For people: the policy's label, and each problem with its class, in rejectedPolicies.
+  assert.equal(out.results[0].rejection, "AWS would refuse to store identity policy 1, so the request is not evaluated.");
+  assert.equal(out.results[0].rejectedPolicies[0].policy, "identity/0");
+  assert.equal(out.results[0].rejectedPolicies[0].diagnostics[0].class, "rejected");
+  assert.equal(out.policies[0].title, "Identity policy 1");
 });
 
 test("simulate explains conditions in words", () => {
@@ -195,6 +200,11 @@ test("simulate explains conditions in words", () => {
     ],
   );
   assert.match(excluded.explanation.decision, /^The request is implicitly denied/);
+  // The statement that would have allowed it but for a condition, in the engine's words.
+  assert.equal(excluded.explanation.nearMisses.length, 1);
+  assert.match(excluded.explanation.nearMisses[0].sentence, /^statement 0 "IPAllow" of identity policy 1 would allow it, but aws:SourceIp/);
+  assert.equal(excluded.explanation.layers[0].title, "Identity policies");
+  assert.equal(st.label, 'statement 0 "IPAllow"');
   // The trace is there too, with source positions of the policy's pretty-printed text.
   const trace = excluded.authorization.layers[0].policies[0].statements[0];
   assert.equal(trace.conditions[1].operator, "NotIpAddress");

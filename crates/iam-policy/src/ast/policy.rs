@@ -95,6 +95,16 @@ pub struct ResourcePattern {
     pub text: Text,
     pub span: Span,
     pub(crate) matcher: ResourceMatcher,
+    /// `${…}` is a policy variable here (policy version 2012-10-17).
+    pub(crate) variables: bool,
+}
+
+impl ResourcePattern {
+    /// The entry as a template read as text, not as an ARN (see
+    /// [`Template::parse_resource`]), for what-if suggestions.
+    pub(crate) fn template(&self) -> Template {
+        Template::parse_resource(&self.text, self.variables)
+    }
 }
 
 /// How a Resource entry is matched.

@@ -4,6 +4,8 @@
 
 pub mod sentences;
 pub mod tree;
+pub mod whatif;
 
 pub use sentences::*;
 pub use tree::*;
+pub use whatif::*;

@@ -276,12 +276,18 @@ pub fn principal_sentence(p: &crate::eval::principal::PrincipalTrace) -> String 
     }
 }
 
+/// A statement for people: `statement 0 "IPAllow"`, `statement 2` (its
+/// position in the policy's Statement list, as results number it).
+pub fn statement_label(index: usize, sid: Option<&str>) -> String {
+    match sid {
+        Some(sid) => format!("statement {index} \"{sid}\""),
+        None => format!("statement {index}"),
+    }
+}
+
 /// Why a statement applies or not, in one line.
 pub fn statement_summary(s: &StatementTrace) -> String {
-    let name = match &s.sid {
-        Some(sid) => format!("statement {} \"{sid}\"", s.index),
-        None => format!("statement {}", s.index),
-    };
+    let name = statement_label(s.index, s.sid.as_deref());
     let effect = match s.effect {
         Some(Effect::Allow) => "Allow",
         Some(Effect::Deny) => "Deny",
@@ -325,9 +331,15 @@ fn grant_phrase(g: GrantKind) -> &'static str {
     }
 }
 
-/// One line on a layer's own verdict.
+/// One line on a layer's own verdict: "scps/1 has no statement that allows".
 pub fn layer_sentence(l: &LayerResult) -> String {
-    let what = match l.decision {
+    format!("{} {}", l.layer, layer_verdict(l))
+}
+
+/// A layer's own verdict, without the layer: "has no statement that
+/// allows", "allows (its Principal names the caller)".
+pub fn layer_verdict(l: &LayerResult) -> String {
+    match l.decision {
         LayerDecision::Allow if l.implicit_full_access => {
             "allows through RCPFullAWSAccess, which AWS attaches to every organization level and which cannot be detached".to_string()
         }
@@ -361,8 +373,40 @@ pub fn layer_sentence(l: &LayerResult) -> String {
                 None => "not applicable",
             }
         ),
+    }
+}
+
+/// For an implicit deny: an Allow statement that covers the action,
+/// resource and caller but whose conditions are false — "statement 0
+/// \"IPAllow\" of identity policy 1 would allow it, but aws:SourceIp … is
+/// false." `statement` and `policy` name them (each front end names
+/// policies its way); `conditions` are the false conditions' sentences.
+pub fn near_miss_sentence(statement: &str, policy: &str, conditions: &[String]) -> String {
+    format!(
+        "{statement} of {policy} would allow it, but {}.",
+        conditions.join("; and ")
+    )
+}
+
+/// Why a request is not evaluated when AWS would refuse to store some of
+/// its policies (named by the caller): "AWS would refuse to store identity
+/// policy 1, so the request is not evaluated."
+pub fn rejected_sentence(policies: &[String]) -> String {
+    let names = match policies {
+        [] => "a policy".to_string(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
     };
-    format!("{} {what}", l.layer)
+    format!("AWS would refuse to store {names}, so the request is not evaluated.")
+}
+
+/// A decision as a short label: "Allowed", "Explicit deny", "Implicit deny".
+pub fn decision_label(d: Decision) -> &'static str {
+    match d {
+        Decision::Allowed => "Allowed",
+        Decision::ExplicitDeny => "Explicit deny",
+        Decision::ImplicitDeny => "Implicit deny",
+    }
 }
 
 /// One sentence on something the engine noticed about the request.

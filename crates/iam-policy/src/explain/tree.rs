@@ -3,11 +3,13 @@
 //! line, the npm package, the widget and the playground render this one
 //! tree.
 
-use crate::eval::authorize::Authorization;
+use crate::ast::policy::Effect;
+use crate::eval::authorize::{Authorization, Decision};
 use crate::eval::statement::{PolicyDecision, StatementTrace};
 use crate::explain::sentences::{
-    condition_sentence, decision_sentence, element_sentence, layer_sentence, note_sentence,
-    principal_sentence, statement_summary,
+    condition_sentence, decision_sentence, element_sentence, layer_sentence, layer_verdict,
+    near_miss_sentence, note_sentence, principal_sentence, statement_label, statement_summary,
+    statement_verdict,
 };
 use crate::layer::PolicyId;
 use crate::span::Span;
@@ -31,9 +33,18 @@ pub struct StatementExplanation {
     pub index: usize,
     pub sid: Option<String>,
     pub applies: bool,
+    /// `statement 0 "IPAllow" (Allow) does not apply: a condition is false`:
+    /// the label, the effect and the verdict in one line.
     pub summary: String,
+    /// `statement 0 "IPAllow"`.
+    pub label: String,
+    pub effect: Option<Effect>,
+    /// `does not apply: a condition is false`.
+    pub verdict: String,
     pub line: u32,
     pub column: u32,
+    /// The whole statement, for highlighting.
+    pub span: Span,
     pub principal: Option<ElementExplanation>,
     pub action: ElementExplanation,
     pub resource: ElementExplanation,
@@ -47,6 +58,8 @@ pub struct PolicyExplanation {
     pub policy: PolicyId,
     /// The policy for people: "identity policy 1".
     pub label: String,
+    /// A heading: "Identity policy 1", "SCP 2 · organization root".
+    pub title: String,
     pub decision: PolicyDecision,
     pub statements: Vec<StatementExplanation>,
 }
@@ -61,7 +74,10 @@ pub struct LayerExplanation {
     pub label: String,
     /// A heading: "SCPs · organization root".
     pub title: String,
+    /// `scps/0 has no statement that allows`.
     pub sentence: String,
+    /// The sentence without the layer: `has no statement that allows`.
+    pub verdict: String,
     pub policies: Vec<PolicyExplanation>,
 }
 
@@ -75,6 +91,25 @@ pub struct Explanation {
     /// private source IP, …), one sentence each.
     pub notes: Vec<String>,
     pub layers: Vec<LayerExplanation>,
+    /// For an implicit deny: the Allow statements that cover the request but
+    /// for a false condition (the usual reason for a surprise).
+    pub near_misses: Vec<NearMiss>,
+}
+
+/// An Allow statement that would have allowed the request but for its
+/// conditions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NearMiss {
+    pub policy: PolicyId,
+    pub statement: usize,
+    /// `statement 0 "IPAllow"`.
+    pub label: String,
+    /// The sentences of its false conditions.
+    pub conditions: Vec<String>,
+    /// `statement 0 "IPAllow" of identity policy 1 would allow it, but …`
+    /// (see [`near_miss_sentence`] to name the policy otherwise).
+    pub sentence: String,
 }
 
 fn explain_statement(s: &StatementTrace, action: &str, resource: &str) -> StatementExplanation {
@@ -83,8 +118,12 @@ fn explain_statement(s: &StatementTrace, action: &str, resource: &str) -> Statem
         sid: s.sid.clone(),
         applies: s.applies,
         summary: statement_summary(s),
+        label: statement_label(s.index, s.sid.as_deref()),
+        effect: s.effect,
+        verdict: statement_verdict(s),
         line: s.anchor.line,
         column: s.anchor.column,
+        span: s.span,
         principal: s.principal.as_ref().map(|p| ElementExplanation {
             ok: p.matched,
             sentence: principal_sentence(p),
@@ -112,6 +151,35 @@ fn explain_statement(s: &StatementTrace, action: &str, resource: &str) -> Statem
     }
 }
 
+/// The near misses of an implicit deny (none for other decisions).
+fn near_misses(a: &Authorization) -> Vec<NearMiss> {
+    if a.decision != Decision::ImplicitDeny {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for p in a.layers.iter().flat_map(|l| &l.policies) {
+        for s in &p.statements {
+            if s.effect == Some(Effect::Allow) && s.scope_matched && !s.conditions_met {
+                let label = statement_label(s.index, s.sid.as_deref());
+                let conditions: Vec<String> = s
+                    .conditions
+                    .iter()
+                    .filter(|c| !c.result)
+                    .map(condition_sentence)
+                    .collect();
+                out.push(NearMiss {
+                    policy: p.policy,
+                    statement: s.index,
+                    sentence: near_miss_sentence(&label, &p.policy.label(), &conditions),
+                    label,
+                    conditions,
+                });
+            }
+        }
+    }
+    out
+}
+
 /// Explains one authorization in words.
 pub fn explain_authorization(a: &Authorization, action: &str, resource: &str) -> Explanation {
     Explanation {
@@ -125,6 +193,7 @@ pub fn explain_authorization(a: &Authorization, action: &str, resource: &str) ->
                 label: l.layer.label(),
                 title: l.layer.title(),
                 sentence: layer_sentence(l),
+                verdict: layer_verdict(l),
                 policies: l
                     .policies
                     .iter()
@@ -136,6 +205,10 @@ pub fn explain_authorization(a: &Authorization, action: &str, resource: &str) ->
                             }
                             None => p.policy.label(),
                         },
+                        title: match &p.managed {
+                            Some(name) => format!("{name} (AWS managed)"),
+                            None => p.policy.title(),
+                        },
                         decision: p.decision,
                         statements: p
                             .statements
@@ -146,5 +219,50 @@ pub fn explain_authorization(a: &Authorization, action: &str, resource: &str) ->
                     .collect(),
             })
             .collect(),
+        near_misses: near_misses(a),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+    use crate::ast::scenario::Scenario;
+
+    const IP: &str = include_str!(
+        "../../../../tests/scenarios/shared/image-builder/component-ip-restriction.json"
+    );
+
+    #[test]
+    fn the_tree_names_statements_layers_and_near_misses() {
+        let s = Scenario::from_json(IP).unwrap();
+        let results = crate::check::check_scenario(&s, "ip.json");
+        // Request 1: 54.240.143.188, the excluded address.
+        let r = &s.requests[1];
+        let a = results[1].authorization.as_ref().unwrap();
+        let e = explain_authorization(a, &r.action, &r.resource);
+        let layer = &e.layers[0];
+        assert_eq!(layer.title, "Identity policies");
+        assert_eq!(layer.sentence, format!("identity {}", layer.verdict));
+        let p = &layer.policies[0];
+        assert_eq!(
+            (p.label.as_str(), p.title.as_str()),
+            ("identity policy 1", "Identity policy 1")
+        );
+        let st = &p.statements[0];
+        assert_eq!(st.label, "statement 0 \"IPAllow\"");
+        assert_eq!(st.effect, Some(Effect::Allow));
+        assert_eq!(st.summary, format!("{} (Allow) {}", st.label, st.verdict));
+        assert!(st.span.start.line <= st.line && st.line <= st.span.end.line);
+        assert_eq!(e.near_misses.len(), 1);
+        let m = &e.near_misses[0];
+        assert_eq!((m.policy, m.statement), (PolicyId::Identity(0), 0));
+        assert_eq!(
+            m.sentence,
+            "statement 0 \"IPAllow\" of identity policy 1 would allow it, but aws:SourceIp 54.240.143.188 is inside 54.240.143.188/32, so NotIpAddress is false."
+        );
+        // An allowed request has no near misses.
+        let allowed = explain_authorization(results[0].authorization.as_ref().unwrap(), "x", "y");
+        assert!(allowed.near_misses.is_empty());
     }
 }

@@ -93,6 +93,22 @@ pub fn parse_policy(text: &str) -> ParsedPolicy {
 
 /// Parses and validates a policy of the given kind.
 pub fn parse_policy_as(text: &str, kind: PolicyKind) -> ParsedPolicy {
+    if text.len() > crate::limits::MAX_POLICY_TEXT {
+        return ParsedPolicy {
+            policy: None,
+            diagnostics: vec![Diagnostic::error(
+                C::InvalidJson,
+                Span::default(),
+                crate::limits::too_large(
+                    "the policy",
+                    text.len(),
+                    crate::limits::MAX_POLICY_TEXT,
+                    "MAX_POLICY_TEXT",
+                ),
+                "split it into smaller policies",
+            )],
+        };
+    }
     let root = match json::parse_borrowed(text) {
         Ok(v) => v,
         Err(e) => {
@@ -843,6 +859,7 @@ impl Builder {
             text: shared,
             span,
             matcher,
+            variables: self.variables,
         }
     }
 

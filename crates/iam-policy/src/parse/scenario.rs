@@ -15,6 +15,19 @@ use std::collections::HashSet;
 impl Scenario {
     /// Reads a scenario file, reporting every problem with its position.
     pub fn from_json(text: &str) -> Result<Scenario, Vec<Diagnostic>> {
+        if text.len() > crate::limits::MAX_SCENARIO_TEXT {
+            return Err(vec![Diagnostic::error(
+                C::InvalidJson,
+                crate::span::Span::default(),
+                crate::limits::too_large(
+                    "the scenario",
+                    text.len(),
+                    crate::limits::MAX_SCENARIO_TEXT,
+                    "MAX_SCENARIO_TEXT",
+                ),
+                "split it into several scenario files",
+            )]);
+        }
         let root = json::parse(text)
             .map_err(|e| vec![Diagnostic::error(C::InvalidJson, e.span, e.message, e.hint)])?;
         let mut r = Reader { diags: Vec::new() };

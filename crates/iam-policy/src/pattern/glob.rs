@@ -96,6 +96,9 @@ struct Middle {
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Nfa {
     Small(SmallNfa),
+    /// Longer plain patterns (`*` and `?` only): greedy segments.
+    Long(crate::pattern::segments::Segments),
+    /// Longer patterns with `:`-bound wildcards.
     Wide(WideNfa),
 }
 
@@ -222,7 +225,10 @@ impl Glob {
                     .collect();
                 let nfa = match SmallNfa::new(&toks) {
                     Some(n) => Nfa::Small(n),
-                    None => Nfa::Wide(WideNfa::new(&toks)),
+                    None => match crate::pattern::segments::Segments::new(&toks) {
+                        Some(l) => Nfa::Long(l),
+                        None => Nfa::Wide(WideNfa::new(&toks)),
+                    },
                 };
                 Shape::Middle(Box::new(Middle { toks, nfa }))
             }
@@ -414,6 +420,7 @@ impl Glob {
                 .is_some_and(|mid| *colon || !mid.contains(':')),
             Shape::Middle(m) => self.between(text).is_some_and(|mid| match &m.nfa {
                 Nfa::Small(n) => n.matches(mid, fold),
+                Nfa::Long(l) => l.matches(mid, fold),
                 Nfa::Wide(n) => n.matches(mid, fold),
             }),
             Shape::Never => false,

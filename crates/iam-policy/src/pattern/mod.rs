@@ -4,6 +4,7 @@
 
 pub mod arn;
 pub mod glob;
+mod segments;
 pub mod template;
 
 pub use arn::{check_arn_pattern, Arn, ArnPattern, ArnProblem};

@@ -230,8 +230,18 @@ impl Template {
 
     /// Compiles a Resource entry (see [`Tokens::of_resource`]); the pattern
     /// is read as text, not yet as an ARN (see [`crate::pattern::ArnPattern::resource`]).
+    /// Unlike the other constructors, a template without variables keeps
+    /// its tokens as written (stars not collapsed) as its one part, for
+    /// callers that read the entry token by token.
     pub fn parse_resource(text: &str, variables: bool) -> Template {
-        Template::from_tokens(Tokens::of_resource(text, variables, false).0)
+        match Tokens::of_resource(text, variables, false).0 {
+            Tokens::Fixed(toks) => Template {
+                parts: vec![Part::Toks(toks.clone())],
+                shown: Vec::new(),
+                fixed: Some(Glob::from_toks(toks)),
+            },
+            vars => Template::from_tokens(vars),
+        }
     }
 
     /// The literal text at the start of the template, up to the first
@@ -342,7 +352,8 @@ impl Template {
     }
 
     /// The parts of a template that holds variables (empty for one that
-    /// holds none: see [`Template::fixed`]).
+    /// holds none, see [`Template::fixed`], except from
+    /// [`Template::parse_resource`]).
     pub fn parts(&self) -> &[Part] {
         &self.parts
     }
