@@ -464,7 +464,7 @@ fn statement_ref(policy: &CompiledPolicy, st: &Statement) -> StatementRef {
         policy: policy.id,
         managed: policy.managed.clone(),
         statement: st.index,
-        sid: st.sid.as_ref().map(|s| s.value.to_string()),
+        sid: st.sid.as_ref().map(|s| String::from(s.value.as_str())),
         line: st.anchor.line,
         column: st.anchor.column,
         span: st.span,

@@ -218,7 +218,7 @@ fn evaluate_statement(
     let conditions_met = conditions.iter().all(|c| c.result);
     StatementTrace {
         index: st.index,
-        sid: st.sid.as_ref().map(|s| s.value.to_string()),
+        sid: st.sid.as_ref().map(|s| String::from(s.value.as_str())),
         effect: st.effect.as_ref().map(|e| e.value),
         span: st.span,
         anchor: st.anchor,
@@ -389,7 +389,7 @@ pub(crate) fn quick_policy<'a>(
             let (ok, key_missing) = condition::holds_in(c, &req.context, cache);
             all &= ok;
             if key_missing && !missing.iter().any(|k| k.eq_ignore_ascii_case(&c.key)) {
-                missing.push(c.key.to_string());
+                missing.push(String::from(c.key.as_str()));
             }
         }
         if all && st.effect.is_some() {
