@@ -1,5 +1,5 @@
 // End-to-end tests of the playground's lazy half: the service catalog, loaded after the first
-// render (editor-extras.js, the widget's engine package with iam-lint, widget/catalog.json):
+// render (editor-extras.js, the browser npm package with iam-lint, widget/lint/catalog.json):
 // findings as squiggles and in the list, the access summary, the wildcard popover, completion.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";

@@ -327,10 +327,10 @@ describe("the playground", () => {
       JSON.stringify({ bench, gzipBytes: { ...sizes, total }, lazyGzipBytes: { ...lazy, total: lazyTotal } }, null, 2)
     );
     // The lazy files did load, and none of them is counted in the first load.
-    for (const f of ["editor-extras.js", "widget/iam_policy_wasm.js", "widget/iam_policy_wasm_bg.wasm", "widget/catalog.json"]) {
+    for (const f of ["editor-extras.js", "widget/lint/iam_policy_wasm.js", "widget/lint/iam_policy_wasm_bg.wasm", "widget/lint/catalog.json"]) {
       assert.ok(lazy[f] > 0, `${f} was loaded lazily: ${JSON.stringify(lazy)}`);
     }
-    assert.ok(lazy["widget/catalog.json"] <= 250 * 1000, `catalog ${lazy["widget/catalog.json"]} bytes gzip > 250 KB`);
+    assert.ok(lazy["widget/lint/catalog.json"] <= 250 * 1000, `catalog ${lazy["widget/lint/catalog.json"]} bytes gzip > 250 KB`);
     assert.ok(bench.medianMs > 0);
     assert.ok(sizes.wasm > 0 && sizes.js > 0 && sizes.css > 0);
     await context.close();

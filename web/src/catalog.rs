@@ -2,7 +2,7 @@
 //!
 //! The one module that talks to it. None of it is in the first load: after the first render
 //! `start` asks editor.js to import `editor-extras.js`, which loads the engine package of the
-//! widget (`widget/iam_policy_wasm.js`, with iam-lint) and `widget/catalog.json`; completion
+//! browser npm package (`widget/lint/iam_policy_wasm.js`, with iam-lint) and `widget/lint/catalog.json`; completion
 //! and the wildcard popover then live in the editor, and `lint` and `summary` below are
 //! answered by that package (the findings as tab-separated lines, the summary as an HTML
 //! table: no JSON parsing here). Until it has loaded (or when it

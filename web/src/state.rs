@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use iam_policy::{Decision, PolicyId, PolicyKind, Span};
+use iam_policy::{Decision, PolicyId, PolicyKind, RequestSpec, Span};
 
 use crate::catalog::{self, CatalogStatus, Lint};
 use crate::engine::{self, Evaluation};
@@ -141,6 +141,10 @@ pub enum Action {
     SetLayerOn(PolicyKind, bool),
     AddRequest,
     DuplicateRequest(usize),
+    /// "Try it" on a suggestion of what would change request `.0`'s decision: the edited
+    /// request (`.1`, verified by the engine) is added after it as a new request, named after
+    /// the change (`.2`), and selected; the user's request is left as it was.
+    TryChange(usize, Box<RequestSpec>, String),
     RemoveRequest(usize),
     SelectRequest(usize),
     EditRequest(usize, RequestEdit),
@@ -276,6 +280,28 @@ impl Reducible for State {
                 }
                 None => changed = false,
             },
+            Action::TryChange(i, spec, change) => {
+                if i < next.ws.requests.len() {
+                    let mut row = RequestRow::from_spec(&spec);
+                    let base = if row.name.trim().is_empty() {
+                        format!("Request {}", i + 1)
+                    } else {
+                        row.name.clone()
+                    };
+                    row.name = format!("{base} (try: {change})");
+                    // The expectation was the original request's, not this one's.
+                    row.expect = None;
+                    next.ws.requests.insert(i + 1, row);
+                    next.active_request = Some(i + 1);
+                    next.notice = Some(Notice::info(format!(
+                        "Added request {} with the change “{change}”; request {} is as it was.",
+                        i + 2,
+                        i + 1
+                    )));
+                } else {
+                    changed = false;
+                }
+            }
             Action::RemoveRequest(i) => {
                 if i < next.ws.requests.len() {
                     next.ws.requests.remove(i);
@@ -412,6 +438,40 @@ mod tests {
         let s = s.reduce(Action::EditRequest(0, RequestEdit::AddContextValue(0)));
         assert_eq!(s.ws.requests[0].context[0].values.len(), 2);
         assert!(s.ws.requests[0].context[0].multi);
+    }
+
+    #[test]
+    fn try_change_adds_the_edited_request_after_it_and_keeps_the_original() {
+        let s = state();
+        let n = s.ws.requests.len();
+        let before = s.ws.requests[1].clone();
+        let mut spec = before.to_spec();
+        spec.context
+            .insert("aws:SourceIp".into(), serde_json::json!("54.240.143.5"));
+        let s = s.reduce(Action::TryChange(
+            1,
+            Box::new(spec),
+            "set aws:SourceIp to 54.240.143.5".into(),
+        ));
+        assert_eq!(s.ws.requests.len(), n + 1);
+        assert_eq!(s.ws.requests[1], before, "the user's request is as it was");
+        let tried = &s.ws.requests[2];
+        assert_eq!(tried.source_ip, "54.240.143.5");
+        assert!(
+            tried
+                .name
+                .ends_with("(try: set aws:SourceIp to 54.240.143.5)"),
+            "{}",
+            tried.name
+        );
+        assert_eq!(tried.expect, None);
+        assert_eq!(s.active_request, Some(2));
+        assert_eq!(s.eval.results.len(), n + 1, "evaluated at once");
+        // Out of range: nothing happens.
+        let same = s
+            .clone()
+            .reduce(Action::TryChange(99, Box::default(), "x".into()));
+        assert_eq!(same.ws.requests.len(), n + 1);
     }
 
     #[test]

@@ -48,9 +48,9 @@ const files = readdirSync(staging)
   .filter((name) => statSync(join(staging, name)).isFile())
   .filter((f) => f !== "sw.js")
   .sort();
-// ... plus what the playground loads lazily from widget/ (the engine package with iam-lint,
+// ... plus what the playground loads lazily from widget/lint/ (the whole engine, with iam-lint,
 // and the service catalog), so that the catalog checks work offline too.
-const lazy = ["widget/iam_policy_wasm.js", "widget/iam_policy_wasm_bg.wasm", "widget/catalog.json"].filter((f) =>
+const lazy = ["widget/lint/iam_policy_wasm.js", "widget/lint/iam_policy_wasm_bg.wasm", "widget/lint/catalog.json"].filter((f) =>
   existsSync(join(staging, f))
 );
 const digest = createHash("sha256");

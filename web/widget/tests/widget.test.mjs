@@ -372,3 +372,28 @@ test("errors are shown in the widget, not thrown", async () => {
     await context.close();
   }
 });
+
+test("an AWS managed policy by name: fetched only when referenced, then decided", async () => {
+  const { context, page, seen } = await open("/widget/example/index.html");
+  try {
+    await verdict(page, "#ip-example");
+    assert.equal(seen.requests.filter((u) => u.endsWith("/managed-policies.json")).length, 0, "not fetched without a reference");
+    await page.evaluate(() => {
+      const d = document.createElement("div");
+      d.innerHTML = `<iam-policy-playground id="managed"><script type="application/json">${JSON.stringify({
+        policies: { identity: [{ managed: "AWSImageBuilderReadOnlyAccess" }] },
+        requests: [
+          { name: "read", principal: "arn:aws:iam::111122223333:user/alice", action: "imagebuilder:GetImage", resource: "arn:aws:imagebuilder:us-east-1:111122223333:image/x/1.0.0/1", expect: "allowed" },
+          { name: "write", principal: "arn:aws:iam::111122223333:user/alice", action: "imagebuilder:DeleteImage", resource: "arn:aws:imagebuilder:us-east-1:111122223333:image/x/1.0.0/1", expect: "implicitDeny" },
+        ],
+      })}</script></iam-policy-playground>`;
+      document.body.append(d);
+    });
+    const v = await waitVerdict(page, "#managed", "allowed", /As expected/);
+    assert.match(v.text, /Allowed/);
+    assert.equal(seen.requests.filter((u) => u.endsWith("/managed-policies.json")).length, 1);
+    assert.deepEqual(seen.errors, []);
+  } finally {
+    await context.close();
+  }
+});

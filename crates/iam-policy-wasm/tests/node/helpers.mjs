@@ -31,3 +31,10 @@ export function scenarioFiles() {
   walk(join(root, "tests/scenarios"));
   return out;
 }
+
+/** Loads the AWS managed policies the package ships (managed-policies.json beside it). */
+export function loadManaged() {
+  const out = wasm.loadManagedPolicies(readFileSync(join(pkgDir, "managed-policies.json"), "utf8"));
+  if (!out.ok) throw new Error(`loadManagedPolicies failed: ${out.error}`);
+  return out;
+}

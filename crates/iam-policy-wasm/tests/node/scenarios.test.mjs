@@ -6,8 +6,10 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { root, scenarioFiles, wasm } from "./helpers.mjs";
+import { loadManaged, root, scenarioFiles, wasm } from "./helpers.mjs";
 
+// Scenarios may reference AWS managed policies ({"managed": …}): load the shipped copy.
+loadManaged();
 const files = scenarioFiles();
 
 test("the seed scenarios are there", () => {

@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { here, pkgDir, scenarioFiles, wasm } from "./helpers.mjs";
+import { here, loadManaged, pkgDir, scenarioFiles, wasm } from "./helpers.mjs";
 
 const tsc = join(here, "node_modules/typescript/bin/tsc");
 
@@ -16,6 +16,11 @@ test("the .d.ts types match real results", { skip: !existsSync(tsc) && "run npm 
   const lines = [`import * as T from ${JSON.stringify(join(pkgDir, "iam_policy_wasm.js"))};`];
   let n = 0;
   const add = (type, value) => lines.push(`export const v${n++}: ${type} = ${JSON.stringify(value)};`);
+  add("T.Failure", wasm.managedShow("AWSImageBuilderFullAccess")); // before loadManagedPolicies
+  add("T.ManagedInfo", loadManaged());
+  add("T.ManagedSearchOutput", wasm.managedSearch("imagebuilder", { limit: 5 }));
+  add("T.ManagedShowOutput", wasm.managedShow("AWSImageBuilderReadOnlyAccess"));
+  add("T.Failure", wasm.managedShow("AWSImageBuilderFulAccess"));
   for (const [path, text] of scenarioFiles()) {
     const scenario = JSON.parse(text);
     add("T.Scenario", scenario);
@@ -39,6 +44,11 @@ test("the .d.ts types match real results", { skip: !existsSync(tsc) && "run npm 
   add("T.CompletionOutput", wasm.completeActions("s3:Get"));
   add("T.CompletionOutput", wasm.conditionKeys(["s3:GetObject"], "s3:"));
   add("T.CompletionOutput", wasm.arnTemplates("s3:GetObject"));
+  const v1 = '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "*"}]}';
+  const v2 = '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sqs:*", "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "true"}}}]}';
+  add("T.DiffOutput", wasm.diff(v1, v2, { service: "sqs" }));
+  add("T.DiffOutput", wasm.diff(v2, v1, { kind: "identity", service: "sqs", examples: false }));
+  add("T.DiffFailure", wasm.diff(v1, "{", null));
   add("T.Failure", wasm.parse("{}", "banana"));
   add("T.Failure", wasm.readShareFragment("s=1.AAAA"));
   const failed = wasm.simulate({ policies: { identity: ["{"] }, requests: [{ principal: "arn:aws:iam::111122223333:user/alice", action: "a:b", resource: "*" }, { principal: "arn:aws:iam::111122223333:user/alice", action: "s3:GetObject", resource: "" }] });
@@ -51,6 +61,9 @@ test("the .d.ts types match real results", { skip: !existsSync(tsc) && "run npm 
     `const p: T.ParseResult | T.Failure = T.parse("{}"); void p; const q: T.LintResult | T.Failure = T.lint("{}", "scp"); void q; const cat: T.CatalogInfo | T.Failure = T.loadCatalog("{}"); void cat;`,
     `const m = T.simulate("{}", "f.json"); if (m.ok) { const e: string | undefined = m.results[0]?.explanation?.decision; void e; }`,
     `const f: string = T.version(); void f; void T.shareFragment(s); void T.readShareFragment("#s=1.x");`,
+    `const mi: T.ManagedInfo | T.Failure = T.loadManagedPolicies("{}"); void mi; void T.managedSearch("s3", { service: "s3", limit: 3 }); void T.managedSearch();`,
+    `const ms = T.managedShow("ReadOnlyAccess"); if (ms.ok) { const doc: string = ms.policy.document; void doc; } else { const sg: string[] | undefined = ms.suggestions; void sg; }`,
+    `const df = T.diff("{}", "{}", { kind: "resource" }); if (df.ok) { const g: boolean = df.summary.newAccess; void g; }`,
   );
   const dir = mkdtempSync(join(tmpdir(), "iam-policy-wasm-types-"));
   try {
