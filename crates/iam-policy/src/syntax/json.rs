@@ -140,8 +140,42 @@ impl<'t> JsonStr<'t> for Cow<'t, str> {
 }
 
 /// Parses a whole text as one JSON value.
+///
+/// Reads through [`parse_borrowed`] and then copies the borrowed strings, so
+/// that the parser is compiled once (a second copy of it would cost the
+/// playground's WebAssembly about 8 KB).
 pub fn parse(text: &str) -> Result<JsonValue, JsonError> {
-    parse_as(text)
+    parse_borrowed(text).map(JsonValue::into_owned)
+}
+
+impl JsonValue<Cow<'_, str>> {
+    /// The same value with owned strings (an escaped string is moved, not
+    /// copied; arrays and objects keep their allocations).
+    pub fn into_owned(self) -> JsonValue {
+        let kind = match self.kind {
+            JsonKind::Null => JsonKind::Null,
+            JsonKind::Bool(b) => JsonKind::Bool(b),
+            JsonKind::Number(n) => JsonKind::Number(n.into_owned()),
+            JsonKind::String(s) => JsonKind::String(s.into_owned()),
+            JsonKind::Array(items) => {
+                JsonKind::Array(items.into_iter().map(JsonValue::into_owned).collect())
+            }
+            JsonKind::Object(members) => JsonKind::Object(
+                members
+                    .into_iter()
+                    .map(|m| JsonMember {
+                        key: m.key.into_owned(),
+                        key_span: m.key_span,
+                        value: m.value.into_owned(),
+                    })
+                    .collect(),
+            ),
+        };
+        JsonValue {
+            kind,
+            span: self.span,
+        }
+    }
 }
 
 /// Parses a whole text as one JSON value whose strings borrow from the text
