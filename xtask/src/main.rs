@@ -6,6 +6,7 @@
 //! - `cargo xtask test`: every test of the project, in order, failing fast; `.ci/run` runs it.
 //! - `cargo xtask e2e`: only the end-to-end tests, on an existing dist/.
 //! - `cargo xtask widget` / `widget-test`: the npm package and the docs widget (widget.rs).
+//! - `cargo xtask bench`: performance figures against their targets, with the peer (bench.rs).
 //! - `cargo xtask fuzz`: the fuzz targets (fuzz.rs); a short run is a step of `test`.
 //!
 //! Standard library only, so it builds in seconds on a clean machine.
@@ -17,6 +18,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant, SystemTime};
 
+mod bench;
 mod differential;
 mod fuzz;
 mod widget;
@@ -31,6 +33,7 @@ commands:
   widget  build the npm packages (target/npm/) and the docs widget (web/widget/dist/)
   widget-test  test the npm package (Node) and the widget (headless Chromium)
   differential [--cases N] [--seed S]  compare the engine with @cloud-copilot/iam-simulate (tests/differential)
+  bench [--measurement-time S] [--cases DIR] [--no-run]  performance figures against the targets, with the peer (tests/bench-peer)
   fuzz [--seconds N] [--timeout S] [TARGET...]
           fuzz the parser, scenario check, share links and linter (nightly, cargo-fuzz;
           default an hour per target)
@@ -544,6 +547,7 @@ fn main() -> ExitCode {
         Some("widget") => run_one(widget_build()),
         Some("widget-test") => run_one(widget_test()),
         Some("differential") => differential::cmd(args.get(1..).unwrap_or_default()),
+        Some("bench") => bench::cmd(args.get(1..).unwrap_or_default()),
         Some("fuzz") => match fuzz::cmd(&root(), args.get(1..).unwrap_or_default()) {
             Ok(()) => true,
             Err(e) => {

@@ -31,11 +31,11 @@ pub use types::{AccessLevel, AccessLevels, KeyType};
 pub use wildcard::Wildcard;
 
 use arn::{ArnFormat, ArnQuery};
+use iam_policy::pattern::{Glob, Tok};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::ops::Range;
-use wildcard::{Pattern, Tok};
 
 /// The catalog file format version this crate reads.
 pub const FORMAT_VERSION: u32 = 1;
@@ -111,7 +111,7 @@ pub(crate) struct KeyDef {
     lower: String,
     key_type: KeyType,
     /// Set for names with `${...}` / `<...>` placeholders.
-    pattern: Option<Pattern<u8>>,
+    pattern: Option<Glob>,
     /// Global keys only: "principal", "session", "network", ...
     category: Option<String>,
 }
@@ -164,7 +164,7 @@ pub struct Catalog {
     global_by_name: HashMap<String, u32>,
     global_placeholders: Vec<u32>,
     /// Condition-key prefix (pattern) -> services defining such keys.
-    aliases: Vec<(Pattern<u8>, Vec<u32>)>,
+    aliases: Vec<(Glob, Vec<u32>)>,
     /// Literal ARN service field -> (resource type, format index).
     arn_by_service: HashMap<String, Vec<(u32, u32)>>,
     /// Formats whose service field is a placeholder.
@@ -186,33 +186,28 @@ impl fmt::Debug for Catalog {
 
 /// Compiles a key name with `${...}` or `<...>` placeholders into a pattern
 /// where each placeholder matches one or more characters.
-fn key_pattern(lower: &str) -> Option<Pattern<u8>> {
-    let bytes = lower.as_bytes();
-    let mut toks = Vec::with_capacity(bytes.len());
+fn key_pattern(lower: &str) -> Option<Glob> {
+    let mut toks = Vec::with_capacity(lower.len());
     let mut any = false;
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        let close = match b {
-            b'$' if bytes.get(i + 1) == Some(&b'{') => Some(b'}'),
-            b'<' => Some(b'>'),
+    let mut rest = lower;
+    while let Some(c) = rest.chars().next() {
+        let close = match c {
+            '$' if rest.get(1..).is_some_and(|r| r.starts_with('{')) => Some('}'),
+            '<' => Some('>'),
             _ => None,
         };
-        if let Some(close) = close {
-            if let Some(len) = bytes
-                .get(i + 1..)
-                .and_then(|r| r.iter().position(|&c| c == close))
-            {
-                toks.push(Tok::One);
-                toks.push(Tok::Star);
-                any = true;
-                i += len + 2;
-                continue;
-            }
+        if let Some(len) = close.and_then(|close| rest.get(1..)?.find(close)) {
+            // one or more characters
+            toks.push(Tok::AnyChar);
+            toks.push(Tok::AnyString);
+            any = true;
+            rest = rest.get(len + 2..).unwrap_or_default();
+            continue;
         }
-        toks.push(Tok::Lit(b));
-        i += 1;
+        toks.push(Tok::Lit(c));
+        rest = rest.get(c.len_utf8()..).unwrap_or_default();
     }
-    any.then(|| Pattern::from_tokens(toks))
+    any.then(|| Glob::from_toks_ignore_case(toks))
 }
 
 fn make_key(name: String, key_type: KeyType, category: Option<String>) -> KeyDef {
@@ -438,7 +433,7 @@ impl Catalog {
         for (alias, targets) in raw.key_prefix_aliases {
             let lower = alias.to_ascii_lowercase();
             let pattern = key_pattern(&lower)
-                .unwrap_or_else(|| Pattern::from_tokens(lower.bytes().map(Tok::Lit)));
+                .unwrap_or_else(|| Glob::from_toks_ignore_case(lower.chars().map(Tok::Lit)));
             let services = targets
                 .iter()
                 .filter_map(|t| cat.service_by_prefix.get(&t.to_ascii_lowercase()).copied())
@@ -741,11 +736,7 @@ impl Catalog {
         self.global_placeholders
             .iter()
             .filter_map(|&i| self.globals.get(i as usize))
-            .find(|d| {
-                d.pattern
-                    .as_ref()
-                    .is_some_and(|p| p.matches(lower.as_bytes()))
-            })
+            .find(|d| d.pattern.as_ref().is_some_and(|p| p.matches(lower)))
             .map(|d| Catalog::key_info_of(d, KeySource::Global))
     }
 
@@ -784,7 +775,7 @@ impl Catalog {
             services.push(s);
         }
         for (p, targets) in &self.aliases {
-            if p.matches(prefix.as_bytes()) {
+            if p.matches(prefix) {
                 services.extend(targets.iter().copied());
             }
         }
@@ -804,10 +795,7 @@ impl Catalog {
         for svc in &svcs {
             for &i in &svc.placeholder_keys {
                 if let Some(d) = self.service_key(i) {
-                    if d.pattern
-                        .as_ref()
-                        .is_some_and(|p| p.matches(lower.as_bytes()))
-                    {
+                    if d.pattern.as_ref().is_some_and(|p| p.matches(&lower)) {
                         return Some(Catalog::key_info_of(d, KeySource::Service(&svc.prefix)));
                     }
                 }
@@ -1015,11 +1003,9 @@ impl<'a> ActionRef<'a> {
             .iter()
             .find(|(d, _)| d.lower == lower)
             .or_else(|| {
-                candidates.iter().find(|(d, _)| {
-                    d.pattern
-                        .as_ref()
-                        .is_some_and(|p| p.matches(lower.as_bytes()))
-                })
+                candidates
+                    .iter()
+                    .find(|(d, _)| d.pattern.as_ref().is_some_and(|p| p.matches(&lower)))
             })
             .map(|&(d, src)| Catalog::key_info_of(d, src))
     }

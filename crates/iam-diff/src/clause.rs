@@ -78,7 +78,7 @@ pub fn resource_tokens(parts: &[Part], var_value: Option<&str>) -> Vec<Tok> {
     let mut raw: Vec<Tok> = Vec::with_capacity(parts.len());
     for p in parts {
         match p {
-            Part::Tok(t) => raw.push(Tok::from_engine(*t)),
+            Part::Toks(ts) => raw.extend(ts.iter().map(|t| Tok::from_engine(*t))),
             Part::Var { .. } => match var_value {
                 Some(v) => raw.extend(v.chars().map(Tok::Lit)),
                 None => raw.push(Tok::Star { seg: false }),
@@ -226,8 +226,11 @@ impl<'p> Clause<'p> {
         cond_key.dedup();
         let principals = if with_principal {
             st.principal.as_ref().map(|p| {
-                let mut entries: Vec<(PrincipalType, String)> =
-                    p.entries.iter().map(|e| (e.kind, e.text.clone())).collect();
+                let mut entries: Vec<(PrincipalType, String)> = p
+                    .entries
+                    .iter()
+                    .map(|e| (e.kind, e.text.to_string()))
+                    .collect();
                 entries.sort_by(|a, b| (type_name(a.0), &a.1).cmp(&(type_name(b.0), &b.1)));
                 entries.dedup();
                 let everyone = entries.iter().any(|(k, t)| {
@@ -359,7 +362,7 @@ fn compile_cond(c: &Condition, vars: bool) -> Cond<'_> {
                 OperatorFamily::String | OperatorFamily::Arn => false,
             };
             CondValue {
-                text: v.text.clone(),
+                text: v.text.to_string(),
                 has_vars,
                 toks,
                 invalid,

@@ -154,7 +154,7 @@ impl<'p> Version<'p> {
         Some(StatementPos {
             side: self.side,
             statement: st.index,
-            sid: st.sid.as_ref().map(|s| s.value.clone()),
+            sid: st.sid.as_ref().map(|s| s.value.to_string()),
             effect: st.effect.as_ref().map_or(Effect::Allow, |e| e.value),
             line: st.anchor.line,
             column: st.anchor.column,

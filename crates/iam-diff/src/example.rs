@@ -820,7 +820,7 @@ fn build_contexts(t: &Target<'_, '_>, c: &Clause<'_>) -> Vec<Assignment> {
     for cl in all {
         for cond in &cl.conditions {
             keys.entry(cond.key_lower.clone())
-                .or_insert_with(|| (cond.ast.key.clone(), cond.op.base.family()));
+                .or_insert_with(|| (cond.ast.key.to_string(), cond.op.base.family()));
             let pool = pools
                 .entry(cond.key_lower.clone())
                 .or_insert_with(|| vec![Val::Absent]);

@@ -232,7 +232,7 @@ fn fifty_thousand_unclosed_variables_lint_in_time() {
     let mut parsed = parse_policy_as(&short, ID);
     let long = format!("arn:aws:s3:::b/{}", "${".repeat(50_000));
     let st = &mut parsed.policy.as_mut().unwrap().statements[0];
-    st.resource.as_mut().unwrap().patterns[0].text = long;
+    st.resource.as_mut().unwrap().patterns[0].text = long.into();
     let cat = Catalog::embedded();
     let (r, took) =
         best_of_three(|| lint_parsed(&short, &parsed, ID, cat, &LintOptions::default()));

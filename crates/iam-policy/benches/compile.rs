@@ -3,11 +3,12 @@
 // Helper functions outside #[test] fns are not covered by clippy.toml's allow-*-in-tests.
 #![allow(clippy::unwrap_used)]
 
+#[path = "common/workloads.rs"]
+mod workloads;
+
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use iam_policy::{parse_policy, parse_policy_as, PolicyKind};
-
-/// The ten statements of the seed documents' policies (2.2 KB pretty-printed).
-const TEN: &str = include_str!("data/seed-statements.policy.json");
+use workloads::TEN;
 
 fn compile(c: &mut Criterion) {
     assert!(!parse_policy(TEN).has_errors());

@@ -40,6 +40,7 @@ pub mod syntax;
 pub mod values;
 
 pub use syntax::span;
+pub use syntax::text::Text;
 
 pub use ast::operator::{BaseOperator, Operator, OperatorFamily, SetOperator};
 pub use ast::policy::{

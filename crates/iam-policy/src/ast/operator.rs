@@ -144,22 +144,28 @@ impl Operator {
         let mut rest = text;
         let mut set = None;
         if let Some((q, r)) = rest.split_once(':') {
-            set = match q.to_ascii_lowercase().as_str() {
-                "forallvalues" => Some(SetOperator::ForAllValues),
-                "foranyvalue" => Some(SetOperator::ForAnyValue),
-                _ => return Err(text.to_string()),
+            set = if q.eq_ignore_ascii_case("ForAllValues") {
+                Some(SetOperator::ForAllValues)
+            } else if q.eq_ignore_ascii_case("ForAnyValue") {
+                Some(SetOperator::ForAnyValue)
+            } else {
+                return Err(text.to_string());
             };
             rest = r;
         }
-        let lower = rest.to_ascii_lowercase();
-        let (base_name, if_exists) = match lower.strip_suffix("ifexists") {
-            Some(b) => (b.to_string(), true),
-            None => (lower.clone(), false),
+        const IF_EXISTS: &str = "IfExists";
+        let split = rest.len().checked_sub(IF_EXISTS.len());
+        let (base_name, if_exists) = match split
+            .and_then(|i| Some((rest.get(..i)?, rest.get(i..)?)))
+            .filter(|(_, tail)| tail.eq_ignore_ascii_case(IF_EXISTS))
+        {
+            Some((b, _)) => (b, true),
+            None => (rest, false),
         };
         let base = ALL_BASE
             .iter()
             .copied()
-            .find(|b| b.name().eq_ignore_ascii_case(&base_name))
+            .find(|b| b.name().eq_ignore_ascii_case(base_name))
             .ok_or_else(|| rest.to_string())?;
         if base == Null && if_exists {
             return Err(rest.to_string());
@@ -169,6 +175,21 @@ impl Operator {
             base,
             if_exists,
         })
+    }
+
+    /// Is `text` spelled exactly as [`Operator::canonical_name`]? No allocation.
+    pub fn is_canonical(&self, text: &str) -> bool {
+        let rest = match self.set {
+            Some(SetOperator::ForAllValues) => text.strip_prefix("ForAllValues:"),
+            Some(SetOperator::ForAnyValue) => text.strip_prefix("ForAnyValue:"),
+            None => Some(text),
+        };
+        let rest = rest.and_then(|r| r.strip_prefix(self.base.name()));
+        match rest {
+            Some(r) if self.if_exists => r == "IfExists",
+            Some(r) => r.is_empty(),
+            None => false,
+        }
     }
 
     pub fn canonical_name(&self) -> String {
@@ -209,6 +230,14 @@ mod tests {
         assert_eq!(op.base, StringLike);
         assert!(op.if_exists);
         assert_eq!(op.canonical_name(), "ForAnyValue:StringLikeIfExists");
+        assert!(op.is_canonical("ForAnyValue:StringLikeIfExists"));
+        assert!(!op.is_canonical("foranyvalue:StringLikeIfExists"));
+        assert!(!op.is_canonical("ForAnyValue:StringLike"));
+        for name in all_names() {
+            let op = Operator::parse(&name).unwrap();
+            assert!(op.is_canonical(&name), "{name}");
+            assert_eq!(op.canonical_name(), name);
+        }
         assert!(Operator::parse("StringEqualz").is_err());
         assert!(Operator::parse("NullIfExists").is_err());
         assert!(Operator::parse("Sometimes:StringEquals").is_err());

@@ -4,6 +4,8 @@
 use crate::ast::operator::Operator;
 use crate::pattern::{ArnPattern, Glob, Template};
 use crate::span::{Position, Span, Spanned};
+use crate::syntax::text::Text;
+use crate::values::Number;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -46,7 +48,7 @@ impl Policy {
 pub struct Statement {
     /// Index within the policy's statements.
     pub index: usize,
-    pub sid: Option<Spanned<String>>,
+    pub sid: Option<Spanned<Text>>,
     /// `None` when missing or invalid (an error was reported).
     pub effect: Option<Spanned<Effect>>,
     pub principal: Option<PrincipalElement>,
@@ -70,12 +72,13 @@ pub struct ActionElement {
 
 #[derive(Debug, Clone)]
 pub struct ActionPattern {
-    pub text: String,
+    pub text: Text,
     pub span: Span,
     /// AWS stores the entry but it names no action (empty or malformed
     /// name): it matches no request, and so excludes nothing in NotAction.
     pub inert: bool,
-    /// Lower-cased: actions match case-insensitively.
+    /// Matches ignoring ASCII case: action names are ASCII and
+    /// case-insensitive.
     pub(crate) glob: Glob,
 }
 
@@ -89,11 +92,47 @@ pub struct ResourceElement {
 
 #[derive(Debug, Clone)]
 pub struct ResourcePattern {
-    pub text: String,
+    pub text: Text,
     pub span: Span,
-    pub(crate) template: Template,
-    /// Compiled when the pattern holds no variable.
-    pub(crate) fixed: Option<ArnPattern>,
+    pub(crate) matcher: ResourceMatcher,
+    /// `${…}` is a policy variable here (policy version 2012-10-17).
+    pub(crate) variables: bool,
+}
+
+impl ResourcePattern {
+    /// The entry as a template read as text, not as an ARN (see
+    /// [`Template::parse_resource`]), for what-if suggestions.
+    pub(crate) fn template(&self) -> Template {
+        Template::parse_resource(&self.text, self.variables)
+    }
+}
+
+/// How a Resource entry is matched.
+#[derive(Debug, Clone)]
+pub(crate) enum ResourceMatcher {
+    /// No variable: compiled once, in the `Resource` reading. `shown`: the
+    /// pattern as a trace shows it, when that is not the written text
+    /// (`${*}` read as `*`, `**` as `*`).
+    Fixed {
+        pattern: ArnPattern,
+        shown: Option<Text>,
+    },
+    /// Variables, substituted per request.
+    Vars(ResourceVars),
+}
+
+/// A Resource entry that holds variables.
+#[derive(Debug, Clone)]
+pub(crate) struct ResourceVars {
+    pub template: Template,
+    /// The literal text every matching resource starts with (up to the
+    /// first wildcard or variable): most requests are told apart by it
+    /// without substituting anything.
+    pub prefix: String,
+    /// The part before the fifth colon is already in the `Resource`
+    /// reading (see [`crate::pattern::arn::resource_reading`]): the
+    /// substituted tokens need no rewriting.
+    pub read: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -119,7 +158,7 @@ pub enum PrincipalType {
 #[derive(Debug, Clone)]
 pub struct PrincipalEntry {
     pub kind: PrincipalType,
-    pub text: String,
+    pub text: Text,
     pub span: Span,
 }
 
@@ -127,22 +166,28 @@ pub struct PrincipalEntry {
 pub struct Condition {
     pub operator: Operator,
     /// The operator as written.
-    pub operator_text: String,
+    pub operator_text: Text,
     pub operator_span: Span,
     /// The key as written.
-    pub key: String,
+    pub key: Text,
     pub key_span: Span,
     pub values: Vec<ConditionValue>,
+    /// The key lower-cased (context keys are case-insensitive), for lookups
+    /// without folding it per request.
+    pub(crate) key_lower: String,
 }
 
 #[derive(Debug, Clone)]
 pub struct ConditionValue {
     /// The value as text (`true`, `3` and `"3"` all become text).
-    pub text: String,
+    pub text: Text,
     pub span: Span,
     pub(crate) template: Template,
     /// The value parsed for its operator, once, at compile time.
     pub(crate) typed: Typed,
+    /// As a trace shows it once compiled (`${*}` as `*`), when it holds no
+    /// variable.
+    pub(crate) shown: Option<Text>,
 }
 
 /// A condition value parsed for its operator's family.
@@ -153,7 +198,7 @@ pub(crate) enum Typed {
     /// Not a value of the operator's type (a warning was reported): it
     /// satisfies neither the operator nor its negation.
     Invalid,
-    Number(crate::values::Number),
+    Number(Number),
     Date(i128),
     Bool(bool),
     Cidr(ipnet::IpNet),

@@ -28,9 +28,10 @@
 
 use crate::ast::policy::{Effect, Statement};
 use crate::ast::scenario::PolicySource;
+use crate::eval::condition::RequestCache;
 use crate::eval::principal::GrantKind;
 use crate::eval::statement::{
-    evaluate_policy, quick_policy, Matching, PolicyDecision, PolicyTrace, StatementTrace,
+    evaluate_policy_in, quick_policy, Matching, PolicyDecision, PolicyTrace, StatementTrace,
 };
 use crate::layer::{Layer, LayerMap, PolicyId};
 use crate::parse::diagnostic::{Diagnostic, DiagnosticCode};
@@ -383,25 +384,38 @@ pub struct Authorization {
 /// operations such as CreateKey or ListKeys are IAM-policy only), and role
 /// trust policies for `sts:AssumeRole*`.
 fn is_resource_policy_required(action: &str, resource: &str) -> Option<&'static str> {
-    let a = action.to_ascii_lowercase();
-    if a.starts_with("kms:") {
+    if starts_with_ignore_case(action, "kms:") {
         let key = crate::pattern::Arn::parse(resource)
             .is_some_and(|r| r.service == "kms" && r.resource.starts_with("key/"));
         key.then_some("kms")
-    } else if a.starts_with("sts:assumerole") {
+    } else if starts_with_ignore_case(action, "sts:assumerole") {
         Some("sts")
     } else {
         None
     }
 }
 
-/// The action's service prefix, lower-cased.
-fn service_of(action: &str) -> String {
-    action
-        .split_once(':')
-        .map(|(s, _)| s)
-        .unwrap_or(action)
-        .to_ascii_lowercase()
+/// `text` starts with `prefix` (lower case), ignoring ASCII case.
+fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
+    text.as_bytes()
+        .get(..prefix.len())
+        .is_some_and(|h| h.eq_ignore_ascii_case(prefix.as_bytes()))
+}
+
+/// Whether RCPs apply to a service ([`RCP_SERVICES`], sorted: a binary
+/// search, ignoring ASCII case, with no lower-cased copy).
+fn is_rcp_service(service: &str) -> bool {
+    RCP_SERVICES
+        .binary_search_by(|s| {
+            s.bytes()
+                .cmp(service.bytes().map(|b| b.to_ascii_lowercase()))
+        })
+        .is_ok()
+}
+
+/// The action's service prefix.
+fn service_of(action: &str) -> &str {
+    action.split_once(':').map(|(s, _)| s).unwrap_or(action)
 }
 
 /// Private, loopback and link-local addresses: never an `aws:SourceIp`.
@@ -450,7 +464,7 @@ fn statement_ref(policy: &CompiledPolicy, st: &Statement) -> StatementRef {
         policy: policy.id,
         managed: policy.managed.clone(),
         statement: st.index,
-        sid: st.sid.as_ref().map(|s| s.value.clone()),
+        sid: st.sid.as_ref().map(|s| String::from(s.value.as_str())),
         line: st.anchor.line,
         column: st.anchor.column,
         span: st.span,
@@ -463,14 +477,14 @@ fn quick_layer(
     policies: &[&CompiledPolicy],
     req: &Request,
     how: Matching,
+    cache: &mut RequestCache,
 ) {
     let with_principal = how.with_principal;
-    let folded = crate::pattern::fold_case(&req.action);
     let mut denies = Vec::new();
     let mut allows = Vec::new();
     for p in policies {
         if let Some(policy) = &p.parsed.policy {
-            let applying = quick_policy(policy, req, &folded, how, &mut result.missing_context);
+            let applying = quick_policy(policy, req, how, &mut result.missing_context, cache);
             for a in applying {
                 match a.statement.effect.as_ref().map(|e| e.value) {
                     Some(Effect::Deny) => denies.push(statement_ref(p, a.statement)),
@@ -520,6 +534,7 @@ fn evaluate_layer(
     not_applicable: Option<NotApplicable>,
     detail: Detail,
     caller_has_boundary: bool,
+    cache: &mut RequestCache,
 ) -> LayerResult {
     let how = Matching {
         with_principal: layer.kind().has_principal(),
@@ -540,14 +555,14 @@ fn evaluate_layer(
         return result;
     }
     if detail == Detail::Decision {
-        quick_layer(&mut result, policies, req, how);
+        quick_layer(&mut result, policies, req, how, cache);
         return result;
     }
     let with_principal = how.with_principal;
     let mut traces: Vec<(&CompiledPolicy, PolicyTrace)> = Vec::new();
     for p in policies {
         if let Some(policy) = &p.parsed.policy {
-            traces.push((p, evaluate_policy(policy, req, how)));
+            traces.push((p, evaluate_policy_in(policy, req, how, cache)));
         }
     }
     let any_deny = traces
@@ -606,9 +621,9 @@ pub fn decide(set: &PolicySet, req: &Request, resource_account: Option<&str>) ->
 }
 
 /// Who is calling and which layers apply to them.
-struct Caller {
-    account: Option<String>,
-    resource_account: Option<String>,
+struct Caller<'r> {
+    account: Option<&'r str>,
+    resource_account: Option<&'r str>,
     cross_account: bool,
     is_root: bool,
     identity_na: Option<NotApplicable>,
@@ -619,18 +634,17 @@ struct Caller {
     has_boundary: bool,
 }
 
-impl Caller {
-    fn new(set: &PolicySet, req: &Request, resource_account: Option<&str>) -> Caller {
+impl<'r> Caller<'r> {
+    fn new(set: &PolicySet, req: &'r Request, resource_account: Option<&'r str>) -> Caller<'r> {
         let p = &req.principal;
-        let account = p.account().map(str::to_string);
+        let account = p.account();
         let resource_account = resource_account
-            .map(str::to_string)
             .or_else(|| {
                 crate::pattern::Arn::parse(&req.resource)
-                    .map(|a| a.account.to_string())
+                    .map(|a| a.account)
                     .filter(|a| !a.is_empty())
             })
-            .or_else(|| account.clone());
+            .or(account);
         let cross_account = matches!((&account, &resource_account), (Some(c), Some(r)) if c != r);
         let is_root = matches!(p, Principal::Root { .. });
         let identity_na = if !p.is_iam_identity() {
@@ -651,7 +665,7 @@ impl Caller {
         let service = service_of(&req.action);
         let rcp_na = if p.is_service_linked_role() {
             Some(NotApplicable::ServiceLinkedRole)
-        } else if !RCP_SERVICES.contains(&service.as_str()) {
+        } else if !is_rcp_service(service) {
             Some(NotApplicable::ServiceNotGovernedByRcps)
         } else if req.resource == "*" {
             Some(NotApplicable::NoResource)
@@ -678,9 +692,10 @@ impl Caller {
 fn evaluate_layers(
     set: &PolicySet,
     req: &Request,
-    who: &Caller,
+    who: &Caller<'_>,
     detail: Detail,
 ) -> Vec<LayerResult> {
+    let mut cache = RequestCache::default();
     set.layers()
         .into_iter()
         .map(|(layer, policies)| {
@@ -692,7 +707,15 @@ fn evaluate_layers(
                 Layer::Resource | Layer::VpcEndpoint => None,
             };
             let policies: Vec<&CompiledPolicy> = policies.into_iter().map(|(_, p)| p).collect();
-            evaluate_layer(layer, &policies, req, na, detail, who.has_boundary)
+            evaluate_layer(
+                layer,
+                &policies,
+                req,
+                na,
+                detail,
+                who.has_boundary,
+                &mut cache,
+            )
         })
         .collect()
 }
@@ -734,7 +757,7 @@ fn limiting_layer(layers: &[LayerResult], kinds: &[Layer]) -> Option<Layer> {
         .map(|l| l.layer)
 }
 
-fn grant_verdict(req: &Request, who: &Caller, layers: &[LayerResult]) -> Verdict {
+fn grant_verdict(req: &Request, who: &Caller<'_>, layers: &[LayerResult]) -> Verdict {
     let p = &req.principal;
     let resource_grant = find_layer(layers, |k| *k == Layer::Resource)
         .filter(|l| l.decision == LayerDecision::Allow)
@@ -839,8 +862,8 @@ pub fn authorize_with(
         missing_context,
         blocked_by: None,
         cross_account: who.cross_account,
-        caller_account: who.account.clone(),
-        resource_account: who.resource_account.clone(),
+        caller_account: who.account.map(str::to_string),
+        resource_account: who.resource_account.map(str::to_string),
         layers: Vec::new(),
         notes: notes(req),
     };

@@ -21,13 +21,14 @@
 
 use crate::ast::operator::{BaseOperator, Operator, OperatorFamily, SetOperator};
 use crate::ast::policy::{Condition, ConditionValue, Typed};
-use crate::pattern::ArnPattern;
-use crate::pattern::{fold_case, Glob};
+use crate::pattern::arn::condition_matches_toks;
+use crate::pattern::glob::{eq_ignore_case, matches_toks, toks_text};
+use crate::pattern::{Glob, Tok};
 use crate::request::context::{ContextEntry, RequestContext};
 use crate::span::Span;
+use crate::syntax::text::Text;
 use crate::values;
 use serde::Serialize;
-use std::borrow::Cow;
 use std::cmp::Ordering;
 
 /// Why a condition came out the way it did.
@@ -57,9 +58,9 @@ pub enum ConditionOutcome {
 #[serde(rename_all = "camelCase")]
 pub struct PolicyValueTrace {
     /// As written.
-    pub written: String,
+    pub written: Text,
     /// After variable substitution (None when a variable is unresolved).
-    pub resolved: Option<String>,
+    pub resolved: Option<Text>,
     /// Variables without a value.
     pub unresolved: Vec<String>,
     /// False when the value is not of the operator's type: it then
@@ -72,7 +73,7 @@ pub struct PolicyValueTrace {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RequestValueTrace {
-    pub value: String,
+    pub value: Text,
     /// Indexes (into `values`) of the policy values it matched under the
     /// positive form of the operator (`IpAddress` for `NotIpAddress`, …).
     pub matched: Vec<usize>,
@@ -88,11 +89,11 @@ pub struct RequestValueTrace {
 #[serde(rename_all = "camelCase")]
 pub struct ConditionTrace {
     /// The operator as written.
-    pub operator: String,
+    pub operator: Text,
     pub parsed: Operator,
     pub family: OperatorFamily,
     pub negated: bool,
-    pub key: String,
+    pub key: Text,
     pub operator_span: Span,
     pub key_span: Span,
     /// None when the request does not carry the key.
@@ -114,77 +115,220 @@ impl ConditionTrace {
 
 // ------------------------------------------------------------ shared core
 
-/// A request value parsed for the operator's family.
-enum Parsed<'a> {
-    Text(&'a str),
+/// A request value parsed for a typed operator family.
+#[derive(Debug, Clone, PartialEq)]
+enum Val {
     Number(values::Number),
     Date(i128),
     Bool(bool),
     Ip(std::net::IpAddr),
+    /// Base64 that does not decode is still a value (it equals nothing).
     Bytes(Option<Vec<u8>>),
+    /// Not a value of the family's type.
+    Invalid,
 }
 
-/// Parses a request value; None when it is not of the family's type.
-fn parse_request_value(family: OperatorFamily, rv: &str) -> Option<Parsed<'_>> {
-    Some(match family {
-        OperatorFamily::Numeric => Parsed::Number(values::parse_number(rv)?),
-        OperatorFamily::Date => Parsed::Date(values::parse_date(rv)?),
-        OperatorFamily::Bool => Parsed::Bool(values::parse_bool(rv)?),
-        OperatorFamily::IpAddress => Parsed::Ip(values::parse_ip(rv)?),
-        OperatorFamily::Binary => Parsed::Bytes(values::decode_base64(rv)),
-        _ => Parsed::Text(rv),
-    })
+/// The slot of a typed family in the cache; `None` for families compared
+/// as text.
+fn family_slot(family: OperatorFamily) -> Option<usize> {
+    match family {
+        OperatorFamily::Numeric => Some(0),
+        OperatorFamily::Date => Some(1),
+        OperatorFamily::Bool => Some(2),
+        OperatorFamily::IpAddress => Some(3),
+        OperatorFamily::Binary => Some(4),
+        OperatorFamily::String | OperatorFamily::Arn | OperatorFamily::Null => None,
+    }
 }
 
-/// Policy values after variable substitution (None: unresolved), and the
-/// unresolved variable keys.
-type ResolvedValues<'a> = (Vec<Option<Cow<'a, Glob>>>, Vec<String>);
+fn parse_val(family: OperatorFamily, rv: &str) -> Val {
+    let v = match family {
+        OperatorFamily::Numeric => values::parse_number(rv).map(Val::Number),
+        OperatorFamily::Date => values::parse_date(rv).map(Val::Date),
+        OperatorFamily::Bool => values::parse_bool(rv).map(Val::Bool),
+        OperatorFamily::IpAddress => values::parse_ip(rv).map(Val::Ip),
+        OperatorFamily::Binary => Some(Val::Bytes(values::decode_base64(rv))),
+        OperatorFamily::String | OperatorFamily::Arn | OperatorFamily::Null => None,
+    };
+    v.unwrap_or(Val::Invalid)
+}
 
-fn resolve_values<'a>(c: &'a Condition, ctx: &RequestContext) -> ResolvedValues<'a> {
-    let mut unresolved: Vec<String> = Vec::new();
-    let resolved = c
+/// What evaluating one request keeps between conditions: the request's
+/// context values parsed for each typed family they are compared under
+/// (an IP address is parsed once per request, not once per condition), and
+/// a buffer for substituting policy variables. Valid for one request
+/// context only.
+#[derive(Debug, Default)]
+pub(crate) struct RequestCache {
+    parsed: ParsedValues,
+    toks: Vec<Tok>,
+    text: String,
+}
+
+/// By context entry number, by family slot: the entry's values parsed.
+#[derive(Debug, Default)]
+struct ParsedValues(Vec<[Option<Vec<Val>>; 5]>);
+
+impl ParsedValues {
+    /// The values of context entry `index` parsed for `family`.
+    fn get(
+        &mut self,
+        ctx: &RequestContext,
+        index: usize,
+        entry: &ContextEntry,
+        family: OperatorFamily,
+    ) -> &[Val] {
+        let Some(slot) = family_slot(family) else {
+            return &[];
+        };
+        if self.0.len() < ctx.len() {
+            self.0.resize_with(ctx.len(), Default::default);
+        }
+        match self.0.get_mut(index).and_then(|s| s.get_mut(slot)) {
+            Some(cell) => cell
+                .get_or_insert_with(|| entry.values.iter().map(|v| parse_val(family, v)).collect()),
+            None => &[],
+        }
+    }
+}
+
+impl RequestCache {
+    /// A buffer for substituted tokens (emptied).
+    pub(crate) fn toks(&mut self) -> &mut Vec<Tok> {
+        self.toks.clear();
+        &mut self.toks
+    }
+
+    /// The text a template shows once its variables are substituted (one
+    /// allocation: the text is rendered in a reused buffer first).
+    pub(crate) fn render(
+        &mut self,
+        t: &crate::pattern::Template,
+        ctx: &RequestContext,
+    ) -> Result<Text, Vec<String>> {
+        self.text.clear();
+        t.render_into(ctx, &mut self.text)?;
+        Ok(Text::from(self.text.as_str()))
+    }
+}
+
+/// A policy value after variable substitution.
+#[derive(Debug, Clone, Copy)]
+enum Resolved<'a> {
+    /// No variable: its compiled pattern.
+    Fixed(&'a Glob),
+    /// Substituted: `toks[start..end]` of the cache's buffer.
+    Toks(usize, usize),
+    /// A variable has no value.
+    Missing,
+}
+
+/// Substitutes the variables of every value of a condition that has some
+/// (None when it has none: every value is [`Resolved::Fixed`]). Collects the
+/// keys without a value into `unresolved` (each once).
+fn resolve_values<'a>(
+    c: &'a Condition,
+    ctx: &RequestContext,
+    toks: &mut Vec<Tok>,
+    mut unresolved: Option<&mut Vec<String>>,
+) -> Option<Vec<Resolved<'a>>> {
+    if c.values.iter().all(|v| !v.template.has_variables()) {
+        return None;
+    }
+    toks.clear();
+    let mut scratch = Vec::new();
+    let out = c
         .values
         .iter()
-        .map(|v| match v.template.resolve(ctx) {
-            Ok(g) => Some(g),
-            Err(keys) => {
-                for k in keys {
-                    if !unresolved.contains(&k) {
-                        unresolved.push(k);
-                    }
+        .map(|v| {
+            if let Some(g) = v.template.fixed() {
+                return Resolved::Fixed(g);
+            }
+            match v.template.resolve_into(ctx, &mut scratch) {
+                Ok(()) => {
+                    let start = toks.len();
+                    toks.extend_from_slice(&scratch);
+                    Resolved::Toks(start, toks.len())
                 }
-                None
+                Err(keys) => {
+                    if let Some(u) = unresolved.as_deref_mut() {
+                        for k in keys {
+                            if !u.contains(&k) {
+                                u.push(k);
+                            }
+                        }
+                    }
+                    Resolved::Missing
+                }
             }
         })
         .collect();
-    (resolved, unresolved)
+    Some(out)
 }
 
-/// Does a (valid) request value match policy value `v` under a positive operator?
-fn value_matches(op: BaseOperator, v: &ConditionValue, glob: &Glob, rv: &Parsed<'_>) -> bool {
-    let typed = &v.typed;
-    match (op, rv, typed) {
-        (BaseOperator::StringEquals | BaseOperator::StringLike, Parsed::Text(t), _) => {
-            glob.matches(t)
-        }
-        (BaseOperator::StringEqualsIgnoreCase, Parsed::Text(t), _) => {
-            fold_case(&glob.text()) == fold_case(t)
-        }
-        (BaseOperator::ArnEquals | BaseOperator::ArnLike, Parsed::Text(t), Typed::Arn(p)) => {
-            p.matches(t)
-        }
-        (BaseOperator::ArnEquals | BaseOperator::ArnLike, Parsed::Text(t), _) => {
-            ArnPattern::condition(glob.clone()).matches(t)
-        }
-        (_, Parsed::Number(a), Typed::Number(b)) => {
-            ordering_ok(op, values::compare_numbers(*a, *b))
-        }
-        (_, Parsed::Date(a), Typed::Date(b)) => ordering_ok(op, Some(a.cmp(b))),
-        (BaseOperator::Bool, Parsed::Bool(a), Typed::Bool(b)) => a == b,
-        (BaseOperator::BinaryEquals, Parsed::Bytes(Some(a)), Typed::Bytes(b)) => a == b,
-        (BaseOperator::BinaryEquals, Parsed::Bytes(None), _) => false,
-        (BaseOperator::IpAddress, Parsed::Ip(ip), Typed::Cidr(net)) => net.contains(ip),
-        _ => false,
+fn resolved_at<'a>(c: &'a Condition, vars: Option<&[Resolved<'a>]>, i: usize) -> Resolved<'a> {
+    match vars {
+        Some(r) => r.get(i).copied().unwrap_or(Resolved::Missing),
+        None => c
+            .values
+            .get(i)
+            .and_then(|v| v.template.fixed())
+            .map_or(Resolved::Missing, Resolved::Fixed),
+    }
+}
+
+/// The text a resolved value shows in a trace.
+fn resolved_text(v: &ConditionValue, r: Resolved<'_>, toks: &[Tok]) -> Option<Text> {
+    match r {
+        Resolved::Fixed(g) => Some(v.shown.clone().unwrap_or_else(|| g.shared_text())),
+        Resolved::Toks(a, b) => Some(toks_text(toks.get(a..b).unwrap_or_default()).into()),
+        Resolved::Missing => None,
+    }
+}
+
+/// Does a (valid) request value match policy value `v` under a positive
+/// operator? `t` is the request value as text, `val` parsed for a typed
+/// family.
+fn value_matches(
+    op: BaseOperator,
+    v: &ConditionValue,
+    r: Resolved<'_>,
+    toks: &[Tok],
+    t: &str,
+    val: Option<&Val>,
+) -> bool {
+    use BaseOperator as B;
+    let toks_of = |a: usize, b: usize| toks.get(a..b).unwrap_or_default();
+    match op {
+        B::StringEquals | B::StringLike => match r {
+            Resolved::Fixed(g) => g.matches(t),
+            Resolved::Toks(a, b) => matches_toks(toks_of(a, b), t),
+            Resolved::Missing => false,
+        },
+        B::StringEqualsIgnoreCase => match r {
+            Resolved::Fixed(g) => match g.as_literal() {
+                Some(l) => eq_ignore_case(l, t),
+                None => eq_ignore_case(&g.text(), t),
+            },
+            Resolved::Toks(a, b) => eq_ignore_case(&toks_text(toks_of(a, b)), t),
+            Resolved::Missing => false,
+        },
+        B::ArnEquals | B::ArnLike => match (&v.typed, r) {
+            (Typed::Arn(p), _) => p.matches(t),
+            (_, Resolved::Toks(a, b)) => condition_matches_toks(toks_of(a, b), t),
+            (_, Resolved::Fixed(g)) => condition_matches_toks(&g.toks(), t),
+            (_, Resolved::Missing) => false,
+        },
+        _ => match (val, &v.typed) {
+            (Some(Val::Number(a)), Typed::Number(b)) => {
+                ordering_ok(op, values::compare_numbers(*a, *b))
+            }
+            (Some(Val::Date(a)), Typed::Date(b)) => ordering_ok(op, Some(a.cmp(b))),
+            (Some(Val::Bool(a)), Typed::Bool(b)) => op == B::Bool && a == b,
+            (Some(Val::Bytes(Some(a))), Typed::Bytes(b)) => op == B::BinaryEquals && a == b,
+            (Some(Val::Ip(ip)), Typed::Cidr(net)) => op == B::IpAddress && net.contains(ip),
+            _ => false,
+        },
     }
 }
 
@@ -242,35 +386,41 @@ fn null_result(c: &Condition, is_present: bool) -> bool {
         .any(|v| matches!(v.typed, Typed::Bool(b) if b != is_present))
 }
 
-/// One request value's verdict and the indexes of the policy values it matched.
+/// One request value's verdict: whether it is of the operator's type, the
+/// verdict (negation applied), and (when `record`) the indexes of the policy
+/// values it matched.
 fn judge_value(
     c: &Condition,
-    resolved: &[Option<Cow<'_, Glob>>],
-    rv: &str,
+    vars: Option<&[Resolved<'_>]>,
+    toks: &[Tok],
+    t: &str,
+    val: Option<&Val>,
     record: bool,
 ) -> (bool, bool, Vec<usize>) {
+    if matches!(val, Some(Val::Invalid)) {
+        return (false, false, Vec::new());
+    }
     let base = c.operator.base;
     let positive = base.positive();
-    let Some(parsed) = parse_request_value(positive.family(), rv) else {
-        return (false, false, Vec::new());
-    };
     let mut matched = Vec::new();
     let mut any = false;
     // a policy value of the wrong type makes the negated form false too
     let mut any_invalid = false;
-    for (i, (v, g)) in c.values.iter().zip(resolved).enumerate() {
+    for (i, v) in c.values.iter().enumerate() {
         if matches!(v.typed, Typed::Invalid) {
             any_invalid = true;
             continue;
         }
-        if let Some(g) = g {
-            if value_matches(positive, v, g, &parsed) {
-                any = true;
-                if !record {
-                    break;
-                }
-                matched.push(i);
+        let r = resolved_at(c, vars, i);
+        if matches!(r, Resolved::Missing) {
+            continue;
+        }
+        if value_matches(positive, v, r, toks, t, val) {
+            any = true;
+            if !record {
+                break;
             }
+            matched.push(i);
         }
     }
     let result = if base.is_negated() {
@@ -286,22 +436,35 @@ fn judge_value(
 /// Decides a condition without recording a trace. Returns the result and
 /// whether the key was missing from the request.
 pub fn holds(c: &Condition, ctx: &RequestContext) -> (bool, bool) {
+    holds_in(c, ctx, &mut RequestCache::default())
+}
+
+/// [`holds`], with the request's cache.
+pub(crate) fn holds_in(
+    c: &Condition,
+    ctx: &RequestContext,
+    cache: &mut RequestCache,
+) -> (bool, bool) {
     let op = c.operator;
-    let entry = ctx.get(&c.key);
+    let found = ctx.lookup(&c.key_lower);
+    let entry = found.map(|(_, e)| e);
     if op.base == BaseOperator::Null {
         return (null_result(c, present(entry).is_some()), false);
     }
     let missing = entry.is_none();
-    let Some(e) = present(entry) else {
+    let (Some((index, _)), Some(e)) = (found, present(entry)) else {
         return (absent_outcome(op, op.base.is_negated()).1, missing);
     };
-    let (resolved, _) = resolve_values(c, ctx);
+    let vars = resolve_values(c, ctx, &mut cache.toks, None);
+    let family = op.base.positive().family();
+    let parsed = cache.parsed.get(ctx, index, e, family);
+    let toks = &cache.toks;
     let negated = op.base.is_negated();
     let result = combine(
         op.set,
         negated,
-        e.values.iter().map(|rv| {
-            let (valid, r, _) = judge_value(c, &resolved, rv, false);
+        e.values.iter().enumerate().map(|(j, rv)| {
+            let (valid, r, _) = judge_value(c, vars.as_deref(), toks, rv, parsed.get(j), false);
             valid && r
         }),
     );
@@ -310,29 +473,44 @@ pub fn holds(c: &Condition, ctx: &RequestContext) -> (bool, bool) {
 
 /// Evaluates one condition against the request context, recording why.
 pub fn evaluate(c: &Condition, ctx: &RequestContext) -> ConditionTrace {
+    evaluate_in(c, ctx, &mut RequestCache::default())
+}
+
+/// [`evaluate`], with the request's cache.
+pub(crate) fn evaluate_in(
+    c: &Condition,
+    ctx: &RequestContext,
+    cache: &mut RequestCache,
+) -> ConditionTrace {
     let op = c.operator;
     let base = op.base;
     let negated = base.is_negated();
-    let entry = ctx.get(&c.key);
-    let (resolved, unresolved_keys) = resolve_values(c, ctx);
+    let found = ctx.lookup(&c.key_lower);
+    let entry = found.map(|(_, e)| e);
+    let mut unresolved_keys: Vec<String> = Vec::new();
+    let vars = resolve_values(c, ctx, &mut cache.toks, Some(&mut unresolved_keys));
     let values = c
         .values
         .iter()
-        .zip(&resolved)
-        .map(|(v, r)| PolicyValueTrace {
-            written: v.text.clone(),
-            resolved: r.as_ref().map(|g| g.text()),
-            unresolved: if r.is_none() {
-                v.template
-                    .variable_keys()
-                    .filter(|k| ctx.single_value(k).is_none())
-                    .map(str::to_string)
-                    .collect()
-            } else {
-                Vec::new()
-            },
-            valid: !matches!(v.typed, Typed::Invalid),
-            span: v.span,
+        .enumerate()
+        .map(|(i, v)| {
+            let r = resolved_at(c, vars.as_deref(), i);
+            let missing = matches!(r, Resolved::Missing);
+            PolicyValueTrace {
+                written: v.text.clone(),
+                resolved: resolved_text(v, r, &cache.toks),
+                unresolved: if missing {
+                    v.template
+                        .variable_keys()
+                        .filter(|k| ctx.single_value(k).is_none())
+                        .map(str::to_string)
+                        .collect()
+                } else {
+                    Vec::new()
+                },
+                valid: !matches!(v.typed, Typed::Invalid),
+                span: v.span,
+            }
         })
         .collect();
     let mut trace = ConditionTrace {
@@ -370,7 +548,7 @@ pub fn evaluate(c: &Condition, ctx: &RequestContext) -> ConditionTrace {
         return trace;
     }
 
-    let Some(e) = present(entry) else {
+    let (Some((index, _)), Some(e)) = (found, present(entry)) else {
         if entry.is_some() {
             trace.request_values = Some(Vec::new());
         }
@@ -380,11 +558,16 @@ pub fn evaluate(c: &Condition, ctx: &RequestContext) -> ConditionTrace {
         return trace;
     };
 
+    let family = base.positive().family();
+    let parsed = cache.parsed.get(ctx, index, e, family);
+    let toks = &cache.toks;
     let per_value: Vec<RequestValueTrace> = e
         .values
         .iter()
-        .map(|rv| {
-            let (valid, r, matched) = judge_value(c, &resolved, rv, true);
+        .enumerate()
+        .map(|(j, rv)| {
+            let (valid, r, matched) =
+                judge_value(c, vars.as_deref(), toks, rv, parsed.get(j), true);
             RequestValueTrace {
                 value: rv.clone(),
                 matched,

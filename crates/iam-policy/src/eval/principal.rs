@@ -5,6 +5,7 @@ use crate::ast::policy::{Effect, PrincipalElement, PrincipalType};
 use crate::pattern::Arn;
 use crate::request::principal::{is_account_id, Principal};
 use crate::span::Span;
+use crate::syntax::text::Text;
 use serde::Serialize;
 
 /// How a Principal entry matched the caller. The kind matters for
@@ -28,7 +29,7 @@ pub enum GrantKind {
 #[serde(rename_all = "camelCase")]
 pub struct PrincipalEntryTrace {
     pub principal_type: PrincipalType,
-    pub written: String,
+    pub written: Text,
     pub span: Span,
     /// None when it does not match the caller.
     pub grant: Option<GrantKind>,

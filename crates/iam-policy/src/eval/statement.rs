@@ -2,24 +2,28 @@
 //! Action, Resource, Principal and each condition matched, and why.
 
 use crate::ast::policy::{
-    ActionElement, Effect, Policy, ResourceElement, ResourcePattern, Statement,
+    ActionElement, Effect, Policy, ResourceElement, ResourceMatcher, ResourcePattern, ResourceVars,
+    Statement,
 };
-use crate::eval::condition::{self, ConditionTrace};
+use crate::eval::condition::{self, ConditionTrace, RequestCache};
 use crate::eval::principal::{
     match_element, principal_grant, GrantKind, PrincipalScope, PrincipalTrace,
 };
-use crate::pattern::{fold_case, ArnPattern};
+use crate::pattern::arn::resource_matches_toks;
+use crate::pattern::glob::matches_toks;
+use crate::pattern::Tok;
 use crate::request::{Request, RequestContext};
 use crate::span::{Position, Span};
+use crate::syntax::text::Text;
 use serde::Serialize;
 
 /// One Action/NotAction or Resource/NotResource entry compared with the request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EntryTrace {
-    pub written: String,
+    pub written: Text,
     /// After variable substitution (None when a variable is unresolved).
-    pub resolved: Option<String>,
+    pub resolved: Option<Text>,
     pub unresolved: Vec<String>,
     /// The entry matches the request's action or resource.
     pub matched: bool,
@@ -135,11 +139,20 @@ pub struct Matching {
 
 /// Evaluates every statement of a policy.
 pub fn evaluate_policy(policy: &Policy, req: &Request, how: Matching) -> PolicyTrace {
-    let folded = fold_case(&req.action);
+    evaluate_policy_in(policy, req, how, &mut RequestCache::default())
+}
+
+/// [`evaluate_policy`], with the request's cache.
+pub(crate) fn evaluate_policy_in(
+    policy: &Policy,
+    req: &Request,
+    how: Matching,
+    cache: &mut RequestCache,
+) -> PolicyTrace {
     let statements: Vec<StatementTrace> = policy
         .statements
         .iter()
-        .map(|s| evaluate_statement(s, req, &folded, how))
+        .map(|s| evaluate_statement(s, req, how, cache))
         .collect();
     let decision = if statements.iter().any(StatementTrace::denies) {
         PolicyDecision::Deny
@@ -164,12 +177,12 @@ fn scope(st: &Statement, how: Matching) -> PrincipalScope {
 fn evaluate_statement(
     st: &Statement,
     req: &Request,
-    folded_action: &str,
     how: Matching,
+    cache: &mut RequestCache,
 ) -> StatementTrace {
     let with_principal = how.with_principal;
     let action = match &st.action {
-        Some(a) => match_actions(a, folded_action),
+        Some(a) => match_actions(a, &req.action),
         None => ElementTrace {
             negated: false,
             key_span: None,
@@ -178,7 +191,7 @@ fn evaluate_statement(
         },
     };
     let resource = match &st.resource {
-        Some(r) => match_resources(r, &req.resource, &req.context),
+        Some(r) => match_resources(r, &req.resource, &req.context, cache),
         // Trust policies, SCPs and RCPs may leave Resource out: the policy's
         // own resource (or every resource).
         None => ElementTrace {
@@ -199,13 +212,13 @@ fn evaluate_statement(
     let conditions: Vec<ConditionTrace> = st
         .conditions
         .iter()
-        .map(|c| condition::evaluate(c, &req.context))
+        .map(|c| condition::evaluate_in(c, &req.context, cache))
         .collect();
     let scope_matched = action.matched && resource.matched && principal_ok;
     let conditions_met = conditions.iter().all(|c| c.result);
     StatementTrace {
         index: st.index,
-        sid: st.sid.as_ref().map(|s| s.value.clone()),
+        sid: st.sid.as_ref().map(|s| String::from(s.value.as_str())),
         effect: st.effect.as_ref().map(|e| e.value),
         span: st.span,
         anchor: st.anchor,
@@ -219,7 +232,7 @@ fn evaluate_statement(
     }
 }
 
-fn match_actions(el: &ActionElement, folded_action: &str) -> ElementTrace {
+fn match_actions(el: &ActionElement, action: &str) -> ElementTrace {
     let entries: Vec<EntryTrace> = el
         .patterns
         .iter()
@@ -227,7 +240,7 @@ fn match_actions(el: &ActionElement, folded_action: &str) -> ElementTrace {
             written: p.text.clone(),
             resolved: Some(p.text.clone()),
             unresolved: Vec::new(),
-            matched: p.glob.matches(folded_action),
+            matched: p.glob.matches(action),
             inert: p.inert,
             span: p.span,
         })
@@ -241,19 +254,35 @@ fn match_actions(el: &ActionElement, folded_action: &str) -> ElementTrace {
     }
 }
 
-/// Does one Resource entry match? `Err` holds variables without a value.
+/// Does one Resource entry match? An entry whose variable has no value
+/// matches nothing.
 fn resource_entry_matches(
     p: &ResourcePattern,
     resource: &str,
     ctx: &RequestContext,
-) -> Result<bool, Vec<String>> {
-    match &p.fixed {
-        Some(fixed) => Ok(fixed.matches(resource)),
-        None => p
-            .template
-            .resolve(ctx)
-            .map(|g| ArnPattern::resource(g.into_owned()).matches(resource)),
+    cache: &mut RequestCache,
+) -> bool {
+    match &p.matcher {
+        ResourceMatcher::Fixed { pattern, .. } => pattern.matches(resource),
+        ResourceMatcher::Vars(v) => {
+            if !resource.starts_with(v.prefix.as_str()) {
+                // told apart without substituting anything
+                return false;
+            }
+            let toks = cache.toks();
+            v.template.resolves_into(ctx, toks) && substituted_matches(v, toks, resource)
+        }
     }
+}
+
+/// Does `resource` match the substituted tokens of an entry with variables?
+fn substituted_matches(v: &ResourceVars, toks: &mut Vec<Tok>, resource: &str) -> bool {
+    resource.starts_with(v.prefix.as_str())
+        && if v.read {
+            matches_toks(toks, resource)
+        } else {
+            resource_matches_toks(toks, resource)
+        }
 }
 
 /// Whether a Resource/NotResource element covers the request. An entry
@@ -263,22 +292,34 @@ fn resource_covers(negated: bool, any_matched: bool) -> bool {
     negated != any_matched
 }
 
-fn match_resources(el: &ResourceElement, resource: &str, ctx: &RequestContext) -> ElementTrace {
+fn match_resources(
+    el: &ResourceElement,
+    resource: &str,
+    ctx: &RequestContext,
+    cache: &mut RequestCache,
+) -> ElementTrace {
     let entries: Vec<EntryTrace> = el
         .patterns
         .iter()
         .map(|p| {
-            // One resolution serves both the match and the text shown.
-            let (matched, resolved, unresolved) = match p.template.resolve(ctx) {
-                Ok(g) => {
-                    let text = g.text();
-                    let matched = match &p.fixed {
-                        Some(fixed) => fixed.matches(resource),
-                        None => ArnPattern::resource(g.into_owned()).matches(resource),
-                    };
-                    (matched, Some(text), Vec::new())
-                }
-                Err(keys) => (false, None, keys),
+            let (matched, resolved, unresolved) = match &p.matcher {
+                ResourceMatcher::Fixed { pattern, shown } => (
+                    pattern.matches(resource),
+                    Some(shown.clone().unwrap_or_else(|| p.text.clone())),
+                    Vec::new(),
+                ),
+                ResourceMatcher::Vars(v) => match cache.render(&v.template, ctx) {
+                    Ok(text) => {
+                        // the tokens only when the literal prefix matches
+                        let matched = resource.starts_with(v.prefix.as_str()) && {
+                            let toks = cache.toks();
+                            v.template.resolves_into(ctx, toks)
+                                && substituted_matches(v, toks, resource)
+                        };
+                        (matched, Some(text), Vec::new())
+                    }
+                    Err(keys) => (false, None, keys),
+                },
             };
             EntryTrace {
                 written: p.text.clone(),
@@ -311,18 +352,15 @@ pub(crate) struct Applying<'a> {
 pub(crate) fn quick_policy<'a>(
     policy: &'a Policy,
     req: &Request,
-    folded_action: &str,
     how: Matching,
     missing: &mut Vec<String>,
+    cache: &mut RequestCache,
 ) -> Vec<Applying<'a>> {
     let with_principal = how.with_principal;
     let mut out = Vec::new();
     for st in &policy.statements {
         let Some(action) = &st.action else { continue };
-        let any = action
-            .patterns
-            .iter()
-            .any(|p| p.glob.matches(folded_action));
+        let any = action.patterns.iter().any(|p| p.glob.matches(&req.action));
         if action.negated == any {
             continue;
         }
@@ -330,7 +368,7 @@ pub(crate) fn quick_policy<'a>(
             let any_matched = r
                 .patterns
                 .iter()
-                .any(|p| resource_entry_matches(p, &req.resource, &req.context) == Ok(true));
+                .any(|p| resource_entry_matches(p, &req.resource, &req.context, cache));
             if !resource_covers(r.negated, any_matched) {
                 continue;
             }
@@ -348,10 +386,10 @@ pub(crate) fn quick_policy<'a>(
         };
         let mut all = true;
         for c in &st.conditions {
-            let (ok, key_missing) = condition::holds(c, &req.context);
+            let (ok, key_missing) = condition::holds_in(c, &req.context, cache);
             all &= ok;
             if key_missing && !missing.iter().any(|k| k.eq_ignore_ascii_case(&c.key)) {
-                missing.push(c.key.clone());
+                missing.push(String::from(c.key.as_str()));
             }
         }
         if all && st.effect.is_some() {

@@ -1033,8 +1033,8 @@ fn ref_label(r: &StatementRef) -> String {
 
 fn condition_ref(c: &Condition) -> ElementRef {
     ElementRef::Condition {
-        operator: c.operator_text.clone(),
-        key: c.key.clone(),
+        operator: c.operator_text.to_string(),
+        key: c.key.to_string(),
         operator_span: c.operator_span,
         key_span: c.key_span,
     }
@@ -1056,8 +1056,8 @@ fn near_miss_suggestion(
             Missing::Conditions => {
                 for c in s.conditions.iter().filter(|c| !c.result) {
                     elements.push(ElementRef::Condition {
-                        operator: c.operator.clone(),
-                        key: c.key.clone(),
+                        operator: c.operator.to_string(),
+                        key: c.key.to_string(),
                         operator_span: c.operator_span,
                         key_span: c.key_span,
                     });
@@ -1475,7 +1475,7 @@ fn value_pool(
                 Typed::Cidr(net) => ip_seeds(net, &mut scalars),
                 Typed::Number(n) => number_seeds(*n, &mut scalars),
                 Typed::Date(ns) => {
-                    scalars.push(v.text.clone());
+                    scalars.push(v.text.to_string());
                     for d in [ns - DAY_NANOS, ns + DAY_NANOS] {
                         scalars.extend(date_text(d));
                     }
@@ -1485,15 +1485,15 @@ fn value_pool(
                     scalars.push("false".to_string());
                 }
                 Typed::Bool(_) => {}
-                Typed::Bytes(_) => scalars.push(v.text.clone()),
+                Typed::Bytes(_) => scalars.push(v.text.to_string()),
                 Typed::Arn(_) | Typed::Text => {
                     let Ok(g) = v.template.resolve(ctx) else {
                         continue;
                     };
                     match family {
-                        OperatorFamily::Arn => scalars.push(instantiate_arn(g.toks(), &guide)),
+                        OperatorFamily::Arn => scalars.push(instantiate_arn(&g.toks(), &guide)),
                         OperatorFamily::String if base.takes_wildcards() => {
-                            scalars.push(instantiate(g.toks(), &guide));
+                            scalars.push(instantiate(&g.toks(), &guide));
                         }
                         OperatorFamily::String => scalars.push(g.text()),
                         _ => {}
@@ -1597,14 +1597,22 @@ fn extract_variable(t: &Template, text: &str) -> Option<(String, String)> {
     };
     let mut prefix = String::new();
     for p in parts.get(..vi)? {
-        match p {
-            Part::Tok(Tok::Lit(c)) => prefix.push(*c),
-            _ => return None,
+        let Part::Toks(toks) = p else {
+            return None;
+        };
+        for t in toks {
+            match t {
+                Tok::Lit(c) => prefix.push(*c),
+                _ => return None,
+            }
         }
     }
     let rest = text.strip_prefix(&prefix)?;
     let value = match parts.get(vi + 1) {
-        Some(Part::Tok(Tok::Lit(c))) => rest.split(*c).next()?,
+        Some(Part::Toks(toks)) => match toks.first() {
+            Some(Tok::Lit(c)) => rest.split(*c).next()?,
+            _ => return None,
+        },
         None => rest,
         Some(_) => return None,
     };
@@ -1636,7 +1644,7 @@ fn all_true_changes(
             .iter()
             .filter(|c| c.key.to_lowercase() == key)
             .collect();
-        let spelled = on_key.first().map_or(key.clone(), |c| c.key.clone());
+        let spelled = on_key.first().map_or(key.clone(), |c| c.key.to_string());
         let all_hold = |m: &Map<String, Value>| {
             context_of(m).is_some_and(|ctx| on_key.iter().all(|c| condition::holds(c, &ctx).0))
         };
@@ -1840,8 +1848,9 @@ fn resource_edits(base: &RequestSpec, el: &ResourceElement) -> Vec<Vec<Change>> 
     let resource = base.resource.trim();
     let mut out: Vec<Vec<Change>> = Vec::new();
     for p in &el.patterns {
-        if let Ok(g) = p.template.resolve(&ctx) {
-            let value = instantiate_arn(g.toks(), resource);
+        let template = p.template();
+        if let Ok(g) = template.resolve(&ctx) {
+            let value = instantiate_arn(&g.toks(), resource);
             if value != resource && same_service(&value, base) {
                 out.push(vec![Change::SetResource {
                     value,
@@ -1849,8 +1858,8 @@ fn resource_edits(base: &RequestSpec, el: &ResourceElement) -> Vec<Vec<Change>> 
                 }]);
             }
         }
-        if p.template.has_variables() {
-            if let Some((var, x)) = extract_variable(&p.template, resource) {
+        if template.has_variables() {
+            if let Some((var, x)) = extract_variable(&template, resource) {
                 out.extend(
                     context_change(&base.context, &var, Some(Value::String(x))).map(|c| vec![c]),
                 );
@@ -1907,7 +1916,7 @@ fn escape_scope_edits(base: &RequestSpec, st: &Statement) -> Vec<Vec<Change>> {
             };
             if callable && e.text != base.principal.trim() && Principal::parse(&e.text).is_ok() {
                 out.push(vec![Change::SetPrincipal {
-                    value: e.text.clone(),
+                    value: e.text.to_string(),
                     previous: base.principal.clone(),
                 }]);
             }
@@ -1916,8 +1925,8 @@ fn escape_scope_edits(base: &RequestSpec, st: &Statement) -> Vec<Vec<Change>> {
     if let Some(r) = st.resource.as_ref().filter(|r| r.negated) {
         if let Some(ctx) = context_of(&base.context) {
             for p in r.patterns.iter().take(MAX_PER_ELEMENT) {
-                if let Ok(g) = p.template.resolve(&ctx) {
-                    let value = instantiate_arn(g.toks(), base.resource.trim());
+                if let Ok(g) = p.template().resolve(&ctx) {
+                    let value = instantiate_arn(&g.toks(), base.resource.trim());
                     if !same_service(&value, base) {
                         continue;
                     }
@@ -1978,7 +1987,7 @@ fn action_candidates(el: &ActionElement, current: &str) -> Vec<String> {
             }
             format!("{psvc}:{s}")
         } else {
-            p.text.clone()
+            p.text.to_string()
         };
         let (_, cname) = candidate.split_once(':').unwrap_or(("", ""));
         if cname.is_empty()
@@ -2061,7 +2070,7 @@ fn principal_edits(
     for e in &el.entries {
         let cand = match e.kind {
             PrincipalType::Everyone | PrincipalType::CanonicalUser => None,
-            PrincipalType::Service | PrincipalType::Federated => Some(e.text.clone()),
+            PrincipalType::Service | PrincipalType::Federated => Some(e.text.to_string()),
             PrincipalType::Aws if e.text == "*" => None,
             PrincipalType::Aws if crate::request::principal::is_account_id(&e.text) => {
                 Some(in_account(current, &e.text))
@@ -2076,7 +2085,7 @@ fn principal_edits(
                         a.partition, a.account
                     )
                 } else {
-                    e.text.clone()
+                    e.text.to_string()
                 }
             }),
         };

@@ -6,9 +6,17 @@ use crate::ast::operator::{all_names, BaseOperator, Operator, OperatorFamily};
 use crate::ast::policy::*;
 use crate::layer::PolicyKind;
 use crate::parse::diagnostic::{aws_errors as aws, did_you_mean, Diagnostic, DiagnosticCode as C};
+use crate::pattern::glob::toks_text;
+use crate::pattern::template::Tokens;
 use crate::pattern::{check_arn_pattern, ArnPattern, ArnProblem, Glob, Template};
 use crate::span::{Span, Spanned};
-use crate::syntax::json::{self, JsonKind, JsonMember, JsonValue};
+use crate::syntax::json::{self, JsonKind};
+use crate::syntax::text::Text;
+use std::borrow::Cow;
+
+/// The JSON the policy parser reads: strings borrowed from the text.
+type JsonValue<'t> = json::JsonValue<Cow<'t, str>>;
+type JsonMember<'t> = json::JsonMember<Cow<'t, str>>;
 use crate::values;
 use std::collections::HashMap;
 
@@ -101,7 +109,7 @@ pub fn parse_policy_as(text: &str, kind: PolicyKind) -> ParsedPolicy {
             )],
         };
     }
-    let root = match json::parse(text) {
+    let root = match json::parse_borrowed(text) {
         Ok(v) => v,
         Err(e) => {
             return ParsedPolicy {
@@ -115,8 +123,9 @@ pub fn parse_policy_as(text: &str, kind: PolicyKind) -> ParsedPolicy {
     let mut b = Builder {
         kind,
         diags: Vec::new(),
+        variables: false,
     };
-    let policy = b.policy(&root).map(Policy::finish);
+    let policy = b.policy(&root);
     let mut diagnostics = b.diags;
     diagnostics.sort_by_key(|d| (d.span.start, d.severity));
     ParsedPolicy {
@@ -142,39 +151,96 @@ const PRINCIPAL_TYPES: [&str; 4] = ["AWS", "Service", "Federated", "CanonicalUse
 struct Builder {
     kind: PolicyKind,
     diags: Vec<Diagnostic>,
+    /// Policy variables are substituted (Version 2012-10-17), read before
+    /// the statements so that each string is compiled once.
+    variables: bool,
 }
 
 /// Reports duplicate keys in an object and returns the members to use: the
 /// last of each key, as AWS does, in the order of their last occurrence.
 /// Linear in the number of members.
-fn dedupe<'a>(
-    members: &'a [JsonMember],
+fn dedupe<'a, 't>(
+    members: &'a [JsonMember<'t>],
     what: &str,
     diags: &mut Vec<Diagnostic>,
-) -> Vec<&'a JsonMember> {
+) -> Members<'a, 't> {
+    // Objects of a policy have a handful of members: compare keys directly
+    // below this size (no hashing), use a hash map above it.
+    const SMALL: usize = 12;
+    let mut report = |prev: &JsonMember<'_>, m: &JsonMember<'_>| {
+        // AWS stores the policy and keeps only the last entry: the
+        // earlier one does nothing.
+        diags.push(Diagnostic::inert(
+            C::DuplicateKey,
+            prev.key_span,
+            format!(
+                "duplicate key \"{}\" in {what}: AWS keeps only the last one (line {}, column {}), so this one does nothing",
+                m.key, m.key_span.start.line, m.key_span.start.column
+            ),
+            format!("merge the two \"{}\" entries into one", m.key),
+        ));
+    };
+    if members.len() <= SMALL {
+        let repeats = members.iter().enumerate().any(|(i, m)| {
+            members
+                .get(..i)
+                .is_some_and(|before| before.iter().any(|b| b.key == m.key))
+        });
+        if !repeats {
+            return Members::All(members);
+        }
+        let mut out: Vec<&JsonMember<'_>> = Vec::with_capacity(members.len());
+        for m in members {
+            if let Some(i) = out.iter().position(|o| o.key == m.key) {
+                if let Some(prev) = out.get(i) {
+                    report(prev, m);
+                }
+                out.remove(i);
+            }
+            out.push(m);
+        }
+        // the order of last occurrences
+        return Members::Last(out);
+    }
     // key -> index of its last occurrence
     let mut last: HashMap<&str, usize> = HashMap::with_capacity(members.len());
     for (i, m) in members.iter().enumerate() {
-        if let Some(prev) = last.insert(m.key.as_str(), i).and_then(|p| members.get(p)) {
-            // AWS stores the policy and keeps only the last entry: the
-            // earlier one does nothing.
-            diags.push(Diagnostic::inert(
-                C::DuplicateKey,
-                prev.key_span,
-                format!(
-                    "duplicate key \"{}\" in {what}: AWS keeps only the last one (line {}, column {}), so this one does nothing",
-                    m.key, m.key_span.start.line, m.key_span.start.column
-                ),
-                format!("merge the two \"{}\" entries into one", m.key),
-            ));
+        if let Some(prev) = last.insert(&*m.key, i).and_then(|p| members.get(p)) {
+            report(prev, m);
         }
     }
-    members
-        .iter()
-        .enumerate()
-        .filter(|(i, m)| last.get(m.key.as_str()) == Some(i))
-        .map(|(_, m)| m)
-        .collect()
+    Members::Last(
+        members
+            .iter()
+            .enumerate()
+            .filter(|(i, m)| last.get(&*m.key) == Some(i))
+            .map(|(_, m)| m)
+            .collect(),
+    )
+}
+
+/// The members of an object to read: all of them when no key repeats,
+/// otherwise the last of each key (see [`dedupe`]).
+enum Members<'a, 't> {
+    All(&'a [JsonMember<'t>]),
+    Last(Vec<&'a JsonMember<'t>>),
+}
+
+impl<'a, 't> Members<'a, 't> {
+    fn iter(&self) -> impl Iterator<Item = &'a JsonMember<'t>> + '_ {
+        let (all, last) = match self {
+            Members::All(s) => (Some(s.iter()), None),
+            Members::Last(v) => (None, Some(v.iter().copied())),
+        };
+        all.into_iter().flatten().chain(last.into_iter().flatten())
+    }
+
+    fn is_empty(&self) -> bool {
+        match self {
+            Members::All(s) => s.is_empty(),
+            Members::Last(v) => v.is_empty(),
+        }
+    }
 }
 
 impl Builder {
@@ -208,7 +274,7 @@ impl Builder {
             .push(Diagnostic::inert(code, span, message, hint));
     }
 
-    fn unknown_key(&mut self, m: &JsonMember, known: &[&str], place: &str) {
+    fn unknown_key(&mut self, m: &JsonMember<'_>, known: &[&str], place: &str) {
         let hint = match did_you_mean(&m.key, known.iter().copied()) {
             Some(s) => format!("did you mean \"{s}\"? Element names are case-sensitive"),
             None => format!("remove it; {place} may hold only {}", known.join(", ")),
@@ -221,7 +287,7 @@ impl Builder {
         );
     }
 
-    fn policy(&mut self, root: &JsonValue) -> Option<Policy> {
+    fn policy(&mut self, root: &JsonValue<'_>) -> Option<Policy> {
         let Some(members) = root.as_object() else {
             self.err(
                 C::WrongType,
@@ -232,12 +298,15 @@ impl Builder {
             return None;
         };
         let members = dedupe(members, "the policy", &mut self.diags);
+        self.variables = members
+            .iter()
+            .any(|m| m.key == "Version" && m.value.as_str() == Some("2012-10-17"));
         let mut version = None;
         let mut id = None;
         let mut statements = Vec::new();
         let mut saw_statement = false;
-        for m in &members {
-            match m.key.as_str() {
+        for m in members.iter() {
+            match &*m.key {
                 "Version" => match m.value.as_str() {
                     Some("2012-10-17") => {
                         version = Some(Spanned::new(PolicyVersion::V2012, m.value.span))
@@ -273,6 +342,7 @@ impl Builder {
                             }
                         }
                         JsonKind::Array(items) => {
+                            statements.reserve_exact(items.len());
                             if items.is_empty() {
                                 self.err(
                                     C::EmptyValue,
@@ -348,7 +418,7 @@ impl Builder {
         })
     }
 
-    fn statement(&mut self, v: &JsonValue, index: usize) -> Option<Statement> {
+    fn statement(&mut self, v: &JsonValue<'_>, index: usize) -> Option<Statement> {
         let Some(members) = v.as_object() else {
             self.err(
                 C::WrongType,
@@ -390,8 +460,8 @@ impl Builder {
                 );
             }
         }
-        for m in &members {
-            match m.key.as_str() {
+        for m in members.iter() {
+            match &*m.key {
                 "Sid" => match m.value.as_str() {
                     Some(s) => {
                         if self.kind != PolicyKind::Resource
@@ -411,7 +481,7 @@ impl Builder {
                                 self.warn(C::InvalidSid, m.value.span, message, hint);
                             }
                         }
-                        st.sid = Some(Spanned::new(s.to_string(), m.value.span));
+                        st.sid = Some(Spanned::new(Text::from(s), m.value.span));
                     }
                     None => self.err(
                         C::WrongType,
@@ -453,11 +523,11 @@ impl Builder {
                 }
                 "Action" | "NotAction" => {
                     let negated = m.key == "NotAction";
-                    let patterns = self
-                        .strings(m)
-                        .into_iter()
-                        .filter_map(|(text, span)| self.action_pattern(text, span))
-                        .collect();
+                    let strs = self.strings(m);
+                    let mut patterns = Vec::with_capacity(strs.len());
+                    for (text, span) in strs.iter() {
+                        patterns.extend(self.action_pattern(text, span));
+                    }
                     st.action = Some(ActionElement {
                         negated,
                         key_span: m.key_span,
@@ -466,11 +536,11 @@ impl Builder {
                 }
                 "Resource" | "NotResource" => {
                     let negated = m.key == "NotResource";
-                    let patterns = self
-                        .strings(m)
-                        .into_iter()
-                        .map(|(text, span)| self.resource_pattern(text, span))
-                        .collect();
+                    let strs = self.strings(m);
+                    let mut patterns = Vec::with_capacity(strs.len());
+                    for (text, span) in strs.iter() {
+                        patterns.push(self.resource_pattern(text, span));
+                    }
                     st.resource = Some(ResourceElement {
                         negated,
                         key_span: m.key_span,
@@ -574,13 +644,12 @@ impl Builder {
     }
 
     /// A string or an array of strings; reports anything else.
-    fn strings(&mut self, m: &JsonMember) -> Vec<(String, Span)> {
-        let mut out = Vec::new();
+    fn strings<'a, 't>(&mut self, m: &'a JsonMember<'t>) -> Strs<'a, 't> {
         match &m.value.kind {
-            JsonKind::String(s) => out.push((s.clone(), m.value.span)),
+            JsonKind::String(s) => Strs::One(s, m.value.span),
             JsonKind::Array(items) => {
                 if items.is_empty() {
-                    let aws_error = match m.key.as_str() {
+                    let aws_error = match &*m.key {
                         "Action" | "NotAction" => aws::MISSING_ACTIONS,
                         "Resource" | "NotResource" => aws::MISSING_RESOURCES,
                         _ => aws::SYNTAX,
@@ -593,41 +662,42 @@ impl Builder {
                         aws_error,
                     );
                 }
-                for it in items {
-                    match it.as_str() {
-                        Some(s) => out.push((s.to_string(), it.span)),
-                        None => self.err(
-                            C::WrongType,
-                            it.span,
-                            format!(
-                                "each {} entry must be a string, found {}",
-                                m.key,
-                                it.type_name()
-                            ),
-                            "write the entry in double quotes",
+                for it in items.iter().filter(|it| it.as_str().is_none()) {
+                    self.err(
+                        C::WrongType,
+                        it.span,
+                        format!(
+                            "each {} entry must be a string, found {}",
+                            m.key,
+                            it.type_name()
                         ),
-                    }
+                        "write the entry in double quotes",
+                    );
                 }
+                Strs::Many(items)
             }
-            _ => self.err(
-                C::WrongType,
-                m.value.span,
-                format!(
-                    "{} must be a string or an array of strings, found {}",
-                    m.key,
-                    m.value.type_name()
-                ),
-                format!(
-                    "write \"{}\": \"…\" or \"{}\": [\"…\", \"…\"]",
-                    m.key, m.key
-                ),
-            ),
+            _ => {
+                self.err(
+                    C::WrongType,
+                    m.value.span,
+                    format!(
+                        "{} must be a string or an array of strings, found {}",
+                        m.key,
+                        m.value.type_name()
+                    ),
+                    format!(
+                        "write \"{}\": \"…\" or \"{}\": [\"…\", \"…\"]",
+                        m.key, m.key
+                    ),
+                );
+                Strs::Many(&[])
+            }
         }
-        out
     }
 
-    fn action_pattern(&mut self, text: String, span: Span) -> Option<ActionPattern> {
-        match action_problem(&text) {
+    fn action_pattern(&mut self, text: &str, span: Span) -> Option<ActionPattern> {
+        let problem = action_problem(text);
+        match &problem {
             None => {}
             Some(ActionProblem::NoVendor) => {
                 // A lower-case run then an upper-case letter is a service prefix glued to
@@ -701,23 +771,23 @@ impl Builder {
             }
         }
         let inert = matches!(
-            action_problem(&text),
+            problem,
             Some(ActionProblem::NoName | ActionProblem::BadName)
         );
         Some(ActionPattern {
             glob: if inert {
                 Glob::never()
             } else {
-                Glob::wildcard_ignore_case(&text)
+                Glob::wildcard_ignore_case(text)
             },
             inert,
-            text,
+            text: Text::from(text),
             span,
         })
     }
 
-    fn resource_pattern(&mut self, text: String, span: Span) -> ResourcePattern {
-        match check_arn_pattern(&text) {
+    fn resource_pattern(&mut self, text: &str, span: Span) -> ResourcePattern {
+        match check_arn_pattern(text) {
             Ok(()) => {}
             Err(ArnProblem::MissingPrefix) => self.reject(
                 C::MalformedArn,
@@ -760,23 +830,54 @@ impl Builder {
                 "name the partition, service, region and account literally; compare them with a condition such as StringEquals on aws:ResourceAccount",
             );
         }
-        // Variables are resolved per request; the policy version decides
-        // later whether they are variables at all (see `finish`).
-        let template = Template::parse_resource(&text, true);
+        let shared = Text::from(text);
+        let matcher = if self.variables && text.contains("${") {
+            match Tokens::of_resource(text, true, true) {
+                (Tokens::Fixed(toks), _) => {
+                    let shown = toks_text(&toks);
+                    ResourceMatcher::Fixed {
+                        shown: (shown != text).then(|| Text::from(shown.as_str())),
+                        pattern: ArnPattern::resource_toks(toks),
+                    }
+                }
+                (vars, read) => {
+                    let template = Template::from_tokens(vars);
+                    ResourceMatcher::Vars(ResourceVars {
+                        prefix: template.literal_prefix(),
+                        template,
+                        read,
+                    })
+                }
+            }
+        } else {
+            ResourceMatcher::Fixed {
+                pattern: ArnPattern::resource_text(&shared),
+                // consecutive stars are one
+                shown: text.contains("**").then(|| {
+                    let mut s = String::with_capacity(text.len());
+                    for c in text.chars() {
+                        if !(c == '*' && s.ends_with('*')) {
+                            s.push(c);
+                        }
+                    }
+                    s.into()
+                }),
+            }
+        };
         ResourcePattern {
-            text,
+            text: shared,
             span,
-            template,
-            fixed: None,
+            matcher,
+            variables: self.variables,
         }
     }
 
-    fn principal(&mut self, m: &JsonMember, negated: bool) -> Option<PrincipalElement> {
+    fn principal(&mut self, m: &JsonMember<'_>, negated: bool) -> Option<PrincipalElement> {
         let mut entries = Vec::new();
         match &m.value.kind {
             JsonKind::String(s) if s == "*" => entries.push(PrincipalEntry {
                 kind: PrincipalType::Everyone,
-                text: "*".to_string(),
+                text: Text::from("*"),
                 span: m.value.span,
             }),
             JsonKind::Object(members) => {
@@ -789,8 +890,8 @@ impl Builder {
                         "name at least one principal, for example {\"AWS\": \"arn:aws:iam::111122223333:root\"}",
                     );
                 }
-                for pm in members {
-                    let kind = match pm.key.as_str() {
+                for pm in members.iter() {
+                    let kind = match &*pm.key {
                         "AWS" => PrincipalType::Aws,
                         "Service" => PrincipalType::Service,
                         "Federated" => PrincipalType::Federated,
@@ -800,9 +901,13 @@ impl Builder {
                             continue;
                         }
                     };
-                    for (text, span) in self.strings(pm) {
-                        self.check_principal(kind, &text, span);
-                        entries.push(PrincipalEntry { kind, text, span });
+                    for (text, span) in self.strings(pm).iter() {
+                        self.check_principal(kind, text, span);
+                        entries.push(PrincipalEntry {
+                            kind,
+                            text: Text::from(text),
+                            span,
+                        });
                     }
                 }
             }
@@ -868,7 +973,7 @@ impl Builder {
         }
     }
 
-    fn conditions(&mut self, v: &JsonValue) -> Vec<Condition> {
+    fn conditions(&mut self, v: &JsonValue<'_>) -> Vec<Condition> {
         let mut out = Vec::new();
         let Some(ops) = v.as_object() else {
             self.err(
@@ -879,11 +984,12 @@ impl Builder {
             );
             return out;
         };
-        for op_m in dedupe(ops, "the Condition block", &mut self.diags) {
+        out.reserve_exact(ops.len());
+        for op_m in dedupe(ops, "the Condition block", &mut self.diags).iter() {
             let operator = match Operator::parse(&op_m.key) {
                 Ok(op) => {
-                    let canonical = op.canonical_name();
-                    if canonical != op_m.key {
+                    if !op.is_canonical(&op_m.key) {
+                        let canonical = op.canonical_name();
                         // IAM matches operator names exactly: "Invalid
                         // Condition type : stringEquals".
                         self.reject(
@@ -961,23 +1067,28 @@ impl Builder {
                     "add a condition key and its value(s), or remove the operator",
                 );
             }
-            for key_m in dedupe(keys, &op_m.key, &mut self.diags) {
+            for key_m in dedupe(keys, &op_m.key, &mut self.diags).iter() {
                 let values = self.condition_values(operator, key_m);
                 out.push(Condition {
                     operator,
-                    operator_text: op_m.key.clone(),
+                    operator_text: Text::from(&*op_m.key),
                     operator_span: op_m.key_span,
-                    key: key_m.key.clone(),
+                    key: Text::from(&*key_m.key),
                     key_span: key_m.key_span,
                     values,
+                    key_lower: if key_m.key.is_ascii() {
+                        key_m.key.to_ascii_lowercase()
+                    } else {
+                        key_m.key.to_lowercase()
+                    },
                 });
             }
         }
         out
     }
 
-    fn condition_values(&mut self, op: Operator, m: &JsonMember) -> Vec<ConditionValue> {
-        let mut raw: Vec<&JsonValue> = Vec::new();
+    fn condition_values(&mut self, op: Operator, m: &JsonMember<'_>) -> Vec<ConditionValue> {
+        let mut raw: Vec<&JsonValue<'_>> = Vec::new();
         match &m.value.kind {
             JsonKind::Array(items) => {
                 if items.is_empty() {
@@ -992,9 +1103,12 @@ impl Builder {
             }
             _ => raw.push(&m.value),
         }
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(raw.len());
+        let family = op.base.family();
+        let variables = self.variables && op.base.takes_variables();
+        let wildcards = op.base.takes_wildcards();
         for v in raw {
-            let Some(text) = v.scalar_text() else {
+            let Some(text) = v.scalar_str().map(Text::from) else {
                 self.err(
                     C::WrongType,
                     v.span,
@@ -1006,7 +1120,13 @@ impl Builder {
                 );
                 continue;
             };
-            if let Some((message, hint)) = check_policy_value(op.base, &text) {
+            let template = Template::parse_text(&text, variables, wildcards);
+            let typed = Typed::of(family, &text, &template);
+            let problem = match typed {
+                Typed::Invalid => check_policy_value(op.base, &text),
+                _ => None,
+            };
+            if let Some((message, hint)) = problem {
                 let message = if text.contains("${") {
                     format!(
                         "policy variables are not substituted in {} conditions, so \"{text}\" is compared as written and is not {}: it satisfies neither {} nor its negation",
@@ -1038,13 +1158,41 @@ impl Builder {
                 );
             }
             out.push(ConditionValue {
-                template: Template::parse(&text, true, op.base.takes_wildcards()),
-                typed: Typed::Text,
+                shown: template.fixed().map(Glob::shared_text),
+                typed,
+                template,
                 text,
                 span: v.span,
             });
         }
         out
+    }
+}
+
+/// The strings of an element written as a string or an array of strings
+/// (entries of another type were reported).
+enum Strs<'a, 't> {
+    One(&'a str, Span),
+    Many(&'a [JsonValue<'t>]),
+}
+
+impl<'a> Strs<'a, '_> {
+    fn len(&self) -> usize {
+        match self {
+            Strs::One(..) => 1,
+            Strs::Many(items) => items.len(),
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&'a str, Span)> + '_ {
+        let (one, many) = match *self {
+            Strs::One(s, span) => (Some((s, span)), None),
+            Strs::Many(items) => (
+                None,
+                Some(items.iter().filter_map(|it| Some((it.as_str()?, it.span)))),
+            ),
+        };
+        one.into_iter().chain(many.into_iter().flatten())
     }
 }
 
@@ -1129,35 +1277,10 @@ fn is_full_access(st: &Statement) -> bool {
 }
 
 /// A short rendering of a value for messages.
-fn show(v: &JsonValue) -> String {
+fn show(v: &JsonValue<'_>) -> String {
     match &v.kind {
         JsonKind::String(s) => format!("\"{s}\""),
-        JsonKind::Number(n) => n.clone(),
+        JsonKind::Number(n) => n.to_string(),
         _ => v.type_name().to_string(),
-    }
-}
-
-impl Policy {
-    /// Recompiles templates according to the policy version: under 2008-10-17
-    /// (or without a Version), `${…}` is literal text.
-    fn finish(mut self) -> Policy {
-        let vars = self.variables_enabled();
-        for st in &mut self.statements {
-            if let Some(r) = &mut st.resource {
-                for p in &mut r.patterns {
-                    p.template = Template::parse_resource(&p.text, vars);
-                    p.fixed = p.template.fixed().map(|g| ArnPattern::resource(g.clone()));
-                }
-            }
-            for c in &mut st.conditions {
-                let wild = c.operator.base.takes_wildcards();
-                let vars_here = vars && c.operator.base.takes_variables();
-                for v in &mut c.values {
-                    v.template = Template::parse(&v.text, vars_here, wild);
-                    v.typed = Typed::of(c.operator.base.family(), &v.text, &v.template);
-                }
-            }
-        }
-        self
     }
 }

@@ -3,7 +3,9 @@
 //! wildcard in one segment never spans into the next; within the resource
 //! part a `*` spans anything, `:` and `/` included.
 
+use crate::pattern::glob::matches_toks;
 use crate::pattern::{Glob, Tok};
+use crate::syntax::text::Text;
 use serde::Serialize;
 
 /// The six parts of a concrete ARN.
@@ -19,16 +21,31 @@ pub struct Arn<'a> {
 impl<'a> Arn<'a> {
     /// Parses a concrete ARN; `None` when the text is not one.
     pub fn parse(text: &'a str) -> Option<Arn<'a>> {
-        let mut it = text.splitn(6, ':');
-        let (prefix, partition, service, region, account, resource) = (
-            it.next()?,
-            it.next()?,
-            it.next()?,
-            it.next()?,
-            it.next()?,
-            it.next()?,
-        );
-        if prefix != "arn" || partition.is_empty() || service.is_empty() {
+        let rest = text.strip_prefix("arn:")?;
+        // the next four colons, found byte by byte (':' is ASCII)
+        let mut cut = [0usize; 4];
+        let mut n = 0;
+        for (i, b) in rest.bytes().enumerate() {
+            if b == b':' {
+                if let Some(c) = cut.get_mut(n) {
+                    *c = i;
+                }
+                n += 1;
+                if n == 4 {
+                    break;
+                }
+            }
+        }
+        if n < 4 {
+            return None;
+        }
+        let [a, b, c, d] = cut;
+        let partition = rest.get(..a)?;
+        let service = rest.get(a + 1..b)?;
+        let region = rest.get(b + 1..c)?;
+        let account = rest.get(c + 1..d)?;
+        let resource = rest.get(d + 1..)?;
+        if partition.is_empty() || service.is_empty() {
             return None;
         }
         Some(Arn {
@@ -80,18 +97,23 @@ pub fn check_arn_pattern(text: &str) -> Result<(), ArnProblem> {
         }
         return Err(ArnProblem::MissingPrefix);
     }
-    let parts: Vec<&str> = text.splitn(6, ':').collect();
+    let mut parts = [""; 6];
+    let mut n = 0;
+    for (slot, p) in parts.iter_mut().zip(text.splitn(6, ':')) {
+        *slot = p;
+        n += 1;
+    }
     let service = parts.get(2).copied().unwrap_or("");
     if service.is_empty() || service.contains(['*', '?']) {
         return Err(ArnProblem::BadService);
     }
-    if parts.len() < 6 {
-        if parts.iter().any(|p| p.is_empty()) {
-            return Err(ArnProblem::TooFewPartsWithEmpty { found: parts.len() });
+    if n < 6 {
+        if parts.iter().take(n).any(|p| p.is_empty()) {
+            return Err(ArnProblem::TooFewPartsWithEmpty { found: n });
         }
         return Err(ArnProblem::TooFewParts {
-            found: parts.len(),
-            padded: format!("{text}{}", ":*".repeat(6 - parts.len())),
+            found: n,
+            padded: format!("{text}{}", ":*".repeat(6 - n)),
         });
     }
     Ok(())
@@ -122,65 +144,144 @@ fn starts_with_arn(toks: &[Tok]) -> bool {
     toks.get(..4) == Some(&[Tok::Lit('a'), Tok::Lit('r'), Tok::Lit('n'), Tok::Lit(':')][..])
 }
 
+/// Rewrites a Resource entry's tokens for the `Resource` reading, in place:
+/// in the first five segments a `*` that is the last character of its
+/// segment may cross colons, other wildcards stay in their segment; a
+/// pattern of fewer than six parts is padded with `:*`. Tokens that do not
+/// start with `arn:` are left as they are.
+pub(crate) fn resource_reading(toks: &mut Vec<Tok>) {
+    if !starts_with_arn(toks) {
+        return;
+    }
+    let mut colons = 0usize;
+    for i in 0..toks.len() {
+        let next_is_boundary = matches!(toks.get(i + 1), None | Some(Tok::Lit(':')));
+        let Some(t) = toks.get_mut(i) else { break };
+        let in_prefix = colons < 5;
+        match *t {
+            Tok::Lit(':') => colons += 1,
+            Tok::AnyString | Tok::AnyStringInSegment if in_prefix => {
+                // the last character of its segment: may cross colons
+                *t = if next_is_boundary {
+                    Tok::AnyString
+                } else {
+                    Tok::AnyStringInSegment
+                };
+            }
+            Tok::AnyChar | Tok::AnyCharInSegment if in_prefix => *t = Tok::AnyCharInSegment,
+            _ => {}
+        }
+    }
+    for _ in colons..5 {
+        toks.push(Tok::Lit(':'));
+        toks.push(Tok::AnyString);
+    }
+}
+
+/// The `ArnLike`/`ArnEquals` reading's six segments: split at the first
+/// five literal `:`. Fewer than six when the pattern has fewer colons.
+fn condition_segments(toks: &[Tok]) -> ([&[Tok]; 6], usize) {
+    let mut segs: [&[Tok]; 6] = [&[]; 6];
+    let mut n = 0;
+    let mut start = 0;
+    for (i, t) in toks.iter().enumerate() {
+        if *t == Tok::Lit(':') && n < 5 {
+            if let Some(s) = segs.get_mut(n) {
+                *s = toks.get(start..i).unwrap_or_default();
+            }
+            n += 1;
+            start = i + 1;
+        }
+    }
+    if let Some(s) = segs.get_mut(n) {
+        *s = toks.get(start..).unwrap_or_default();
+    }
+    (segs, n + 1)
+}
+
+/// Does `value` match a pattern given as tokens (a condition value whose
+/// variables were substituted), under the `ArnLike`/`ArnEquals` reading?
+/// The same rules as [`ArnPattern::condition`], without compiling it.
+pub(crate) fn condition_matches_toks(toks: &[Tok], value: &str) -> bool {
+    let (segs, n) = condition_segments(toks);
+    if n < 6 {
+        return !starts_with_arn(toks) && matches_toks(toks, value);
+    }
+    let mut parts = value.splitn(6, ':');
+    segs.iter()
+        .all(|seg| parts.next().is_some_and(|p| matches_toks(seg, p)))
+}
+
+/// Does `resource` match a Resource entry given as tokens (a pattern whose
+/// variables were substituted)? Rewrites the tokens for the `Resource`
+/// reading (see [`resource_reading`]).
+pub(crate) fn resource_matches_toks(toks: &mut Vec<Tok>, resource: &str) -> bool {
+    resource_reading(toks);
+    matches_toks(toks, resource)
+}
+
 impl ArnPattern {
     /// The `Resource` element's reading of a pattern.
     pub fn resource(glob: Glob) -> ArnPattern {
-        let toks = glob.toks();
-        if !starts_with_arn(toks) {
-            return ArnPattern {
-                whole: glob,
-                segments: None,
-                malformed: false,
-            };
-        }
-        let mut out: Vec<Tok> = Vec::with_capacity(toks.len() + 4);
-        let mut colons = 0usize;
-        for (i, t) in toks.iter().enumerate() {
-            let in_prefix = colons < 5;
-            out.push(match *t {
-                Tok::Lit(':') => {
-                    colons += 1;
-                    Tok::Lit(':')
-                }
-                Tok::AnyString | Tok::AnyStringInSegment if in_prefix => {
-                    // the last character of its segment: may cross colons
-                    let last = matches!(toks.get(i + 1), None | Some(Tok::Lit(':')));
-                    if last {
-                        Tok::AnyString
-                    } else {
-                        Tok::AnyStringInSegment
-                    }
-                }
-                Tok::AnyChar | Tok::AnyCharInSegment if in_prefix => Tok::AnyCharInSegment,
-                other => other,
-            });
-        }
-        for _ in colons..5 {
-            out.push(Tok::Lit(':'));
-            out.push(Tok::AnyString);
-        }
+        ArnPattern::resource_toks(glob.toks())
+    }
+
+    /// The `Resource` element's reading of a pattern given as tokens.
+    pub(crate) fn resource_toks(mut toks: Vec<Tok>) -> ArnPattern {
+        resource_reading(&mut toks);
         ArnPattern {
-            whole: Glob::from_toks(out),
+            whole: Glob::from_tok_vec(toks),
             segments: None,
             malformed: false,
         }
+    }
+
+    /// The `Resource` element's reading of a pattern written without
+    /// variables: `*` and `?` are wildcards.
+    pub(crate) fn resource_text(text: &Text) -> ArnPattern {
+        let whole = |g: Glob| ArnPattern {
+            whole: g,
+            segments: None,
+            malformed: false,
+        };
+        if !text.starts_with("arn:") {
+            // not an ARN: the text as a plain pattern
+            return whole(Glob::wildcard_text(text));
+        }
+        // the fifth colon, if any: the reading rewrites only wildcards
+        // before it, and pads a pattern that has none
+        let head = text
+            .bytes()
+            .enumerate()
+            .filter(|(_, b)| *b == b':')
+            .nth(4)
+            .map(|(i, _)| i);
+        if let Some(h) = head {
+            if !text.get(..h).is_some_and(|h| h.contains(['*', '?'])) {
+                return whole(Glob::wildcard_text(text));
+            }
+        }
+        let mut toks = Vec::with_capacity(text.len() + 10);
+        toks.extend(text.chars().map(|c| match c {
+            '*' => Tok::AnyString,
+            '?' => Tok::AnyChar,
+            c => Tok::Lit(c),
+        }));
+        ArnPattern::resource_toks(toks)
     }
 
     /// The `ArnLike`/`ArnEquals` reading of a pattern: the first five
     /// literal `:` split segments, the rest is the resource part.
     pub fn condition(glob: Glob) -> ArnPattern {
         let toks = glob.toks();
-        let mut segments: Vec<Vec<Tok>> = vec![Vec::new()];
-        for t in toks {
-            if *t == Tok::Lit(':') && segments.len() < 6 {
-                segments.push(Vec::new());
-            } else if let Some(last) = segments.last_mut() {
-                last.push(*t);
-            }
-        }
-        let malformed = segments.len() < 6 && starts_with_arn(toks);
-        let segments = if segments.len() == 6 && !glob.is_match_all() {
-            Some(segments.into_iter().map(Glob::from_toks).collect())
+        let (segs, n) = condition_segments(&toks);
+        let malformed = n < 6 && starts_with_arn(&toks);
+        let segments = if n == 6 && !glob.is_match_all() {
+            Some(
+                segs.iter()
+                    .map(|s| Glob::from_toks(s.iter().copied()))
+                    .collect(),
+            )
         } else {
             None
         };
@@ -223,11 +324,28 @@ mod tests {
     use super::*;
 
     fn m(p: &str, v: &str) -> bool {
-        ArnPattern::resource(Glob::wildcard(p)).matches(v)
+        let compiled = ArnPattern::resource(Glob::wildcard(p)).matches(v);
+        assert_eq!(
+            compiled,
+            ArnPattern::resource_text(&p.into()).matches(v),
+            "{p} {v}"
+        );
+        assert_eq!(
+            compiled,
+            resource_matches_toks(&mut Glob::wildcard(p).toks(), v),
+            "{p} {v}"
+        );
+        compiled
     }
 
     fn c(p: &str, v: &str) -> bool {
-        ArnPattern::condition(Glob::wildcard(p)).matches(v)
+        let compiled = ArnPattern::condition(Glob::wildcard(p)).matches(v);
+        assert_eq!(
+            compiled,
+            condition_matches_toks(&Glob::wildcard(p).toks(), v),
+            "{p} {v}"
+        );
+        compiled
     }
 
     #[test]

@@ -1,11 +1,23 @@
 //! Wildcard patterns (`*`, `?`), the one matcher for actions, resources and
-//! string conditions (and, through `iam-catalog`, the catalog's expansion).
+//! string conditions, and, through `iam-catalog`, for the catalog's action
+//! expansion.
 //!
-//! Matching simulates the pattern's automaton over the text in one pass
-//! (a Thompson-style NFA with a set of live states), so it is linear in the
-//! text for a given pattern: `*a*a*a*a*b` cannot blow up the way a
-//! backtracking glob does. Worst case is `O(len(text) * len(pattern) / 64)`.
+//! A pattern is compiled into the literal text before its first wildcard
+//! (the prefix), the literal text after its last wildcard (the suffix), and
+//! what lies between. Most patterns IAM policies hold have no wildcard
+//! (`s3:GetObject`) or one `*` (`s3:Get*`, `arn:aws:s3:::bucket/*`): they
+//! are compared as text, with no automaton and no allocation. Patterns with
+//! more wildcards run the automaton of their middle part over the text
+//! between the prefix and the suffix, in one pass (a Thompson-style NFA kept
+//! as bit sets), so matching is linear in the text for a given pattern:
+//! `*a*a*a*a*b` cannot blow up the way a backtracking glob does. Worst case
+//! is `O(len(text) * len(pattern) / 64)`.
+//!
+//! Case: action names are ASCII and IAM matches them case-insensitively, so
+//! [`Glob::wildcard_ignore_case`] folds ASCII letters (and only them) on both
+//! sides, without lower-casing the text it is given.
 
+use crate::syntax::text::Text;
 use std::collections::HashMap;
 
 /// One element of a compiled wildcard pattern.
@@ -25,33 +37,496 @@ pub enum Tok {
 }
 
 impl Tok {
-    fn is_star(self) -> bool {
+    pub(crate) fn is_star(self) -> bool {
         matches!(self, Tok::AnyString | Tok::AnyStringInSegment)
+    }
+
+    fn lit(self) -> Option<char> {
+        match self {
+            Tok::Lit(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// The character the pattern's text shows for this token.
+    fn shown(self) -> char {
+        match self {
+            Tok::Lit(c) => c,
+            Tok::AnyChar | Tok::AnyCharInSegment => '?',
+            Tok::AnyString | Tok::AnyStringInSegment => '*',
+        }
     }
 }
 
 /// A compiled wildcard pattern.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Glob {
-    toks: Vec<Tok>,
-    /// Set when the pattern holds no wildcard: compared as plain text.
-    literal: Option<String>,
-    /// Literal text before the first wildcard and after the last one: a
-    /// quick rejection before running the automaton.
-    prefix: String,
-    suffix: String,
-    /// Bit-parallel form, for patterns of at most 63 tokens.
-    small: Option<SmallNfa>,
-    /// Multi-word bit-parallel form, for longer patterns with `:`-bound
-    /// wildcards.
-    wide: Option<WideNfa>,
-    /// Greedy segments, for longer plain patterns.
-    long: Option<crate::pattern::segments::Segments>,
+    /// The whole pattern when it has no wildcard; otherwise the literal
+    /// prefix (before the first wildcard) followed by the literal suffix
+    /// (after the last one). ASCII lower-cased when `fold`.
+    lit: Text,
+    /// The prefix's length in bytes, within `lit`.
+    prefix: usize,
+    /// ASCII letters match either case.
+    fold: bool,
+    shape: Shape,
 }
 
-/// The pattern's automaton as bit masks: bit `i` is the state "the first `i`
-/// tokens have matched". No allocation while matching.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+enum Shape {
+    /// Matches nothing ([`Glob::never`]).
+    #[default]
+    Never,
+    /// No wildcard: `lit` is the whole pattern.
+    Literal,
+    /// Prefix, one `*`, suffix. `colon`: the `*` may span a `:`.
+    Star { colon: bool },
+    /// Prefix, the automaton of the tokens from the first wildcard to the
+    /// last, suffix.
+    Middle(Box<Middle>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Middle {
+    /// From the first wildcard to the last (consecutive stars collapsed).
+    toks: Box<[Tok]>,
+    nfa: Nfa,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Nfa {
+    Small(SmallNfa),
+    /// Longer plain patterns (`*` and `?` only): greedy segments.
+    Long(crate::pattern::segments::Segments),
+    /// Longer patterns with `:`-bound wildcards.
+    Wide(WideNfa),
+}
+
+/// Appends a token, collapsing consecutive stars into one (the broader kind).
+fn push_collapsed(out: &mut Vec<Tok>, t: Tok) {
+    if let Some(last) = out.last_mut() {
+        if t.is_star() && last.is_star() {
+            if t == Tok::AnyString {
+                *last = Tok::AnyString;
+            }
+            return;
+        }
+    }
+    out.push(t);
+}
+
+fn fold_char(c: char, fold: bool) -> char {
+    if fold {
+        c.to_ascii_lowercase()
+    } else {
+        c
+    }
+}
+
+/// Does `text` equal `pattern` (ASCII lower case when `fold`, matching
+/// either case of `text`)? Stops at the first difference.
+#[inline]
+fn eq_bytes(pattern: &[u8], text: &[u8], fold: bool) -> bool {
+    if pattern.len() != text.len() {
+        return false;
+    }
+    if fold {
+        pattern
+            .iter()
+            .zip(text)
+            .all(|(p, t)| *p == t.to_ascii_lowercase())
+    } else {
+        pattern == text
+    }
+}
+
+impl Glob {
+    /// Builds a pattern from tokens (consecutive `*` are collapsed).
+    pub fn from_toks(toks: impl IntoIterator<Item = Tok>) -> Glob {
+        let mut out = Vec::new();
+        for t in toks {
+            push_collapsed(&mut out, t);
+        }
+        Glob::build(&out, false)
+    }
+
+    /// [`Glob::from_toks`] of a vector, collapsed in place.
+    pub(crate) fn from_tok_vec(mut toks: Vec<Tok>) -> Glob {
+        toks.dedup_by(|t, prev| {
+            if t.is_star() && prev.is_star() {
+                if *t == Tok::AnyString {
+                    *prev = Tok::AnyString;
+                }
+                true
+            } else {
+                false
+            }
+        });
+        Glob::build(&toks, false)
+    }
+
+    /// [`Glob::from_toks`], matching ignoring ASCII case (see
+    /// [`Glob::wildcard_ignore_case`]).
+    pub fn from_toks_ignore_case(toks: impl IntoIterator<Item = Tok>) -> Glob {
+        let mut out = Vec::new();
+        for t in toks {
+            push_collapsed(&mut out, t);
+        }
+        Glob::build(&out, true)
+    }
+
+    /// Compiles collapsed tokens.
+    fn build(toks: &[Tok], fold: bool) -> Glob {
+        let first = toks.iter().position(|t| t.lit().is_none());
+        let last = toks.iter().rposition(|t| t.lit().is_none());
+        let (Some(first), Some(last)) = (first, last) else {
+            let lit = Text::build(|s| {
+                s.extend(
+                    toks.iter()
+                        .filter_map(|t| t.lit())
+                        .map(|c| fold_char(c, fold)),
+                )
+            });
+            return Glob {
+                prefix: lit.len(),
+                lit,
+                fold,
+                shape: Shape::Literal,
+            };
+        };
+        let head = toks.get(..first).unwrap_or_default();
+        let tail = toks.get(last + 1..).unwrap_or_default();
+        let mut prefix = 0;
+        let lit = Text::build(|s| {
+            s.extend(
+                head.iter()
+                    .filter_map(|t| t.lit())
+                    .map(|c| fold_char(c, fold)),
+            );
+            prefix = s.len();
+            s.extend(
+                tail.iter()
+                    .filter_map(|t| t.lit())
+                    .map(|c| fold_char(c, fold)),
+            );
+        });
+        let middle = toks.get(first..=last).unwrap_or_default();
+        let shape = match middle {
+            [t] if t.is_star() => Shape::Star {
+                colon: *t == Tok::AnyString,
+            },
+            _ => {
+                let toks: Box<[Tok]> = middle
+                    .iter()
+                    .map(|t| match t {
+                        Tok::Lit(c) => Tok::Lit(fold_char(*c, fold)),
+                        other => *other,
+                    })
+                    .collect();
+                let nfa = match SmallNfa::new(&toks) {
+                    Some(n) => Nfa::Small(n),
+                    None => match crate::pattern::segments::Segments::new(&toks) {
+                        Some(l) => Nfa::Long(l),
+                        None => Nfa::Wide(WideNfa::new(&toks)),
+                    },
+                };
+                Shape::Middle(Box::new(Middle { toks, nfa }))
+            }
+        };
+        Glob {
+            lit,
+            prefix,
+            fold,
+            shape,
+        }
+    }
+
+    /// A pattern that matches no text.
+    pub fn never() -> Glob {
+        Glob::default()
+    }
+
+    /// Exactly this text (no wildcard).
+    pub fn literal(text: &str) -> Glob {
+        Glob::literal_text(text.into())
+    }
+
+    /// Exactly this text (no wildcard), shared, not copied.
+    pub fn literal_text(text: Text) -> Glob {
+        Glob {
+            prefix: text.len(),
+            lit: text,
+            fold: false,
+            shape: Shape::Literal,
+        }
+    }
+
+    /// Compiles `text`, reading `*` and `?` as wildcards.
+    pub fn wildcard(text: &str) -> Glob {
+        Glob::compile_text(text, None, false)
+    }
+
+    /// [`Glob::wildcard`], sharing the text when it holds no wildcard.
+    pub fn wildcard_text(text: &Text) -> Glob {
+        Glob::compile_text(text, Some(text), false)
+    }
+
+    /// Compiles `text` for matching that ignores the case of ASCII letters
+    /// (action names are ASCII): `S3:get*` matches `s3:GetObject`.
+    pub fn wildcard_ignore_case(text: &str) -> Glob {
+        Glob::compile_text(text, None, true)
+    }
+
+    fn compile_text(text: &str, shared: Option<&Text>, fold: bool) -> Glob {
+        let mut stars = 0usize;
+        let mut star_at = 0usize;
+        let mut other = false;
+        for (i, b) in text.bytes().enumerate() {
+            match b {
+                b'*' => {
+                    stars += 1;
+                    star_at = i;
+                }
+                b'?' => other = true,
+                _ => {}
+            }
+        }
+        if stars == 0 && !other {
+            let lit = match shared {
+                Some(t) if !(fold && t.bytes().any(|b| b.is_ascii_uppercase())) => t.clone(),
+                _ if fold => Text::build(|s| {
+                    s.push_str(text);
+                    s.make_ascii_lowercase();
+                }),
+                _ => text.into(),
+            };
+            return Glob {
+                lit,
+                prefix: text.len(),
+                fold,
+                shape: Shape::Literal,
+            };
+        }
+        if stars == 1 && !other {
+            let (head, tail) = (
+                text.get(..star_at).unwrap_or_default(),
+                text.get(star_at + 1..).unwrap_or_default(),
+            );
+            let lit = Text::build(|s| {
+                s.push_str(head);
+                s.push_str(tail);
+                if fold {
+                    s.make_ascii_lowercase();
+                }
+            });
+            return Glob {
+                lit,
+                prefix: head.len(),
+                fold,
+                shape: Shape::Star { colon: true },
+            };
+        }
+        let mut toks = Vec::with_capacity(text.len());
+        for c in text.chars() {
+            push_collapsed(
+                &mut toks,
+                match c {
+                    '*' => Tok::AnyString,
+                    '?' => Tok::AnyChar,
+                    c => Tok::Lit(c),
+                },
+            );
+        }
+        Glob::build(&toks, fold)
+    }
+
+    /// True when the pattern is exactly `*`.
+    pub fn is_match_all(&self) -> bool {
+        self.shape == Shape::Star { colon: true } && self.lit.is_empty()
+    }
+
+    /// True when the pattern holds no wildcard.
+    pub fn is_literal(&self) -> bool {
+        self.shape == Shape::Literal
+    }
+
+    /// The text of a pattern without wildcards (lower-cased for a
+    /// case-insensitive pattern).
+    pub fn as_literal(&self) -> Option<&str> {
+        (self.shape == Shape::Literal).then_some(&*self.lit)
+    }
+
+    fn prefix_suffix(&self) -> (&str, &str) {
+        (
+            self.lit.get(..self.prefix).unwrap_or_default(),
+            self.lit.get(self.prefix..).unwrap_or_default(),
+        )
+    }
+
+    /// The pattern's tokens (consecutive stars collapsed; lower-cased for a
+    /// case-insensitive pattern).
+    pub fn toks(&self) -> Vec<Tok> {
+        let (prefix, suffix) = self.prefix_suffix();
+        let mut out: Vec<Tok> = prefix.chars().map(Tok::Lit).collect();
+        match &self.shape {
+            Shape::Never => return Vec::new(),
+            Shape::Literal => return self.lit.chars().map(Tok::Lit).collect(),
+            Shape::Star { colon: true } => out.push(Tok::AnyString),
+            Shape::Star { colon: false } => out.push(Tok::AnyStringInSegment),
+            Shape::Middle(m) => out.extend(m.toks.iter().copied()),
+        }
+        out.extend(suffix.chars().map(Tok::Lit));
+        out
+    }
+
+    /// [`Glob::text`], shared (not copied) for a pattern without wildcards.
+    pub fn shared_text(&self) -> Text {
+        match self.shape {
+            Shape::Literal => self.lit.clone(),
+            _ => self.text().into(),
+        }
+    }
+
+    /// The pattern as text (`*` and `?` for wildcards).
+    pub fn text(&self) -> String {
+        let (prefix, suffix) = self.prefix_suffix();
+        match &self.shape {
+            Shape::Never => String::new(),
+            Shape::Literal => self.lit.to_string(),
+            Shape::Star { .. } => {
+                let mut s = String::with_capacity(self.lit.len() + 1);
+                s.push_str(prefix);
+                s.push('*');
+                s.push_str(suffix);
+                s
+            }
+            Shape::Middle(m) => {
+                let mut s = String::with_capacity(self.lit.len() + m.toks.len());
+                s.push_str(prefix);
+                s.extend(m.toks.iter().map(|t| t.shown()));
+                s.push_str(suffix);
+                s
+            }
+        }
+    }
+
+    /// Does the whole of `text` match the pattern?
+    pub fn matches(&self, text: &str) -> bool {
+        let fold = self.fold;
+        match &self.shape {
+            Shape::Literal => eq_bytes(self.lit.as_bytes(), text.as_bytes(), fold),
+            Shape::Star { colon } => self
+                .between(text)
+                .is_some_and(|mid| *colon || !mid.contains(':')),
+            Shape::Middle(m) => self.between(text).is_some_and(|mid| match &m.nfa {
+                Nfa::Small(n) => n.matches(mid, fold),
+                Nfa::Long(l) => l.matches(mid, fold),
+                Nfa::Wide(n) => n.matches(mid, fold),
+            }),
+            Shape::Never => false,
+        }
+    }
+
+    /// The text between the prefix and the suffix, when it starts with the
+    /// one and ends with the other (without overlap).
+    #[inline]
+    fn between<'t>(&self, text: &'t str) -> Option<&'t str> {
+        let (lit, t) = (self.lit.as_bytes(), text.as_bytes());
+        let end = t.len().checked_sub(lit.len() - self.prefix)?;
+        if end < self.prefix {
+            return None;
+        }
+        let (prefix, suffix) = lit.split_at_checked(self.prefix)?;
+        if eq_bytes(prefix, t.get(..self.prefix)?, self.fold)
+            && eq_bytes(suffix, t.get(end..)?, self.fold)
+        {
+            text.get(self.prefix..end)
+        } else {
+            None
+        }
+    }
+}
+
+/// Does `text` match these tokens? For patterns built per request (a
+/// template whose variables were substituted): the literal prefix and
+/// suffix are compared first, with no allocation, and an automaton is built
+/// only when they match and wildcards lie between them.
+pub fn matches_toks(toks: &[Tok], text: &str) -> bool {
+    let mut rest = text;
+    let mut i = 0;
+    while let Some(c) = toks.get(i).and_then(|t| t.lit()) {
+        match rest.strip_prefix(c) {
+            Some(r) => rest = r,
+            None => return false,
+        }
+        i += 1;
+    }
+    let mut j = toks.len();
+    while j > i {
+        let Some(c) = toks.get(j - 1).and_then(|t| t.lit()) else {
+            break;
+        };
+        match rest.strip_suffix(c) {
+            Some(r) => rest = r,
+            None => return false,
+        }
+        j -= 1;
+    }
+    let middle = toks.get(i..j).unwrap_or_default();
+    if middle.is_empty() {
+        return rest.is_empty();
+    }
+    if middle.iter().all(|t| t.is_star()) {
+        return middle.contains(&Tok::AnyString) || !rest.contains(':');
+    }
+    Glob::from_toks(middle.iter().copied()).matches(rest)
+}
+
+/// Renders tokens as text (`*` and `?` for wildcards), consecutive `*`
+/// wildcards as one, as the compiled pattern shows them.
+pub fn toks_text(toks: &[Tok]) -> String {
+    let mut s = String::with_capacity(toks.len());
+    toks_text_into(toks, &mut s);
+    s
+}
+
+/// [`toks_text`], appended to `s`.
+fn toks_text_into(toks: &[Tok], s: &mut String) {
+    s.reserve(toks.len());
+    let mut star = false;
+    for t in toks {
+        if t.is_star() {
+            if !star {
+                s.push('*');
+            }
+            star = true;
+        } else {
+            s.push(t.shown());
+            star = false;
+        }
+    }
+}
+
+/// Lower-cases for case-insensitive comparison (`StringEqualsIgnoreCase`):
+/// Unicode lower case.
+pub fn fold_case(s: &str) -> String {
+    s.to_lowercase()
+}
+
+/// Are `a` and `b` equal ignoring case, as [`fold_case`] compares them? No
+/// allocation when both are ASCII.
+pub fn eq_ignore_case(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        a.eq_ignore_ascii_case(b)
+    } else {
+        a.to_lowercase() == b.to_lowercase()
+    }
+}
+
+/// The automaton of up to 63 tokens as bit masks: bit `i` is the state "the
+/// first `i` tokens have matched". No allocation while matching; one table
+/// lookup per ASCII character.
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct SmallNfa {
     /// `*` states (both kinds): they may match nothing.
     star: u64,
@@ -61,8 +536,14 @@ struct SmallNfa {
     any: u64,
     /// `?` states that may also consume a `:`.
     any_colon: u64,
-    lits: Vec<(u64, char)>,
     accept: u64,
+    /// For an ASCII character, the index in `masks` of the states whose
+    /// token is that character (0: none).
+    index: [u8; 128],
+    /// `masks[0]` is 0.
+    masks: Vec<u64>,
+    /// Other characters and their states.
+    other: Vec<(char, u64)>,
 }
 
 impl SmallNfa {
@@ -71,8 +552,14 @@ impl SmallNfa {
             return None;
         }
         let mut n = SmallNfa {
+            star: 0,
+            star_colon: 0,
+            any: 0,
+            any_colon: 0,
             accept: 1u64 << toks.len(),
-            ..SmallNfa::default()
+            index: [0; 128],
+            masks: vec![0],
+            other: Vec::new(),
         };
         for (i, t) in toks.iter().enumerate() {
             let bit = 1u64 << i;
@@ -87,27 +574,49 @@ impl SmallNfa {
                     n.any_colon |= bit;
                 }
                 Tok::AnyCharInSegment => n.any |= bit,
-                Tok::Lit(c) => n.lits.push((bit, *c)),
+                Tok::Lit(c) => match n.index.get_mut(*c as usize) {
+                    Some(slot) => {
+                        if *slot == 0 {
+                            *slot = n.masks.len() as u8;
+                            n.masks.push(0);
+                        }
+                        if let Some(m) = n.masks.get_mut(usize::from(*slot)) {
+                            *m |= bit;
+                        }
+                    }
+                    None => match n.other.iter_mut().find(|(o, _)| o == c) {
+                        Some((_, m)) => *m |= bit,
+                        None => n.other.push((*c, bit)),
+                    },
+                },
             }
         }
         Some(n)
     }
 
-    fn matches(&self, text: &str) -> bool {
+    fn lit_mask(&self, c: char) -> u64 {
+        match self.index.get(c as usize) {
+            Some(i) => self.masks.get(usize::from(*i)).copied().unwrap_or(0),
+            None => self
+                .other
+                .iter()
+                .filter(|(o, _)| *o == c)
+                .fold(0, |m, (_, b)| m | b),
+        }
+    }
+
+    fn matches(&self, text: &str, fold: bool) -> bool {
         // consecutive stars are collapsed, so one epsilon step closes a set
         let close = |s: u64| s | ((s & self.star) << 1);
         let mut cur = close(1);
         for c in text.chars() {
-            let (mut mask, stay) = if c == ':' {
+            let c = fold_char(c, fold);
+            let (any, stay) = if c == ':' {
                 (self.any_colon, self.star_colon)
             } else {
                 (self.any, self.star)
             };
-            for (bit, l) in &self.lits {
-                if *l == c {
-                    mask |= bit;
-                }
-            }
+            let mask = any | self.lit_mask(c);
             cur = close(((cur & mask) << 1) | (cur & stay));
             if cur == 0 {
                 return false;
@@ -115,123 +624,6 @@ impl SmallNfa {
         }
         cur & self.accept != 0
     }
-}
-
-impl Glob {
-    /// Builds a pattern from tokens (consecutive `*` are collapsed).
-    pub fn from_toks(toks: impl IntoIterator<Item = Tok>) -> Glob {
-        let mut out: Vec<Tok> = Vec::new();
-        for t in toks {
-            // consecutive stars are one star (the broader kind)
-            if let Some(last) = out.last_mut() {
-                if t.is_star() && last.is_star() {
-                    if t == Tok::AnyString {
-                        *last = Tok::AnyString;
-                    }
-                    continue;
-                }
-            }
-            out.push(t);
-        }
-        let lit = |t: &Tok| match t {
-            Tok::Lit(c) => Some(*c),
-            _ => None,
-        };
-        let literal = if out.iter().all(|t| matches!(t, Tok::Lit(_))) {
-            Some(out.iter().filter_map(lit).collect())
-        } else {
-            None
-        };
-        let prefix: String = out.iter().map_while(lit).collect();
-        let mut suffix: Vec<char> = out.iter().rev().map_while(lit).collect();
-        suffix.reverse();
-        let small = if literal.is_none() {
-            SmallNfa::new(&out)
-        } else {
-            None
-        };
-        let long = if literal.is_none() && small.is_none() {
-            crate::pattern::segments::Segments::new(&out)
-        } else {
-            None
-        };
-        let wide = if literal.is_none() && small.is_none() && long.is_none() {
-            Some(WideNfa::new(&out))
-        } else {
-            None
-        };
-        Glob {
-            toks: out,
-            literal,
-            prefix,
-            suffix: suffix.into_iter().collect(),
-            small,
-            wide,
-            long,
-        }
-    }
-
-    /// A pattern that matches no text.
-    pub fn never() -> Glob {
-        Glob::default()
-    }
-
-    /// Compiles `text`, reading `*` and `?` as wildcards.
-    pub fn wildcard(text: &str) -> Glob {
-        Glob::from_toks(text.chars().map(|c| match c {
-            '*' => Tok::AnyString,
-            '?' => Tok::AnyChar,
-            c => Tok::Lit(c),
-        }))
-    }
-
-    /// Compiles `text` for case-insensitive matching (the text is lower-cased
-    /// here; callers lower-case the subject with [`fold_case`]).
-    pub fn wildcard_ignore_case(text: &str) -> Glob {
-        Glob::wildcard(&fold_case(text))
-    }
-
-    /// True when the pattern is exactly `*`.
-    pub fn is_match_all(&self) -> bool {
-        self.toks == [Tok::AnyString]
-    }
-
-    pub fn toks(&self) -> &[Tok] {
-        &self.toks
-    }
-
-    /// The pattern as text (`*` and `?` for wildcards).
-    pub fn text(&self) -> String {
-        glob_text(&self.toks)
-    }
-
-    /// Does the whole of `text` match the pattern?
-    pub fn matches(&self, text: &str) -> bool {
-        if self.toks.is_empty() && self.literal.is_none() {
-            // `Glob::never()`
-            return false;
-        }
-        if let Some(lit) = &self.literal {
-            return lit == text;
-        }
-        if self.is_match_all() {
-            return true;
-        }
-        if !text.starts_with(&self.prefix) || !text.ends_with(&self.suffix) {
-            return false;
-        }
-        match (&self.small, &self.long, &self.wide) {
-            (Some(n), _, _) => n.matches(text),
-            (None, Some(s), _) => s.matches(text),
-            (None, None, Some(n)) => n.matches(text),
-            (None, None, None) => false,
-        }
-    }
-}
-
-/// Lower-cases for case-insensitive comparison.
-pub fn fold_case(s: &str) -> String {
-    s.to_lowercase()
 }
 
 /// The automaton of a pattern of more than 63 tokens, as bit sets of
@@ -331,7 +723,7 @@ impl WideNfa {
         }
     }
 
-    fn matches(&self, text: &str) -> bool {
+    fn matches(&self, text: &str, fold: bool) -> bool {
         let w = self.words;
         let mut cur = vec![0u64; w];
         let mut moved = vec![0u64; w];
@@ -340,6 +732,7 @@ impl WideNfa {
         set_bit(&mut cur, 0);
         self.close(&mut cur, &mut tmp);
         for c in text.chars() {
+            let c = fold_char(c, fold);
             let (any, stay) = if c == ':' {
                 (&self.any_colon, &self.star_colon)
             } else {
@@ -377,16 +770,6 @@ impl WideNfa {
     }
 }
 
-fn glob_text(toks: &[Tok]) -> String {
-    toks.iter()
-        .map(|t| match t {
-            Tok::Lit(c) => *c,
-            Tok::AnyChar | Tok::AnyCharInSegment => '?',
-            Tok::AnyString | Tok::AnyStringInSegment => '*',
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -411,12 +794,25 @@ mod tests {
         dp[0][0]
     }
 
+    fn toks_of(p: &str) -> Vec<Tok> {
+        p.chars()
+            .map(|c| match c {
+                '*' => Tok::AnyString,
+                '?' => Tok::AnyChar,
+                c => Tok::Lit(c),
+            })
+            .collect()
+    }
+
     proptest! {
         #[test]
         fn agrees_with_reference(p in "[ab*?]{0,8}", t in "[abc]{0,10}") {
             let pc: Vec<char> = p.chars().collect();
             let tc: Vec<char> = t.chars().collect();
-            prop_assert_eq!(Glob::wildcard(&p).matches(&t), reference(&pc, &tc));
+            let expected = reference(&pc, &tc);
+            prop_assert_eq!(Glob::wildcard(&p).matches(&t), expected);
+            prop_assert_eq!(Glob::from_toks(toks_of(&p)).matches(&t), expected);
+            prop_assert_eq!(matches_toks(&toks_of(&p), &t), expected);
         }
 
         #[test]
@@ -437,7 +833,33 @@ mod tests {
         fn agrees_on_arn_like_text(p in "[a:/*?]{0,7}", t in "[a:/]{0,9}") {
             let pc: Vec<char> = p.chars().collect();
             let tc: Vec<char> = t.chars().collect();
-            prop_assert_eq!(Glob::wildcard(&p).matches(&t), reference(&pc, &tc));
+            let expected = reference(&pc, &tc);
+            prop_assert_eq!(Glob::wildcard(&p).matches(&t), expected);
+            prop_assert_eq!(matches_toks(&toks_of(&p), &t), expected);
+        }
+
+        #[test]
+        fn agrees_on_unicode_text(p in "[aé*?]{0,7}", t in "[aéb]{0,9}") {
+            let pc: Vec<char> = p.chars().collect();
+            let tc: Vec<char> = t.chars().collect();
+            let expected = reference(&pc, &tc);
+            prop_assert_eq!(Glob::wildcard(&p).matches(&t), expected);
+            prop_assert_eq!(matches_toks(&toks_of(&p), &t), expected);
+        }
+
+        #[test]
+        fn ignore_case_folds_ascii_only(p in "[aAé*?]{0,7}", t in "[aAéÉ]{0,9}") {
+            let pc: Vec<char> = p.chars().map(|c| c.to_ascii_lowercase()).collect();
+            let tc: Vec<char> = t.chars().map(|c| c.to_ascii_lowercase()).collect();
+            prop_assert_eq!(Glob::wildcard_ignore_case(&p).matches(&t), reference(&pc, &tc));
+        }
+
+        #[test]
+        fn text_round_trips(p in "[ab:*?]{0,12}") {
+            let g = Glob::wildcard(&p);
+            let collapsed = Glob::from_toks(toks_of(&p));
+            prop_assert_eq!(g.text(), collapsed.text());
+            prop_assert_eq!(Glob::from_toks(g.toks()), g);
         }
     }
 
@@ -456,10 +878,38 @@ mod tests {
     #[test]
     fn basics() {
         assert!(Glob::wildcard("*").matches(""));
+        assert!(Glob::wildcard("*").is_match_all());
+        assert!(Glob::wildcard("**").is_match_all());
         assert!(Glob::wildcard("s3:Get*").matches("s3:GetObject"));
         assert!(!Glob::wildcard("s3:Get*").matches("s3:PutObject"));
         assert!(Glob::wildcard("s3:?etObject").matches("s3:GetObject"));
         assert!(!Glob::wildcard("a?").matches("a"));
+        assert!(!Glob::wildcard("ab*ba").matches("aba"));
+        assert!(Glob::wildcard_ignore_case("S3:get*").matches("s3:GetObject"));
         assert!(Glob::wildcard_ignore_case("S3:get*").matches(&fold_case("s3:GetObject")));
+        assert!(Glob::wildcard_ignore_case("s3:getobject").matches("S3:GETOBJECT"));
+        assert!(!Glob::wildcard_ignore_case("s3:é").matches("s3:É"));
+        assert!(!Glob::never().matches(""));
+        assert!(Glob::literal("a*").matches("a*"));
+        assert!(!Glob::literal("a*").matches("ab"));
+        assert_eq!(Glob::wildcard("a*b?c").text(), "a*b?c");
+        assert!(eq_ignore_case("AbC", "aBc"));
+        assert!(eq_ignore_case("ÉTÉ", "été"));
+    }
+
+    #[test]
+    fn segment_stars_stop_at_colons() {
+        let g = Glob::from_toks([Tok::Lit('a'), Tok::AnyStringInSegment, Tok::Lit('b')]);
+        assert!(g.matches("axyb"));
+        assert!(!g.matches("ax:yb"));
+        let g = Glob::from_toks([
+            Tok::Lit('a'),
+            Tok::AnyStringInSegment,
+            Tok::AnyCharInSegment,
+            Tok::Lit('b'),
+        ]);
+        assert!(g.matches("axyb"));
+        assert!(!g.matches("ax:b"));
+        assert!(!g.matches("a:b"));
     }
 }

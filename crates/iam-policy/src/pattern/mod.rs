@@ -8,5 +8,5 @@ mod segments;
 pub mod template;
 
 pub use arn::{check_arn_pattern, Arn, ArnPattern, ArnProblem};
-pub use glob::{fold_case, Glob, Tok};
+pub use glob::{eq_ignore_case, fold_case, matches_toks, Glob, Tok};
 pub use template::{Part, Template, Variables};

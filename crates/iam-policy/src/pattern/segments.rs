@@ -124,8 +124,14 @@ impl Segments {
         })
     }
 
-    pub(crate) fn matches(&self, text: &str) -> bool {
-        let text: Vec<char> = text.chars().collect();
+    /// Does the whole of `text` match? `fold`: the pattern is ASCII
+    /// lower case and ASCII letters of `text` match either case.
+    pub(crate) fn matches(&self, text: &str, fold: bool) -> bool {
+        let text: Vec<char> = if fold {
+            text.chars().map(|c| c.to_ascii_lowercase()).collect()
+        } else {
+            text.chars().collect()
+        };
         let n = text.len();
         if !self.has_star {
             return self.first.matches_exactly(&text);

@@ -8,6 +8,7 @@ pub use context::{ContextEntry, RequestContext};
 pub use principal::{Principal, PrincipalError};
 
 use crate::ast::scenario::RequestSpec;
+use crate::syntax::text::Text;
 
 /// A request, ready to be decided.
 #[derive(Debug, Clone)]
@@ -68,11 +69,12 @@ pub fn context_from_json(
 ) -> Result<RequestContext, String> {
     let mut ctx = RequestContext::new();
     for (k, v) in map {
-        let scalar = |v: &serde_json::Value| -> Option<String> {
+        let scalar = |v: &serde_json::Value| -> Option<Text> {
             match v {
-                serde_json::Value::String(s) => Some(s.clone()),
-                serde_json::Value::Number(n) => Some(n.to_string()),
-                serde_json::Value::Bool(b) => Some(b.to_string()),
+                serde_json::Value::String(s) => Some(Text::from(s.as_str())),
+                serde_json::Value::Number(n) => Some(Text::from(n.to_string())),
+                serde_json::Value::Bool(true) => Some(Text::from("true")),
+                serde_json::Value::Bool(false) => Some(Text::from("false")),
                 _ => None,
             }
         };
@@ -87,10 +89,10 @@ pub fn context_from_json(
                         )
                     })?);
                 }
-                ctx.insert(k, vals, true);
+                ctx.insert_texts(k, vals, true);
             }
             other => match scalar(other) {
-                Some(s) => ctx.insert(k, vec![s], false),
+                Some(s) => ctx.insert_texts(k, vec![s], false),
                 None => {
                     return Err(format!(
                         "context key {k}: a value must be a string, number, boolean or array"

@@ -4,33 +4,40 @@
 //!
 //! serde_json cannot report the position of a nested value, which the
 //! playground needs to underline errors and highlight statements.
+//!
+//! The parser reads the text in place, byte by byte (positions still count
+//! characters). [`parse`] gives owned strings; the policy parser reads with
+//! [`parse_borrowed`], whose strings borrow from the text unless they hold
+//! escapes, so that only the strings a policy keeps are copied.
 
 use crate::span::{Position, Span};
+use std::borrow::Cow;
 
-/// A JSON value with its span.
+/// A JSON value with its span. `S` holds the strings: `String`, or
+/// `Cow<str>` borrowing from the text ([`parse_borrowed`]).
 #[derive(Debug, Clone, PartialEq)]
-pub struct JsonValue {
-    pub kind: JsonKind,
+pub struct JsonValue<S = String> {
+    pub kind: JsonKind<S>,
     pub span: Span,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum JsonKind {
+pub enum JsonKind<S = String> {
     Null,
     Bool(bool),
     /// The number as written (validated JSON number syntax).
-    Number(String),
-    String(String),
-    Array(Vec<JsonValue>),
+    Number(S),
+    String(S),
+    Array(Vec<JsonValue<S>>),
     /// Members in source order, duplicates included.
-    Object(Vec<JsonMember>),
+    Object(Vec<JsonMember<S>>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct JsonMember {
-    pub key: String,
+pub struct JsonMember<S = String> {
+    pub key: S,
     pub key_span: Span,
-    pub value: JsonValue,
+    pub value: JsonValue<S>,
 }
 
 /// A syntax error.
@@ -41,7 +48,7 @@ pub struct JsonError {
     pub span: Span,
 }
 
-impl JsonValue {
+impl<S: AsRef<str>> JsonValue<S> {
     /// A short name of the value's type, for messages ("a string", "an array").
     pub fn type_name(&self) -> &'static str {
         match self.kind {
@@ -56,12 +63,12 @@ impl JsonValue {
 
     pub fn as_str(&self) -> Option<&str> {
         match &self.kind {
-            JsonKind::String(s) => Some(s),
+            JsonKind::String(s) => Some(s.as_ref()),
             _ => None,
         }
     }
 
-    pub fn as_object(&self) -> Option<&[JsonMember]> {
+    pub fn as_object(&self) -> Option<&[JsonMember<S>]> {
         match &self.kind {
             JsonKind::Object(m) => Some(m),
             _ => None,
@@ -71,10 +78,15 @@ impl JsonValue {
     /// Scalars as the text a policy means by them: strings as is, numbers as
     /// written, booleans as `true`/`false`.
     pub fn scalar_text(&self) -> Option<String> {
+        self.scalar_str().map(str::to_string)
+    }
+
+    /// [`JsonValue::scalar_text`], without copying it.
+    pub fn scalar_str(&self) -> Option<&str> {
         match &self.kind {
-            JsonKind::String(s) => Some(s.clone()),
-            JsonKind::Number(n) => Some(n.clone()),
-            JsonKind::Bool(b) => Some(b.to_string()),
+            JsonKind::String(s) | JsonKind::Number(s) => Some(s.as_ref()),
+            JsonKind::Bool(true) => Some("true"),
+            JsonKind::Bool(false) => Some("false"),
             _ => None,
         }
     }
@@ -84,17 +96,17 @@ impl JsonValue {
         match &self.kind {
             JsonKind::Null => serde_json::Value::Null,
             JsonKind::Bool(b) => serde_json::Value::Bool(*b),
-            JsonKind::Number(n) => serde_json::from_str::<serde_json::Number>(n)
+            JsonKind::Number(n) => serde_json::from_str::<serde_json::Number>(n.as_ref())
                 .map(serde_json::Value::Number)
-                .unwrap_or_else(|_| serde_json::Value::String(n.clone())),
-            JsonKind::String(s) => serde_json::Value::String(s.clone()),
+                .unwrap_or_else(|_| serde_json::Value::String(n.as_ref().to_string())),
+            JsonKind::String(s) => serde_json::Value::String(s.as_ref().to_string()),
             JsonKind::Array(items) => {
                 serde_json::Value::Array(items.iter().map(JsonValue::to_serde).collect())
             }
             JsonKind::Object(members) => {
                 let mut map = serde_json::Map::new();
                 for m in members {
-                    map.insert(m.key.clone(), m.value.to_serde());
+                    map.insert(m.key.as_ref().to_string(), m.value.to_serde());
                 }
                 serde_json::Value::Object(map)
             }
@@ -102,13 +114,85 @@ impl JsonValue {
     }
 }
 
+/// How the parser stores a string: copied, or borrowed from the text when
+/// it holds no escape.
+pub trait JsonStr<'t>: Sized + AsRef<str> {
+    fn borrowed(s: &'t str) -> Self;
+    fn owned(s: String) -> Self;
+}
+
+impl<'t> JsonStr<'t> for String {
+    fn borrowed(s: &'t str) -> Self {
+        s.to_string()
+    }
+    fn owned(s: String) -> Self {
+        s
+    }
+}
+
+impl<'t> JsonStr<'t> for Cow<'t, str> {
+    fn borrowed(s: &'t str) -> Self {
+        Cow::Borrowed(s)
+    }
+    fn owned(s: String) -> Self {
+        Cow::Owned(s)
+    }
+}
+
 /// Parses a whole text as one JSON value.
+///
+/// Reads through [`parse_borrowed`] and then copies the borrowed strings, so
+/// that the parser is compiled once (a second copy of it would cost the
+/// playground's WebAssembly about 8 KB).
 pub fn parse(text: &str) -> Result<JsonValue, JsonError> {
+    parse_borrowed(text).map(JsonValue::into_owned)
+}
+
+impl JsonValue<Cow<'_, str>> {
+    /// The same value with owned strings (an escaped string is moved, not
+    /// copied; arrays and objects keep their allocations).
+    pub fn into_owned(self) -> JsonValue {
+        let kind = match self.kind {
+            JsonKind::Null => JsonKind::Null,
+            JsonKind::Bool(b) => JsonKind::Bool(b),
+            JsonKind::Number(n) => JsonKind::Number(n.into_owned()),
+            JsonKind::String(s) => JsonKind::String(s.into_owned()),
+            JsonKind::Array(items) => {
+                JsonKind::Array(items.into_iter().map(JsonValue::into_owned).collect())
+            }
+            JsonKind::Object(members) => JsonKind::Object(
+                members
+                    .into_iter()
+                    .map(|m| JsonMember {
+                        key: m.key.into_owned(),
+                        key_span: m.key_span,
+                        value: m.value.into_owned(),
+                    })
+                    .collect(),
+            ),
+        };
+        JsonValue {
+            kind,
+            span: self.span,
+        }
+    }
+}
+
+/// Parses a whole text as one JSON value whose strings borrow from the text
+/// (unless they hold escapes).
+pub fn parse_borrowed(text: &str) -> Result<JsonValue<Cow<'_, str>>, JsonError> {
+    parse_as(text)
+}
+
+fn parse_as<'t, S: JsonStr<'t>>(text: &'t str) -> Result<JsonValue<S>, JsonError> {
     let mut p = Parser {
-        chars: text.chars().collect(),
+        text,
+        bytes: text.as_bytes(),
         i: 0,
         pos: Position::START,
         depth: 0,
+        members: Vec::with_capacity(16),
+        items: Vec::with_capacity(16),
     };
     p.skip_ws();
     if p.peek().is_none() {
@@ -130,11 +214,48 @@ pub fn parse(text: &str) -> Result<JsonValue, JsonError> {
 
 const MAX_DEPTH: u32 = 256;
 
-struct Parser {
-    chars: Vec<char>,
+/// Whether any of the eight bytes of `w` is a quote, a backslash or a
+/// control character (bit tricks: a byte below 0x20, or one that equals
+/// 0x22 or 0x5C after XOR, sets its high bit in the result).
+fn ends_run(w: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let below = |x: u64, n: u64| x.wrapping_sub(ONES.wrapping_mul(n)) & !x & HIGH;
+    let zero = |x: u64| below(x, 1);
+    (below(w, 0x20) | zero(w ^ (ONES * 0x22)) | zero(w ^ (ONES * 0x5C))) != 0
+}
+
+/// The bytes that end a run of plain string characters: the closing quote,
+/// a backslash, and control characters. (Built at compile time: an index out
+/// of bounds would be a compile error, not a panic.)
+#[allow(clippy::indexing_slicing)]
+static STRING_STOP: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = true;
+        b += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+};
+
+/// Reads the text in place, byte by byte (positions still count
+/// characters).
+struct Parser<'t, S> {
+    text: &'t str,
+    bytes: &'t [u8],
+    /// Byte index of the next character.
     i: usize,
     pos: Position,
     depth: u32,
+    /// The members of the objects being read, innermost last: each object
+    /// takes its own off the top when it closes, into a vector of exactly
+    /// their number (no reallocation while reading).
+    members: Vec<JsonMember<S>>,
+    /// The same for array elements.
+    items: Vec<JsonValue<S>>,
 }
 
 fn describe(c: char) -> String {
@@ -146,14 +267,33 @@ fn describe(c: char) -> String {
     }
 }
 
-impl Parser {
+impl<'t, S: JsonStr<'t>> Parser<'t, S> {
     fn peek(&self) -> Option<char> {
-        self.chars.get(self.i).copied()
+        let b = *self.bytes.get(self.i)?;
+        if b < 0x80 {
+            Some(char::from(b))
+        } else {
+            self.text.get(self.i..)?.chars().next()
+        }
+    }
+
+    /// The character after the next one.
+    fn peek2(&self) -> Option<char> {
+        let c = self.peek()?;
+        self.text.get(self.i + c.len_utf8()..)?.chars().next()
+    }
+
+    /// Consumes the next character, known (peeked) to be ASCII and not a
+    /// line break.
+    fn bump_ascii(&mut self) {
+        self.i += 1;
+        self.pos.column += 1;
+        self.pos.offset += 1;
     }
 
     fn bump(&mut self) -> Option<char> {
         let c = self.peek()?;
-        self.i += 1;
+        self.i += c.len_utf8();
         self.pos.offset += 1;
         if c == '\n' {
             self.pos.line += 1;
@@ -186,16 +326,71 @@ impl Parser {
     }
 
     fn skip_ws(&mut self) {
-        while let Some(c) = self.peek() {
-            if matches!(c, ' ' | '\t' | '\n' | '\r') {
-                self.bump();
-            } else {
-                break;
+        loop {
+            // a run of blanks (the indentation of a line), then maybe a line break
+            let rest = self.bytes.get(self.i..).unwrap_or_default();
+            // eight spaces at a time (indentation), then byte by byte
+            let mut n = 0;
+            while let Some(w) = rest.get(n..n + 8) {
+                if u64::from_ne_bytes(w.try_into().unwrap_or_default())
+                    != u64::from_ne_bytes([b' '; 8])
+                {
+                    break;
+                }
+                n += 8;
             }
+            n += rest
+                .get(n..)
+                .unwrap_or_default()
+                .iter()
+                .position(|&b| !matches!(b, b' ' | b'\t' | b'\r'))
+                .unwrap_or(rest.len() - n);
+            self.i += n;
+            self.pos.column += n as u32;
+            self.pos.offset += n as u32;
+            if self.bytes.get(self.i) != Some(&b'\n') {
+                return;
+            }
+            self.i += 1;
+            self.pos.line += 1;
+            self.pos.column = 1;
+            self.pos.offset += 1;
         }
     }
 
-    fn value(&mut self) -> Result<JsonValue, JsonError> {
+    /// Consumes a run of string characters that need no decoding (no quote,
+    /// backslash or control character) and returns it.
+    fn plain_run(&mut self) -> &'t str {
+        let start = self.i;
+        let rest = self.bytes.get(start..).unwrap_or_default();
+        // eight bytes at a time while none of them ends the run, then byte by byte
+        let mut len = 0;
+        while let Some(w) = rest.get(len..len + 8) {
+            if ends_run(u64::from_le_bytes(w.try_into().unwrap_or_default())) {
+                break;
+            }
+            len += 8;
+        }
+        len += rest
+            .get(len..)
+            .unwrap_or_default()
+            .iter()
+            .position(|&b| STRING_STOP.get(usize::from(b)).copied().unwrap_or(true))
+            .unwrap_or(rest.len() - len);
+        self.i = start + len;
+        let run = self.text.get(start..self.i).unwrap_or_default();
+        // positions count characters: every byte but UTF-8 continuation bytes
+        let chars = if run.is_ascii() {
+            len
+        } else {
+            run.bytes().filter(|b| b & 0xC0 != 0x80).count()
+        } as u32;
+        self.pos.column += chars;
+        self.pos.offset += chars;
+        run
+    }
+
+    fn value(&mut self) -> Result<JsonValue<S>, JsonError> {
         let start = self.pos;
         match self.peek() {
             Some('{') => self.object(),
@@ -263,17 +458,17 @@ impl Parser {
         Ok(())
     }
 
-    fn object(&mut self) -> Result<JsonValue, JsonError> {
+    fn object(&mut self) -> Result<JsonValue<S>, JsonError> {
         let start = self.pos;
         self.enter()?;
-        self.bump(); // '{'
-        let mut members = Vec::new();
+        self.bump_ascii(); // '{'
+        let base = self.members.len();
         self.skip_ws();
         if self.peek() == Some('}') {
-            self.bump();
+            self.bump_ascii();
             self.depth -= 1;
             return Ok(JsonValue {
-                kind: JsonKind::Object(members),
+                kind: JsonKind::Object(Vec::new()),
                 span: Span::new(start, self.pos),
             });
         }
@@ -316,12 +511,13 @@ impl Parser {
             self.skip_ws();
             match self.peek() {
                 Some(':') => {
-                    self.bump();
+                    self.bump_ascii();
                 }
                 Some(c) => {
                     return Err(self.error_here(
                         &format!(
-                            "expected ':' after the key \"{key}\", found {}",
+                            "expected ':' after the key \"{}\", found {}",
+                            key.as_ref(),
                             describe(c)
                         ),
                         "separate each key from its value with a colon",
@@ -336,7 +532,7 @@ impl Parser {
             }
             self.skip_ws();
             let value = self.value()?;
-            members.push(JsonMember {
+            self.members.push(JsonMember {
                 key,
                 key_span,
                 value,
@@ -344,10 +540,10 @@ impl Parser {
             self.skip_ws();
             match self.peek() {
                 Some(',') => {
-                    self.bump();
+                    self.bump_ascii();
                 }
                 Some('}') => {
-                    self.bump();
+                    self.bump_ascii();
                     break;
                 }
                 Some('"') => {
@@ -372,23 +568,24 @@ impl Parser {
             }
         }
         self.depth -= 1;
+        let members = self.members.drain(base..).collect();
         Ok(JsonValue {
             kind: JsonKind::Object(members),
             span: Span::new(start, self.pos),
         })
     }
 
-    fn array(&mut self) -> Result<JsonValue, JsonError> {
+    fn array(&mut self) -> Result<JsonValue<S>, JsonError> {
         let start = self.pos;
         self.enter()?;
-        self.bump(); // '['
-        let mut items = Vec::new();
+        self.bump_ascii(); // '['
+        let base = self.items.len();
         self.skip_ws();
         if self.peek() == Some(']') {
-            self.bump();
+            self.bump_ascii();
             self.depth -= 1;
             return Ok(JsonValue {
-                kind: JsonKind::Array(items),
+                kind: JsonKind::Array(Vec::new()),
                 span: Span::new(start, self.pos),
             });
         }
@@ -407,14 +604,15 @@ impl Parser {
                     "close the array with ']'",
                 ));
             }
-            items.push(self.value()?);
+            let v = self.value()?;
+            self.items.push(v);
             self.skip_ws();
             match self.peek() {
                 Some(',') => {
-                    self.bump();
+                    self.bump_ascii();
                 }
                 Some(']') => {
-                    self.bump();
+                    self.bump_ascii();
                     break;
                 }
                 Some(c) => {
@@ -438,17 +636,27 @@ impl Parser {
             }
         }
         self.depth -= 1;
+        let items = self.items.drain(base..).collect();
         Ok(JsonValue {
             kind: JsonKind::Array(items),
             span: Span::new(start, self.pos),
         })
     }
 
-    fn string(&mut self) -> Result<String, JsonError> {
+    fn string(&mut self) -> Result<S, JsonError> {
         let start = self.pos;
-        self.bump(); // opening quote
-        let mut out = String::new();
+        self.bump_ascii(); // opening quote
+        let run = self.plain_run();
+        if self.bytes.get(self.i) == Some(&b'"') {
+            // no escape: the text itself
+            self.bump_ascii();
+            return Ok(S::borrowed(run));
+        }
+        let mut out = String::with_capacity(run.len() + 16);
+        out.push_str(run);
         loop {
+            let run = self.plain_run();
+            out.push_str(run);
             let here = self.pos;
             match self.bump() {
                 None => {
@@ -458,7 +666,7 @@ impl Parser {
                         "close the string with a double quote",
                     ))
                 }
-                Some('"') => return Ok(out),
+                Some('"') => return Ok(S::owned(out)),
                 Some('\n') => {
                     return Err(JsonError {
                         message: "line break inside a string".to_string(),
@@ -481,7 +689,7 @@ impl Parser {
                             let hi = self.hex4(esc_start)?;
                             if (0xD800..0xDC00).contains(&hi) {
                                 // surrogate pair
-                                if self.peek() == Some('\\') && self.chars.get(self.i + 1) == Some(&'u') {
+                                if self.peek() == Some('\\') && self.peek2() == Some('u') {
                                     self.bump();
                                     self.bump();
                                     let lo = self.hex4(esc_start)?;
@@ -546,10 +754,10 @@ impl Parser {
         Ok(v)
     }
 
-    fn number(&mut self) -> Result<JsonValue, JsonError> {
+    fn number(&mut self) -> Result<JsonValue<S>, JsonError> {
         let start = self.pos;
         let mut s = String::new();
-        let bad = |p: &Parser, s: &str| {
+        let bad = |p: &Parser<'t, S>, s: &str| {
             p.error_at(
                 start,
                 &format!("'{s}' is not a valid JSON number"),
@@ -617,7 +825,7 @@ impl Parser {
             return Err(bad(self, &s));
         }
         Ok(JsonValue {
-            kind: JsonKind::Number(s),
+            kind: JsonKind::Number(S::owned(s)),
             span: Span::new(start, self.pos),
         })
     }
@@ -670,6 +878,31 @@ mod tests {
     fn unicode_escapes() {
         let v = parse(r#""\u00e9\ud83d\ude00""#).unwrap();
         assert_eq!(v.as_str().unwrap(), "é😀");
+    }
+
+    proptest::proptest! {
+        /// The eight-bytes-at-a-time test says what the byte-by-byte one says.
+        #[test]
+        fn ends_run_agrees_with_bytes(w in proptest::prelude::any::<[u8; 8]>()) {
+            let bytewise = w.iter().any(|b| STRING_STOP[usize::from(*b)]);
+            proptest::prop_assert_eq!(ends_run(u64::from_le_bytes(w)), bytewise);
+        }
+
+        /// Strings and positions come out the same however long the runs.
+        #[test]
+        fn strings_and_positions(s in "[ a\"\\\\é\u{1F600}\t\nb]{0,40}") {
+            let text = serde_json::to_string(&s).unwrap();
+            let doc = format!("[\n   {text},\n        {text}]");
+            let v = parse(&doc).unwrap();
+            let JsonKind::Array(items) = &v.kind else { panic!() };
+            proptest::prop_assert_eq!(items[0].as_str(), Some(s.as_str()));
+            let chars = text.chars().count() as u32;
+            proptest::prop_assert_eq!(items[0].span.start.column, 4);
+            proptest::prop_assert_eq!(items[0].span.end.column, 4 + chars);
+            proptest::prop_assert_eq!(items[1].span.start.line, 3);
+            proptest::prop_assert_eq!(items[1].span.start.column, 9);
+            proptest::prop_assert_eq!(v.span.end.offset, doc.chars().count() as u32);
+        }
     }
 
     #[test]

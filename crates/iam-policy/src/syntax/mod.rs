@@ -4,3 +4,4 @@
 
 pub mod json;
 pub mod span;
+pub mod text;
