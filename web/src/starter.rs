@@ -109,7 +109,7 @@ fn named_principal(st: &Statement) -> Option<String> {
     let e = p.entries.first()?;
     match e.kind {
         PrincipalType::Everyone => None,
-        PrincipalType::Service => Some(e.text.clone()),
+        PrincipalType::Service => Some(e.text.as_str().to_string()),
         PrincipalType::Aws if iam_policy::is_account_id(&e.text) => {
             Some(format!("arn:aws:iam::{}:user/alice", e.text))
         }

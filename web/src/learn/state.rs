@@ -315,7 +315,7 @@ pub fn statement_choices(lesson: &Lesson, p: &Predict) -> Vec<Choice> {
             continue;
         };
         for st in &policy.statements {
-            let sid = st.sid.as_ref().map(|s| s.value.clone());
+            let sid = st.sid.as_ref().map(|s| s.value.as_str().to_string());
             out.push(Choice {
                 label: statement_label(
                     id,
