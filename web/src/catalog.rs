@@ -10,7 +10,7 @@
 
 use std::collections::BTreeMap;
 
-use iam_policy::{Diagnostic, PolicyId, Position, Span};
+use iam_policy::{Decision, Diagnostic, PolicyId, Position, RequestSpec, Scenario, Span};
 
 use crate::model::Workspace;
 
@@ -81,6 +81,110 @@ pub fn findings_of(lines: &str) -> Vec<Finding> {
         .collect()
 }
 
+/// One way the decision of the request shown in detail would change: the engine's
+/// suggestion (`iam_policy::explain::whatif::Suggestion`, computed by the lazy part, so that
+/// the what-if search is not in the first load), as the view needs it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Suggestion {
+    /// The engine's kind (`addContextKey`, `removeAllowStatements`, …).
+    pub kind: String,
+    /// The decision after the change, when the engine verified it.
+    pub decision_after: Option<Decision>,
+    /// For people, in the words of the explanations.
+    pub sentence: String,
+    /// The verified edit of the request: its sentence and the whole edited request.
+    pub edit: Option<(String, RequestSpec)>,
+    /// The statements concerned: policy and statement index.
+    pub statements: Vec<(PolicyId, usize)>,
+}
+
+/// The suggestions for the request shown in detail (its index).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Changes {
+    pub index: Option<usize>,
+    pub suggestions: Vec<Suggestion>,
+}
+
+impl Changes {
+    /// The suggestions for request `index`, when they are its.
+    pub fn of(&self, index: usize) -> &[Suggestion] {
+        if self.index == Some(index) {
+            &self.suggestions
+        } else {
+            &[]
+        }
+    }
+}
+
+fn decision_named(name: &str) -> Option<Decision> {
+    match name {
+        "allowed" => Some(Decision::Allowed),
+        "explicitDeny" => Some(Decision::ExplicitDeny),
+        "implicitDeny" => Some(Decision::ImplicitDeny),
+        _ => None,
+    }
+}
+
+/// A request written as JSON (an edited request), read with the scenario reader.
+fn request_of(json: &str) -> Option<RequestSpec> {
+    let text = format!("{{\"policies\": {{}}, \"requests\": [{json}]}}");
+    Scenario::from_json(&text).ok()?.requests.into_iter().next()
+}
+
+/// The lazy part's suggestions (one a line: kind, decision after, sentence, the edit's
+/// sentence, the edited request as JSON, the statements as `policy#index` separated by
+/// spaces; tabs between them).
+pub fn suggestions_of(lines: &str) -> Vec<Suggestion> {
+    lines
+        .lines()
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            let [kind, after, sentence, edit_sentence, request, statements] = f.as_slice() else {
+                return None;
+            };
+            let edit = Some(*request)
+                .filter(|r| !r.is_empty())
+                .and_then(request_of)
+                .map(|r| (edit_sentence.to_string(), r));
+            let statements = statements
+                .split_whitespace()
+                .filter_map(|s| {
+                    let (policy, index) = s.rsplit_once('#')?;
+                    Some((policy.parse().ok()?, index.parse().ok()?))
+                })
+                .collect();
+            Some(Suggestion {
+                kind: kind.to_string(),
+                decision_after: decision_named(after),
+                sentence: sentence.to_string(),
+                edit,
+                statements,
+            })
+        })
+        .collect()
+}
+
+/// What would change the decision of request `index` (the one shown in detail), from the
+/// lazy part: the scenario's policies as evaluated and that one request. Empty when the
+/// catalog part is not loaded (and natively).
+pub fn what_would_change(ws: &Workspace, index: Option<usize>) -> Changes {
+    let Some(i) = index else {
+        return Changes::default();
+    };
+    let mut scenario = ws.scenario();
+    let Some(request) = scenario.requests.get(i).cloned() else {
+        return Changes::default();
+    };
+    scenario.requests = vec![request];
+    let suggestions = js::call("whatWouldChange", &scenario.to_json_pretty(), "")
+        .map(|lines| suggestions_of(&lines))
+        .unwrap_or_default();
+    Changes {
+        index: Some(i),
+        suggestions,
+    }
+}
+
 /// Whether a finding is one of the engine's own diagnostics (iam-lint passes them on with
 /// their code and position).
 fn is_engines(f: &Finding, engine: &[Diagnostic]) -> bool {
@@ -136,6 +240,8 @@ mod js {
         fn lint(text: &str, kind: &str) -> Result<String, JsValue>;
         #[wasm_bindgen(catch, js_namespace = IamEditor)]
         fn summary(text: &str, kind: &str) -> Result<String, JsValue>;
+        #[wasm_bindgen(catch, js_namespace = IamEditor, js_name = whatWouldChange)]
+        fn what_would_change(scenario: &str) -> Result<String, JsValue>;
     }
 
     pub fn call(f: &str, text: &str, kind: &str) -> Option<String> {
@@ -144,6 +250,7 @@ mod js {
         }
         match f {
             "lint" => lint(text, kind).ok(),
+            "whatWouldChange" => what_would_change(text).ok(),
             _ => summary(text, kind).ok(),
         }
     }
@@ -192,6 +299,41 @@ mod tests {
         assert_eq!(d[1].category, "securityWarning");
         assert_eq!(d[1].hint, None);
         assert!(findings_of("").is_empty());
+    }
+
+    #[test]
+    fn suggestions_are_read_with_their_edits_and_statements() {
+        let lines = "addContextKey\tallowed\tStatement 0 \"IPAllow\" comes closest\tset aws:SourceIp to 54.240.143.189\t{\"principal\":\"arn:aws:iam::111122223333:user/alice\",\"action\":\"s3:GetObject\",\"resource\":\"*\",\"context\":{\"aws:SourceIp\":\"54.240.143.189\"}}\tidentity/0#0 scps/1/0#2\n\
+                     removeAllowStatements\t\tThe statements would have to go\t\t\tidentity/0#0\n\
+                     not a suggestion";
+        let s = suggestions_of(lines);
+        assert_eq!(s.len(), 2);
+        assert_eq!(s[0].kind, "addContextKey");
+        assert_eq!(s[0].decision_after, Some(Decision::Allowed));
+        let (sentence, request) = s[0].edit.as_ref().expect("an edit");
+        assert_eq!(sentence, "set aws:SourceIp to 54.240.143.189");
+        assert_eq!(request.action, "s3:GetObject");
+        assert_eq!(request.context["aws:SourceIp"], "54.240.143.189");
+        assert_eq!(
+            s[0].statements,
+            vec![
+                (PolicyId::Identity(0), 0),
+                (PolicyId::Scp { level: 1, index: 0 }, 2)
+            ]
+        );
+        assert_eq!(s[1].decision_after, None);
+        assert!(s[1].edit.is_none());
+        assert!(suggestions_of("").is_empty());
+        // Natively there is no lazy part: nothing, and no crash.
+        let ws = crate::gallery::default_workspace();
+        assert_eq!(
+            what_would_change(&ws, Some(1)),
+            Changes {
+                index: Some(1),
+                suggestions: vec![]
+            }
+        );
+        assert_eq!(what_would_change(&ws, Some(99)), Changes::default());
     }
 
     #[test]

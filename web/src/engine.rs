@@ -2,14 +2,12 @@
 //! evaluates the workspace. What it returns is the engine's own data — diagnostics
 //! (`Diagnostic`), results (`CheckResult`, with the deciding statements and, for a request
 //! that is not evaluated, the rejected policies with their diagnostics), and the explanation
-//! tree (`Explanation`) of the request shown in detail and what would change its decision
-//! (`Suggestion`s, each edit of the request verified by the engine) — which the components
-//! render.
+//! tree (`Explanation`) of the request shown in detail — which the components render. (What
+//! would change a decision comes from the lazy part: `catalog::what_would_change`.)
 
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use iam_policy::explain::whatif::{what_would_change, Suggestion};
 use iam_policy::explain::{explain_authorization, Explanation};
 use iam_policy::{check_with, CheckResult, CompiledPolicy, Detail, Diagnostic, PolicyId, Scenario};
 
@@ -47,9 +45,6 @@ pub struct Evaluation {
     /// The engine's explanation (every layer, policy, statement and condition in words) of
     /// the request shown in detail: (its index, the explanation).
     pub detail: Option<(usize, Rc<Explanation>)>,
-    /// What would change the decision of the request shown in detail (its index, the
-    /// engine's suggestions, smallest first; each edit of the request verified).
-    pub changes: Option<(usize, Rc<Vec<Suggestion>>)>,
 }
 
 impl Evaluation {
@@ -59,14 +54,6 @@ impl Evaluation {
             .as_ref()
             .filter(|(i, _)| *i == index)
             .map(|(_, e)| e.as_ref())
-    }
-
-    /// What would change the decision of request `index`, when it is the one explained.
-    pub fn changes(&self, index: usize) -> &[Suggestion] {
-        self.changes
-            .as_ref()
-            .filter(|(i, _)| *i == index)
-            .map_or(&[], |(_, c)| c.as_slice())
     }
 
     /// How many problems of a policy make AWS reject it.
@@ -103,22 +90,16 @@ pub fn evaluate(ws: &Workspace, detail: Option<usize>) -> Evaluation {
             r
         })
         .collect();
-    let explained = detail.and_then(|i| {
+    let detail = detail.and_then(|i| {
         let r = scenario.requests.get(i)?;
         let a = r.evaluate_with(&set, Detail::Full).ok()?;
         let e = explain_authorization(&a, r.action.trim(), r.resource.trim());
-        let changes = what_would_change(&set, r, &a);
-        Some(((i, Rc::new(e)), (i, Rc::new(changes))))
+        Some((i, Rc::new(e)))
     });
-    let (detail, changes) = match explained {
-        Some((d, c)) => (Some(d), Some(c)),
-        None => (None, None),
-    };
     Evaluation {
         diagnostics,
         results,
         detail,
-        changes,
     }
 }
 
@@ -240,38 +221,6 @@ mod tests {
         assert_eq!(
             eval.results[1].missing_context,
             vec!["aws:SourceIp".to_string()]
-        );
-    }
-
-    /// Issue 13: "for an implicit deny — the statements that came closest … and what was
-    /// missing"; the playground's "Try it" adds the verified edit as a new request.
-    #[test]
-    fn what_would_change_an_implicit_deny_is_a_verified_edit_of_the_request() {
-        let ws = example();
-        let eval = evaluate(&ws, Some(1));
-        assert!(
-            eval.changes(0).is_empty(),
-            "only for the request shown in detail"
-        );
-        let changes = eval.changes(1);
-        let edit = changes
-            .iter()
-            .find_map(|c| {
-                c.edit
-                    .as_ref()
-                    .filter(|_| c.decision_after == Some(Decision::Allowed))
-            })
-            .expect("an edit that allows the excluded address");
-        assert!(edit.sentence.contains("aws:SourceIp"), "{}", edit.sentence);
-        // Run as a request of its own, it is allowed.
-        let mut tried = ws.clone();
-        tried
-            .requests
-            .push(crate::model::RequestRow::from_spec(&edit.request));
-        let eval = evaluate(&tried, None);
-        assert_eq!(
-            eval.results.last().and_then(|r| r.decision),
-            Some(Decision::Allowed)
         );
     }
 

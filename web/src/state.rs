@@ -8,7 +8,7 @@ use yew::prelude::*;
 
 use iam_policy::{Decision, PolicyId, PolicyKind, RequestSpec, Span};
 
-use crate::catalog::{self, CatalogStatus, Lint};
+use crate::catalog::{self, CatalogStatus, Changes, Lint};
 use crate::engine::{self, Evaluation};
 use crate::model::{ContextField, RequestRow, ValueKind, View, Workspace};
 
@@ -86,6 +86,9 @@ pub struct State {
     pub catalog: CatalogStatus,
     /// Its findings and the selected policy's access summary (empty until it is loaded).
     pub lint: Rc<Lint>,
+    /// What would change the decision of the request shown in detail (from the lazy part:
+    /// empty until it is loaded).
+    pub changes: Rc<Changes>,
     /// The work the last load replaced, for "Restore your previous work".
     pub kept: Option<Kept>,
 }
@@ -96,6 +99,7 @@ impl PartialEq for State {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.eval, &other.eval)
             && Rc::ptr_eq(&self.lint, &other.lint)
+            && Rc::ptr_eq(&self.changes, &other.changes)
             && self.revision == other.revision
             && self.ws == other.ws
             && self.selected == other.selected
@@ -147,6 +151,7 @@ impl State {
             share_link: None,
             catalog: CatalogStatus::Loading,
             lint: Rc::default(),
+            changes: Rc::default(),
             kept: None,
         }
     }
@@ -566,6 +571,13 @@ impl Reducible for State {
                 next.selected,
                 &next.eval.diagnostics,
             ));
+        }
+        if next.catalog == CatalogStatus::Ready
+            && (changed
+                || next.active_request != self.active_request
+                || self.catalog != next.catalog)
+        {
+            next.changes = Rc::new(catalog::what_would_change(&next.ws, next.active_request));
         }
         Rc::new(next)
     }

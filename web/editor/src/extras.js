@@ -3,7 +3,9 @@
 // browser npm package (widget/lint/iam_policy_wasm.js, with iam-lint) and the AWS service
 // catalog (widget/lint/catalog.json), and installs:
 //   - on window.IamEditor, for Rust (web/src/catalog.rs): lint(text, kind), the findings as
-//     tab-separated lines, and summary(text, kind), the access summary as an HTML table;
+//     tab-separated lines, summary(text, kind), the access summary as an HTML table, and
+//     whatWouldChange(scenario), the engine's suggestions for the scenario's one request as
+//     tab-separated lines;
 //   - in every editor: completion of actions, condition keys and ARN templates, and the
 //     popover listing what a wildcard action expands to.
 // CodeMirror itself is not bundled again: editor.js passes the classes this module needs.
@@ -392,6 +394,28 @@ function summaryTable(r) {
   );
 }
 
+// What would change the decision of the scenario's one request (simulate's whatWouldChange),
+// a line per suggestion: kind, decision after, sentence, the edit's sentence, the edited
+// request as JSON, and the statements concerned ("identity/0#1 scps/1/0#0"); "" when the
+// request is not evaluated. Tabs and line breaks inside a field become spaces (JSON.stringify
+// writes none of its own).
+function changeLines(out) {
+  const r = out.ok ? out.results[0] : null;
+  const flat = (t) => String(t ?? "").replace(/[\t\r\n]+/g, " ");
+  return (r?.whatWouldChange ?? [])
+    .map((c) =>
+      [
+        c.kind,
+        c.decisionAfter ?? "",
+        flat(c.sentence),
+        flat(c.edit?.sentence),
+        c.edit ? JSON.stringify(c.edit.request) : "",
+        c.statements.map((s) => `${s.policy}#${s.statement}`).join(" "),
+      ].join("\t"),
+    )
+    .join("\n");
+}
+
 // Loads the engine and the catalog, puts lint and summary on window.IamEditor and hands the
 // editor extensions (and a marker field) to `install`; resolves to a line about the catalog.
 export async function setup(cm, install) {
@@ -407,6 +431,7 @@ export async function setup(cm, install) {
   Object.assign(window.IamEditor, {
     lint: (text, kind) => findingLines(wasm.lint(text, kind)),
     summary: (text, kind) => summaryTable(wasm.summary(text, kind)),
+    whatWouldChange: (scenario) => changeLines(wasm.simulate(scenario)),
   });
   const marker = cm.StateField.define({ create: () => true, update: (v) => v });
   install({ ext: [marker, theme(cm), completion(cm, wasm), wildcardPopover(cm, wasm)], marker });

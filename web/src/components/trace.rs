@@ -3,7 +3,6 @@
 //! layer, policy, statement and condition in words) rendered with the playground's headings,
 //! its policy names and links into the editor. The wording is the engine's.
 
-use iam_policy::explain::whatif::Suggestion;
 use iam_policy::explain::{
     decision_label, near_miss_sentence, rejected_sentence, statement_label, ElementExplanation,
     Explanation as Tree, LayerExplanation, PolicyExplanation, StatementExplanation,
@@ -129,20 +128,29 @@ fn near_misses(store: &Store, e: &Tree) -> Html {
 /// At most this many of the engine's suggestions are shown (smallest changes first).
 const MAX_CHANGES_SHOWN: usize = 6;
 
-/// What would change the decision (issue 13): the engine's suggestions, each verified. An
-/// edit of the request gets "Try it", which adds the edited request as a new row beside the
-/// user's own (never touching the policies); a change of the policies links to the
-/// statements it concerns.
-fn what_would_change(store: &Store, index: usize) -> Html {
-    let changes = store.eval.changes(index);
+/// What would change the decision (issue 13): the engine's suggestions, each verified (from
+/// the lazy part, so they appear once it has loaded). An edit of the request gets "Try it",
+/// which adds the edited request as a new row beside the user's own (never touching the
+/// policies); a change of the policies links to the statements it concerns.
+fn what_would_change(store: &Store, index: usize, tree: &Tree) -> Html {
+    let changes = store.changes.of(index);
     if changes.is_empty() {
         return html! {};
     }
+    // The statements by policy and index, with their labels and places, from the explanation.
+    let statement = |policy: PolicyId, n: usize| {
+        tree.layers
+            .iter()
+            .flat_map(|l| &l.policies)
+            .filter(|p| p.policy == policy)
+            .flat_map(|p| &p.statements)
+            .find(|s| s.index == n)
+    };
     let items = changes.iter().take(MAX_CHANGES_SHOWN).map(|c| {
-        let try_it = c.edit.as_ref().zip(c.decision_after).map(|(edit, after)| {
+        let try_it = c.edit.as_ref().zip(c.decision_after).map(|((change, request), after)| {
             let d = store.dispatcher();
-            let spec = Box::new(edit.request.clone());
-            let change = edit.sentence.clone();
+            let spec = Box::new(request.clone());
+            let change = change.clone();
             let label = format!(
                 "Try it: {change}. Adds a copy of this request with the change ({}).",
                 decision_label(after)
@@ -156,20 +164,21 @@ fn what_would_change(store: &Store, index: usize) -> Html {
                 </button>
             }
         });
-        let places = c.statements.iter().map(|s| {
+        let places = c.statements.iter().filter_map(|&(policy, n)| {
+            let s = statement(policy, n)?;
             let d = store.dispatcher();
-            let (policy, span) = (s.policy, s.span);
+            let span = s.span;
             let onclick = Callback::from(move |_| d.dispatch(Action::Reveal(policy, span)));
-            html! {
+            Some(html! {
                 <>
                     { " · " }
-                    <button class="link-button" {onclick}>{ statement_label(s.statement, s.sid.as_deref()) }</button>
-                    <span class="change-where">{ " of " }{ quoted(&policy_name(store, s.policy)) }</span>
+                    <button class="link-button" {onclick}>{ s.label.clone() }</button>
+                    <span class="change-where">{ " of " }{ quoted(&policy_name(store, policy)) }</span>
                 </>
-            }
+            })
         });
         html! {
-            <li data-kind={kind_name(c)}>
+            <li data-kind={c.kind.clone()}>
                 { capitalized(&c.sentence) }
                 { for places }
                 { for try_it }
@@ -182,15 +191,6 @@ fn what_would_change(store: &Store, index: usize) -> Html {
             <ul>{ for items }</ul>
         </div>
     }
-}
-
-/// The suggestion's kind as the engine writes it in JSON (`addContextKey`, …), for tests
-/// and styles.
-fn kind_name(c: &Suggestion) -> String {
-    serde_json::to_value(c.kind)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
 }
 
 fn statement_view(
@@ -301,7 +301,7 @@ pub fn Explanation(props: &ExplanationProps) -> Html {
         return match tree {
             Some(e) if r.error.is_none() => html! {
                 <section class="explanation trace-part" aria-labelledby="trace-heading">
-                    { what_would_change(&store, props.index) }
+                    { what_would_change(&store, props.index, e) }
                     <h4 id="trace-heading">{ "Every layer, policy, statement and condition" }</h4>
                     <ul class="trace layers-trace" aria-label="Every layer, policy, statement and condition">
                         { for e.layers.iter().map(|l| layer_view(&store, r, l)) }
