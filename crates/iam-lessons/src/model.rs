@@ -622,14 +622,21 @@ pub fn explain(auth: &Authorization) -> Vec<String> {
     for r in &auth.deciding_statements {
         match traced(r) {
             Some(s) => {
-                out.push(format!("{}: {}", r.policy, explain::statement_summary(s)));
+                out.push(format!(
+                    "In {}, {}",
+                    r.policy.label(),
+                    explain::statement_summary(s)
+                ));
                 for c in &s.conditions {
                     out.push(format!("  {}", explain::condition_sentence(c)));
                 }
             }
             None => out.push(format!(
-                "{} statement {} (line {}, column {})",
-                r.policy, r.statement, r.line, r.column
+                "In {}, statement {} (line {}, column {})",
+                r.policy.label(),
+                r.statement,
+                r.line,
+                r.column
             )),
         }
     }

@@ -428,6 +428,14 @@ fn a_wrong_prediction_gets_the_engines_explanation_of_the_deciding_step() {
             .any(|l| l.contains("\"DenyReports\" (Deny) applies")),
         "{lines:?}"
     );
+    // The policy for people, as the playground names it: never an internal id.
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("In identity policy 1, statement 1 \"DenyReports\"")),
+        "{lines:?}"
+    );
+    assert!(!lines.iter().any(|l| l.contains("identity/0")), "{lines:?}");
     assert!(lesson
         .predicted_requests()
         .contains(&"generate the credential report"));
