@@ -1356,44 +1356,44 @@ fn plausible(key: &str, hints: Hints<'_>) -> Vec<String> {
 }
 
 fn ip_seeds(net: &ipnet::IpNet, out: &mut Vec<String>) {
-    match net {
-        ipnet::IpNet::V4(n) => {
-            let a = u32::from(n.network());
-            let b = u32::from(n.broadcast());
-            let mut push = |x: Option<u32>| {
-                if let Some(x) = x {
-                    out.push(std::net::Ipv4Addr::from(x).to_string());
-                }
-            };
-            if n.prefix_len() >= 31 {
-                push(Some(a));
-                push(Some(b));
-            } else {
-                push(a.checked_add(1));
-                push(b.checked_sub(1));
+    // Both families as numbers (IPv4 in the low 32 bits), with their largest address and the
+    // prefix length from which a network has no address but its ends.
+    let (a, b, max, whole) = match net {
+        ipnet::IpNet::V4(n) => (
+            u128::from(u32::from(n.network())),
+            u128::from(u32::from(n.broadcast())),
+            u128::from(u32::MAX),
+            31,
+        ),
+        ipnet::IpNet::V6(n) => (
+            u128::from(n.network()),
+            u128::from(n.broadcast()),
+            u128::MAX,
+            127,
+        ),
+    };
+    let v4 = matches!(net, ipnet::IpNet::V4(_));
+    let mut push = |x: Option<u128>| {
+        let Some(x) = x.filter(|x| *x <= max) else {
+            return;
+        };
+        if v4 {
+            if let Ok(x) = u32::try_from(x) {
+                out.push(std::net::Ipv4Addr::from(x).to_string());
             }
-            push(a.checked_sub(1));
-            push(b.checked_add(1));
+        } else {
+            out.push(std::net::Ipv6Addr::from(x).to_string());
         }
-        ipnet::IpNet::V6(n) => {
-            let a = u128::from(n.network());
-            let b = u128::from(n.broadcast());
-            let mut push = |x: Option<u128>| {
-                if let Some(x) = x {
-                    out.push(std::net::Ipv6Addr::from(x).to_string());
-                }
-            };
-            if n.prefix_len() >= 127 {
-                push(Some(a));
-                push(Some(b));
-            } else {
-                push(a.checked_add(1));
-                push(b.checked_sub(1));
-            }
-            push(a.checked_sub(1));
-            push(b.checked_add(1));
-        }
+    };
+    if net.prefix_len() >= whole {
+        push(Some(a));
+        push(Some(b));
+    } else {
+        push(a.checked_add(1));
+        push(b.checked_sub(1));
     }
+    push(a.checked_sub(1));
+    push(b.checked_add(1));
 }
 
 fn ip_number(s: &str) -> Option<(bool, u128)> {
@@ -2179,5 +2179,48 @@ mod tests {
     fn splits_action_names() {
         assert_eq!(verb_noun("CreateImage"), ("Create", "Image"));
         assert_eq!(verb_noun("List"), ("List", ""));
+    }
+
+    fn seeds(cidr: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        ip_seeds(&cidr.parse().unwrap(), &mut out);
+        out
+    }
+
+    #[test]
+    fn ip_seeds_are_inside_and_just_outside_each_end() {
+        assert_eq!(
+            seeds("54.240.143.0/24"),
+            [
+                "54.240.143.1",
+                "54.240.143.254",
+                "54.240.142.255",
+                "54.240.144.0"
+            ]
+        );
+        assert_eq!(
+            seeds("54.240.143.188/32"),
+            [
+                "54.240.143.188",
+                "54.240.143.188",
+                "54.240.143.187",
+                "54.240.143.189"
+            ]
+        );
+        // No address below 0.0.0.0 or above 255.255.255.255.
+        assert_eq!(seeds("0.0.0.0/0"), ["0.0.0.1", "255.255.255.254"]);
+        assert_eq!(
+            seeds("2001:db8::/126"),
+            [
+                "2001:db8::1",
+                "2001:db8::2",
+                "2001:db7:ffff:ffff:ffff:ffff:ffff:ffff",
+                "2001:db8::4"
+            ]
+        );
+        assert_eq!(
+            seeds("::/0"),
+            ["::1", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe"]
+        );
     }
 }
