@@ -327,15 +327,17 @@ const theme = (cm) =>
     ".cm-expand-level": { color: "var(--muted)" },
   });
 
+// A field of the tab-separated lines handed to Rust: tabs and line breaks become spaces.
+const lineField = (t) => String(t ?? "").replace(/[\t\n\r]+/g, " ");
+
 // lint()'s findings as lines of tab-separated fields (category, from line, from column, to
 // line, to column, code, message, hint): web/src/catalog.rs reads them without a JSON parser.
 function findingLines(r) {
   if (!r.ok && !r.findings) throw new Error(r.error);
-  const clean = (t) => String(t || "").replace(/[\t\n\r]+/g, " ");
   return r.findings
     .map((f) =>
       [f.category, f.span.start.line, f.span.start.column, f.span.end.line, f.span.end.column, f.code, f.message, f.hint]
-        .map(clean)
+        .map(lineField)
         .join("\t")
     )
     .join("\n");
@@ -397,18 +399,16 @@ function summaryTable(r) {
 // What would change the decision of the scenario's one request (simulate's whatWouldChange),
 // a line per suggestion: kind, decision after, sentence, the edit's sentence, the edited
 // request as JSON, and the statements concerned ("identity/0#1 scps/1/0#0"); "" when the
-// request is not evaluated. Tabs and line breaks inside a field become spaces (JSON.stringify
-// writes none of its own).
+// request is not evaluated (JSON.stringify writes no tab or line break of its own).
 function changeLines(out) {
   const r = out.ok ? out.results[0] : null;
-  const flat = (t) => String(t ?? "").replace(/[\t\r\n]+/g, " ");
   return (r?.whatWouldChange ?? [])
     .map((c) =>
       [
         c.kind,
         c.decisionAfter ?? "",
-        flat(c.sentence),
-        flat(c.edit?.sentence),
+        lineField(c.sentence),
+        lineField(c.edit?.sentence),
         c.edit ? JSON.stringify(c.edit.request) : "",
         c.statements.map((s) => `${s.policy}#${s.statement}`).join(" "),
       ].join("\t"),
