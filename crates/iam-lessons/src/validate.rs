@@ -12,8 +12,8 @@ use crate::model::{
 };
 use crate::render::render_markdown;
 use crate::source::SourceLesson;
-use iam_policy::ScenarioPolicies;
 use iam_policy::{Decision, Scenario};
+use iam_policy::{PolicyId, ScenarioPolicies};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The engine corrections an exercise may wait for (`"needsEngine"`).
@@ -157,6 +157,24 @@ impl<'c, 'a> Scope<'c, 'a> {
         if markdown.trim().is_empty() {
             self.problem(format!("{what} is empty"));
             return;
+        }
+        // People read "identity policy 2", never the scenario's internal `identity/1`.
+        for token in markdown.split(|c: char| !(c.is_ascii_alphanumeric() || c == '/')) {
+            if !token.contains('/') {
+                continue;
+            }
+            if let Ok(id) = token.parse::<PolicyId>() {
+                self.problem(format!(
+                    "{what}: names a policy by its internal id `{token}`; write \"{}\" (the label the playground shows)",
+                    id.label()
+                ));
+            } else if let Ok(PolicyId::Scp { level, .. } | PolicyId::Rcp { level, .. }) =
+                format!("{token}/0").parse::<PolicyId>()
+            {
+                self.problem(format!(
+                    "{what}: names an organization level by its internal id `{token}`; write it for people (\"the organization root\", \"level {level} below the root\")"
+                ));
+            }
         }
         let r = render_markdown(markdown);
         for p in r.problems {

@@ -324,6 +324,39 @@ fn non_aws_links_invalid_policies_and_numbering_gaps_are_caught() {
 }
 
 #[test]
+fn internal_policy_ids_in_text_people_read_are_caught() {
+    let report = problems_after(|ls| {
+        ls[0]
+            .body
+            .push_str("\nThe deny is in `identity/1`, the OU's SCP is `scps/1/0`.\n");
+        ls[1]
+            .body
+            .push_str("\nThe OU level (`rcps/2`) has no allow.\n");
+        // Labels for people, ARNs and CIDRs are fine.
+        ls[2].body.push_str(
+            "\nIdentity policy 2 allows arn:aws:s3:::bucket/identity/1 from 10.0.0.0/8.\n",
+        );
+    });
+    let all = show(&report);
+    for needle in [
+        "internal id `identity/1`; write \"identity policy 2\"",
+        "internal id `scps/1/0`; write \"SCP 1 of organization level 1 below the root\"",
+        "organization level by its internal id `rcps/2`",
+    ] {
+        assert!(all.contains(needle), "missing {needle:?} in:\n{all}");
+    }
+    assert_eq!(
+        report
+            .problems
+            .iter()
+            .filter(|p| p.message.contains("internal id"))
+            .count(),
+        3,
+        "{all}"
+    );
+}
+
+#[test]
 fn duplicate_exercise_ids_are_caught() {
     let report = problems_after(|ls| {
         let dup = ls[0].exercises[0].clone();
