@@ -20,7 +20,9 @@ pub use diff::*;
 #[cfg(feature = "managed")]
 pub use managed::*;
 
-use iam_policy::explain::whatif::{what_would_change, Suggestion};
+#[cfg(feature = "whatif")]
+use iam_policy::explain::whatif::what_would_change;
+use iam_policy::explain::whatif::Suggestion;
 use iam_policy::explain::{explain_authorization, rejected_sentence, Explanation};
 use iam_policy::CheckResult;
 use iam_policy::{
@@ -327,9 +329,14 @@ pub fn simulate(text: &str, file: &str) -> Result<SimulateOutput, Failure> {
             let explanation = authorization
                 .as_ref()
                 .map(|a| explain_authorization(a, req.action.trim(), req.resource.trim()));
+            // The what-if search (a feature: the documentation widget shows no suggestions,
+            // and leaves the search out of its WebAssembly).
+            #[cfg(feature = "whatif")]
             let what_would_change = authorization
                 .as_ref()
                 .map(|a| what_would_change(&set, req, a));
+            #[cfg(not(feature = "whatif"))]
+            let what_would_change = None;
             let rejected: Vec<String> = check
                 .rejected_policies
                 .iter()
@@ -481,6 +488,22 @@ mod tests {
             v["results"][0]["explanation"]["layers"][0]["title"],
             "Identity policies"
         );
+    }
+
+    /// `whatWouldChange` comes with the `whatif` feature (the npm packages); the widget's
+    /// engine, built without it, leaves the search out and says null.
+    #[test]
+    fn what_would_change_follows_the_whatif_feature() {
+        let out = simulate(IP, "ip.json").unwrap();
+        let v = serde_json::to_value(&out).unwrap();
+        for r in v["results"].as_array().unwrap() {
+            let changes = &r["whatWouldChange"];
+            if cfg!(feature = "whatif") {
+                assert!(!changes.as_array().unwrap().is_empty(), "{r}");
+            } else {
+                assert!(changes.is_null(), "{r}");
+            }
+        }
     }
 
     /// The widget shows what this returns, the playground renders the same tree, and the
