@@ -116,9 +116,16 @@ pub fn simulate(scenario: JsValue, file: Option<String>) -> JsValue {
 }
 
 /// The playground share-link fragment (`s=1.…`, without `#`) of a scenario.
+#[cfg(feature = "share")]
 #[wasm_bindgen(js_name = shareFragment, skip_typescript)]
 pub fn share_fragment(scenario: JsValue) -> JsValue {
     with_scenario(&scenario, api::share_fragment)
+}
+
+/// What a share link of a scenario carries before compression: `{ ok, prefix, json }`.
+#[wasm_bindgen(js_name = shareText, skip_typescript)]
+pub fn share_text(scenario: JsValue) -> JsValue {
+    with_scenario(&scenario, api::share_text)
 }
 
 /// Reads the scenario of a share-link fragment (with or without `#`).

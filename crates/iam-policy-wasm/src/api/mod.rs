@@ -399,6 +399,34 @@ pub fn share_fragment(text: &str) -> Result<ShareOutput, Failure> {
     })
 }
 
+/// The result of `shareText`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ShareText {
+    pub ok: bool,
+    /// `s=1.`: the fragment's start (its part name and the share format version).
+    pub prefix: String,
+    /// The JSON a share link carries: the fragment is `prefix` followed by the base64url (no
+    /// padding) of this text compressed with raw DEFLATE (any compressor, e.g. the browser's
+    /// `CompressionStream("deflate-raw")`).
+    pub json: String,
+}
+
+/// What a share link of the scenario carries, before compression (the widget compresses it
+/// with the browser's own DEFLATE, so its WebAssembly has no compressor).
+pub fn share_text(text: &str) -> Result<ShareText, Failure> {
+    let scenario = read_scenario(text)?;
+    let json = serde_json::to_string(&scenario).map_err(|e| {
+        Failure::new(format!(
+            "internal error: the scenario cannot be written: {e}"
+        ))
+    })?;
+    Ok(ShareText {
+        ok: true,
+        prefix: format!("{}{}.", iam_share::PREFIX, iam_share::SHARE_VERSION),
+        json,
+    })
+}
+
 /// The result of `readShareFragment`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReadShareOutput {
@@ -488,6 +516,18 @@ mod tests {
             v["results"][0]["explanation"]["layers"][0]["title"],
             "Identity policies"
         );
+    }
+
+    /// `shareText` is what `shareFragment` compresses: the same link, whatever compresses it.
+    #[test]
+    fn share_text_is_what_a_share_fragment_carries() {
+        let t = share_text(IP).unwrap();
+        assert_eq!(t.prefix, "s=1.");
+        let f = share_fragment(IP).unwrap();
+        assert_eq!(iam_share::encode_bytes(t.json.as_bytes()), f.fragment);
+        let back = iam_share::decode_bytes(&f.fragment).unwrap();
+        assert_eq!(back, t.json.as_bytes());
+        assert!(share_text(r#"{"requests": []}"#).is_err());
     }
 
     /// `whatWouldChange` comes with the `whatif` feature (the npm packages); the widget's
