@@ -1,5 +1,7 @@
-// Bundles src/editor.js (CodeMirror 6) into dist/editor.js, an IIFE that installs
-// window.IamEditor, and src/extras.js into dist/editor-extras.js (loaded lazily).
+// Bundles src/boot.js into dist/editor-boot.js (the first load: plain text areas, and the
+// loader of the rest), src/editor.js (CodeMirror 6) into dist/editor.js, an IIFE that installs
+// window.IamEditor or upgrades boot.js's text areas (loaded after the first render), and
+// src/extras.js into dist/editor-extras.js (loaded lazily after that).
 // Run by Trunk's pre_build hook (Trunk.toml) and by `cargo xtask`.
 // Installs the pinned npm packages first (npm ci) when node_modules is missing.
 import { execFileSync } from "node:child_process";
@@ -16,10 +18,12 @@ if (!existsSync(join(here, "node_modules", "esbuild"))) {
 
 const esbuild = await import("esbuild");
 
-// editor.js: the first-load bundle (IIFE). editor-extras.js: the lazy part (an ES module that
+// editor-boot.js: the first-load script (IIFE). editor.js: CodeMirror (IIFE), loaded by it after
+// the first render. editor-extras.js: the lazy part (an ES module that
 // editor.js imports after the first render; it gets CodeMirror from editor.js, so it bundles
 // none of it).
 for (const [entry, name, format] of [
+  ["boot.js", "editor-boot.js", "iife"],
   ["editor.js", "editor.js", "iife"],
   ["extras.js", "editor-extras.js", "esm"],
 ]) {

@@ -17,8 +17,10 @@ type Result<T = ()> = std::result::Result<T, String>;
 
 /// wasm-pack targets, the folders they are built into under `target/npm/`, and the
 /// cargo features: the npm packages have everything (default features); the widget's
-/// engine only what the widget shows — parse, check, simulate, share links and AWS managed
-/// policy references (no catalog, lint or diff), which keeps its download small.
+/// engine only the three functions the widget calls — simulate, shareText and
+/// loadManagedPolicies — with AWS managed policy references, and without the catalog, lint,
+/// diff, the what-if search (`whatif`), the DEFLATE compressor (`share`: the widget uses the
+/// browser's) or the other functions (`tools`), which keeps its download small.
 const PACKAGES: [(&str, &str, &[&str]); 3] = [
     ("web", "web", &[]),
     ("nodejs", "node", &[]),

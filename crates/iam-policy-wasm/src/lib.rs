@@ -53,7 +53,7 @@ fn scenario_text(scenario: &JsValue) -> Result<String, api::Failure> {
 
 /// The options object of a function (`undefined` or `null`: the defaults) → its Rust form;
 /// an unknown option or a wrong type is a failure naming it.
-#[cfg(any(feature = "managed", feature = "diff"))]
+#[cfg(any(all(feature = "managed", feature = "tools"), feature = "diff"))]
 fn read_options<T: serde::de::DeserializeOwned + Default>(
     value: &JsValue,
     function: &str,
@@ -80,6 +80,7 @@ fn with_scenario<T: serde::Serialize>(
 }
 
 /// Parses and validates one policy; diagnostics carry line and column (1-based, in characters).
+#[cfg(feature = "tools")]
 #[wasm_bindgen(skip_typescript)]
 pub fn parse(text: &str, kind: Option<String>) -> JsValue {
     js(api::to_json(&api::parse(text, kind.as_deref())))
@@ -100,6 +101,7 @@ pub fn load_catalog(json: &str) -> JsValue {
 }
 
 /// Evaluates every request of a scenario: `results` are the objects of `iam-policy check --json`.
+#[cfg(feature = "tools")]
 #[wasm_bindgen(skip_typescript)]
 pub fn check(scenario: JsValue, file: Option<String>) -> JsValue {
     let file = file.unwrap_or_else(|| "scenario.json".to_string());
@@ -114,18 +116,27 @@ pub fn simulate(scenario: JsValue, file: Option<String>) -> JsValue {
 }
 
 /// The playground share-link fragment (`s=1.…`, without `#`) of a scenario.
+#[cfg(feature = "share")]
 #[wasm_bindgen(js_name = shareFragment, skip_typescript)]
 pub fn share_fragment(scenario: JsValue) -> JsValue {
     with_scenario(&scenario, api::share_fragment)
 }
 
+/// What a share link of a scenario carries before compression: `{ ok, prefix, json }`.
+#[wasm_bindgen(js_name = shareText, skip_typescript)]
+pub fn share_text(scenario: JsValue) -> JsValue {
+    with_scenario(&scenario, api::share_text)
+}
+
 /// Reads the scenario of a share-link fragment (with or without `#`).
+#[cfg(feature = "tools")]
 #[wasm_bindgen(js_name = readShareFragment, skip_typescript)]
 pub fn read_share_fragment(fragment: &str) -> JsValue {
     js(api::to_json(&api::read_share_fragment(fragment)))
 }
 
 /// The engine's version.
+#[cfg(feature = "tools")]
 #[wasm_bindgen(skip_typescript)]
 pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
@@ -179,6 +190,7 @@ pub fn load_managed_policies(json: &str) -> JsValue {
 
 /// AWS managed policies by name and by service, best first.
 #[cfg(feature = "managed")]
+#[cfg(feature = "tools")]
 #[wasm_bindgen(js_name = managedSearch, skip_typescript)]
 pub fn managed_search(query: Option<String>, options: JsValue) -> JsValue {
     let r = read_options::<api::SearchOptions>(&options, "managedSearch")
@@ -188,6 +200,7 @@ pub fn managed_search(query: Option<String>, options: JsValue) -> JsValue {
 
 /// One AWS managed policy by name or ARN, with its document ("did you mean" when unknown).
 #[cfg(feature = "managed")]
+#[cfg(feature = "tools")]
 #[wasm_bindgen(js_name = managedShow, skip_typescript)]
 pub fn managed_show(name: &str) -> JsValue {
     js(api::to_json(&api::managed_show(name)))

@@ -585,6 +585,14 @@ export interface ShareOutput {
   fragment: string;
 }
 
+export interface ShareTextOutput {
+  ok: true;
+  /** `s=1.`: the fragment's part name and share format version. */
+  prefix: string;
+  /** The scenario's compact JSON, as the link carries it. */
+  json: string;
+}
+
 export interface ReadShareOutput { ok: true; scenario: Scenario; }
 
 // ------------------------------------------------------------- AWS managed policies
@@ -741,6 +749,13 @@ export function simulate(scenario: Scenario | string, file?: string | null): Sim
 
 /** The playground share-link fragment of a scenario: open `<playground>#<fragment>`. */
 export function shareFragment(scenario: Scenario | string): ShareOutput | Failure;
+
+/**
+ * What a share link of the scenario carries before compression: the fragment is
+ * `prefix + base64url(rawDeflate(json))` (no padding), e.g. with the browser's
+ * `CompressionStream("deflate-raw")`; `shareFragment` does the same in WebAssembly.
+ */
+export function shareText(scenario: Scenario | string): ShareTextOutput | Failure;
 
 /** Reads the scenario of a share-link fragment (with or without the leading `#`). */
 export function readShareFragment(fragment: string): ReadShareOutput | Failure;

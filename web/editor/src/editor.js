@@ -2,6 +2,9 @@
 //
 // The bundle (esbuild, IIFE) installs one global, `window.IamEditor`, with `create(...)`.
 // Rust never sees CodeMirror objects: it talks to the small handle returned by `create`.
+// The playground loads it after its first render: boot.js (the first-load part) shows plain
+// text areas until then, and this bundle takes them over (`adopt`: text, selection, focus and
+// undo history kept).
 //
 // Positions that cross this boundary are engine positions: 1-based line and column counted in
 // characters (Unicode scalar values). CodeMirror counts UTF-16 code units; `toPos` converts.
@@ -13,7 +16,16 @@
 // Keyboard: Tab is NOT bound (no indentWithTab), so Tab and Shift-Tab move focus out of the
 // editor as everywhere else on the page.
 
-import { EditorState, StateEffect, StateField, Annotation, RangeSetBuilder, Prec } from "@codemirror/state";
+import {
+  EditorState,
+  EditorSelection,
+  StateEffect,
+  StateField,
+  Annotation,
+  RangeSetBuilder,
+  Prec,
+  Transaction,
+} from "@codemirror/state";
 import {
   EditorView,
   Decoration,
@@ -310,15 +322,16 @@ function parseList(v) {
 // ---- the handle Rust holds ---------------------------------------------------------------
 
 class Handle {
-  constructor(parent, id, text, label, onChange) {
+  // `before`: an element of `parent` to put the editor in front of (boot.js's text area).
+  constructor(parent, id, text, label, onChange, before) {
     this.id = id;
     this.label = label;
     this.saved = new Map(); // document id -> EditorState (keeps undo history per policy)
     this.ext = extensions(label, onChange, () => this.id);
     this.view = new EditorView({
-      parent,
       state: EditorState.create({ doc: text, extensions: this.ext }),
     });
+    parent.insertBefore(this.view.dom, before && before.parentNode === parent ? before : null);
     live.add(this);
     withExtras(this.view);
   }
@@ -411,4 +424,59 @@ function create(parent, id, text, label, onChange) {
   return new Handle(parent, id, text, label, onChange);
 }
 
-window.IamEditor = { create, loadCatalog, version: 1 };
+// ---- taking over a plain text area (boot.js) -----------------------------------------------
+
+// The state of a document whose text started as `base` and went through `steps` (each the whole
+// text after one edit, with its time and kind): every step becomes a transaction carrying its
+// own time, so CodeMirror's history groups and undoes them as if they had been typed here.
+function replay(base, steps, ext) {
+  let state = EditorState.create({ doc: base, extensions: ext });
+  for (const step of steps) {
+    const cur = state.doc.toString();
+    const next = step.text;
+    if (cur === next) continue;
+    const max = Math.min(cur.length, next.length);
+    let a = 0;
+    while (a < max && cur.charCodeAt(a) === next.charCodeAt(a)) a++;
+    let b = 0;
+    while (b < max - a && cur.charCodeAt(cur.length - 1 - b) === next.charCodeAt(next.length - 1 - b)) b++;
+    const sel = (step.sel || []).map((n) => Math.max(0, Math.min(next.length, n | 0)));
+    const annotations = [Transaction.time.of(step.time || Date.now())];
+    if (step.event) annotations.push(Transaction.userEvent.of(step.event));
+    if (step.host) annotations.push(fromHost.of(true));
+    state = state.update({
+      changes: { from: a, to: cur.length - b, insert: next.slice(a, next.length - b) },
+      selection: sel.length === 2 ? EditorSelection.single(sel[0], sel[1]) : undefined,
+      annotations,
+    }).state;
+  }
+  return state;
+}
+
+// A record's final state, made to end on `text` (an edit the record missed becomes one more step).
+function stateOf(record, text, ext) {
+  const steps = text === undefined ? record.steps : [...record.steps, { text, time: Date.now() }];
+  return replay(record.base, steps, ext);
+}
+
+// adopt(parent, snapshot, label, onChange, before) -> Handle: a CodeMirror editor in place of
+// the plain text area `before` (snapshot: boot.js's record of its documents and its state).
+function adopt(parent, snap, label, onChange, before) {
+  const h = new Handle(parent, snap.id, snap.text, label, onChange, before);
+  for (const [id, record] of snap.others) h.saved.set(id, stateOf(record, undefined, h.ext));
+  const state = stateOf(snap.current, snap.text, h.ext);
+  const len = state.doc.length;
+  const [from, to] = snap.selection.map((n) => Math.max(0, Math.min(len, n | 0)));
+  h.show(state);
+  h.view.dispatch({ selection: EditorSelection.single(from, to) });
+  h.view.scrollDOM.scrollTop = snap.scrollTop || 0;
+  if (snap.focused) h.view.focus();
+  return h;
+}
+
+const api = { create, loadCatalog, adopt, version: 1 };
+if (window.IamEditor && typeof window.IamEditor.upgrade === "function") {
+  window.IamEditor.upgrade(api); // boot.js is on the page: take over its text areas
+} else {
+  window.IamEditor = api;
+}

@@ -10,7 +10,7 @@
 // it shows lives in a shadow root with its own styles, so the page cannot restyle it and it
 // cannot restyle the page. See web/widget/README.md for the attributes.
 
-import init, { simulate, shareFragment, loadManagedPolicies } from "./iam_policy_wasm.js";
+import init, { simulate, shareText, loadManagedPolicies } from "./iam_policy_wasm.js";
 
 const TAG = "iam-policy-playground";
 const DEFAULT_PRINCIPAL = "arn:aws:iam::111122223333:user/alice";
@@ -23,6 +23,20 @@ function loadEngine() {
     (e) => ({ ok: false, error: String((e && e.message) || e) }),
   );
   return engine;
+}
+
+/**
+ * The share-link fragment of a scenario (`s=1.…`): the engine's `shareText` (the scenario's
+ * JSON as links carry it) compressed with the browser's own raw DEFLATE, in base64url without
+ * padding — the format of the playground's links and the npm package's `shareFragment`, whose
+ * compressor the widget's WebAssembly leaves out.
+ */
+async function shareFragment(text) {
+  const packed = new Blob([text.json]).stream().pipeThrough(new CompressionStream("deflate-raw"));
+  const bytes = new Uint8Array(await new Response(packed).arrayBuffer());
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return text.prefix + btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
 /**
@@ -630,10 +644,23 @@ class IamPolicyPlayground extends HTMLElement {
       loadManaged().then(() => this._evaluate());
     }
     this._output = this._run(() => simulate(this._scenarioFromState(false), "widget"));
-    const share = this._run(() => shareFragment(this._scenarioFromState(true)));
+    const share = this._run(() => shareText(this._scenarioFromState(true)));
     const base = this.playgroundUrl;
     this._link.hidden = !base || !share.ok;
-    if (base && share.ok) this._link.href = `${base}#${share.fragment}`;
+    // The link of this very state: none until it is compressed (a moment), so that it never
+    // opens an earlier state.
+    const turn = (this._linkTurn = (this._linkTurn || 0) + 1);
+    this._link.removeAttribute("href");
+    if (base && share.ok) {
+      shareFragment(share).then(
+        (fragment) => {
+          if (turn === this._linkTurn) this._link.href = `${base}#${fragment}`;
+        },
+        () => {
+          if (turn === this._linkTurn) this._link.hidden = true;
+        },
+      );
+    }
     this._link.setAttribute("aria-label", "Open this scenario in the IAM policy playground (new tab)");
     this._render();
     this.dispatchEvent(new CustomEvent("evaluate", { detail: this._output }));

@@ -156,6 +156,8 @@ test("the example page: both widgets render, decisions follow the inputs, nothin
     assert.ok((await page.locator("#register-image .code .ln.mark").count()) >= 5);
 
     // 3. "Open in playground" carries the edited scenario in the share fragment.
+    // The link is compressed with the browser's DEFLATE (a moment after each evaluation).
+    await page.waitForSelector("#ip-example a.open[href]");
     const href = await page.locator("#ip-example a.open").getAttribute("href");
     assert.ok(href.startsWith(`${server.origin}/#s=1.`), href);
     const pkg = join(root, "target/npm/node");
@@ -298,6 +300,7 @@ test("the README snippet works pasted into a plain page", async () => {
     await page.locator('iam-policy-playground input[data-key="ctx-aws:SourceIp"]').fill("198.51.100.1");
     await waitVerdict(page, "iam-policy-playground", "implicit", /implicitly denied/);
     // Its "Open in playground" goes to the playground the widget came from (../ of /widget/).
+    await page.waitForSelector("iam-policy-playground a.open[href]");
     const href = await page.locator("iam-policy-playground a.open").getAttribute("href");
     assert.ok(href.startsWith(`${server.origin}/#s=1.`), href);
     assert.deepEqual(seen.errors, []);

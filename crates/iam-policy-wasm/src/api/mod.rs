@@ -20,7 +20,9 @@ pub use diff::*;
 #[cfg(feature = "managed")]
 pub use managed::*;
 
-use iam_policy::explain::whatif::{what_would_change, Suggestion};
+#[cfg(feature = "whatif")]
+use iam_policy::explain::whatif::what_would_change;
+use iam_policy::explain::whatif::Suggestion;
 use iam_policy::explain::{explain_authorization, rejected_sentence, Explanation};
 use iam_policy::CheckResult;
 use iam_policy::{
@@ -327,9 +329,14 @@ pub fn simulate(text: &str, file: &str) -> Result<SimulateOutput, Failure> {
             let explanation = authorization
                 .as_ref()
                 .map(|a| explain_authorization(a, req.action.trim(), req.resource.trim()));
+            // The what-if search (a feature: the documentation widget shows no suggestions,
+            // and leaves the search out of its WebAssembly).
+            #[cfg(feature = "whatif")]
             let what_would_change = authorization
                 .as_ref()
                 .map(|a| what_would_change(&set, req, a));
+            #[cfg(not(feature = "whatif"))]
+            let what_would_change = None;
             let rejected: Vec<String> = check
                 .rejected_policies
                 .iter()
@@ -389,6 +396,34 @@ pub fn share_fragment(text: &str) -> Result<ShareOutput, Failure> {
     Ok(ShareOutput {
         ok: true,
         fragment: iam_share::encode_scenario(&scenario),
+    })
+}
+
+/// The result of `shareText`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ShareText {
+    pub ok: bool,
+    /// `s=1.`: the fragment's start (its part name and the share format version).
+    pub prefix: String,
+    /// The JSON a share link carries: the fragment is `prefix` followed by the base64url (no
+    /// padding) of this text compressed with raw DEFLATE (any compressor, e.g. the browser's
+    /// `CompressionStream("deflate-raw")`).
+    pub json: String,
+}
+
+/// What a share link of the scenario carries, before compression (the widget compresses it
+/// with the browser's own DEFLATE, so its WebAssembly has no compressor).
+pub fn share_text(text: &str) -> Result<ShareText, Failure> {
+    let scenario = read_scenario(text)?;
+    let json = serde_json::to_string(&scenario).map_err(|e| {
+        Failure::new(format!(
+            "internal error: the scenario cannot be written: {e}"
+        ))
+    })?;
+    Ok(ShareText {
+        ok: true,
+        prefix: format!("{}{}.", iam_share::PREFIX, iam_share::SHARE_VERSION),
+        json,
     })
 }
 
@@ -481,6 +516,34 @@ mod tests {
             v["results"][0]["explanation"]["layers"][0]["title"],
             "Identity policies"
         );
+    }
+
+    /// `shareText` is what `shareFragment` compresses: the same link, whatever compresses it.
+    #[test]
+    fn share_text_is_what_a_share_fragment_carries() {
+        let t = share_text(IP).unwrap();
+        assert_eq!(t.prefix, "s=1.");
+        let f = share_fragment(IP).unwrap();
+        assert_eq!(iam_share::encode_bytes(t.json.as_bytes()), f.fragment);
+        let back = iam_share::decode_bytes(&f.fragment).unwrap();
+        assert_eq!(back, t.json.as_bytes());
+        assert!(share_text(r#"{"requests": []}"#).is_err());
+    }
+
+    /// `whatWouldChange` comes with the `whatif` feature (the npm packages); the widget's
+    /// engine, built without it, leaves the search out and says null.
+    #[test]
+    fn what_would_change_follows_the_whatif_feature() {
+        let out = simulate(IP, "ip.json").unwrap();
+        let v = serde_json::to_value(&out).unwrap();
+        for r in v["results"].as_array().unwrap() {
+            let changes = &r["whatWouldChange"];
+            if cfg!(feature = "whatif") {
+                assert!(!changes.as_array().unwrap().is_empty(), "{r}");
+            } else {
+                assert!(changes.is_null(), "{r}");
+            }
+        }
     }
 
     /// The widget shows what this returns, the playground renders the same tree, and the

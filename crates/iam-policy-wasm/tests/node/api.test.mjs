@@ -4,6 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { deflateRawSync, inflateRawSync } from "node:zlib";
 import { root, wasm, pkgDir } from "./helpers.mjs";
 
 const ipScenario = JSON.parse(
@@ -223,6 +224,21 @@ test("share fragments round-trip", () => {
   assert.deepEqual(back.scenario, ipScenario);
   // Text in, the same link out.
   assert.equal(wasm.shareFragment(JSON.stringify(ipScenario)).fragment, r.fragment);
+});
+
+test("shareText: what a link carries, compressed by any raw DEFLATE (here zlib's), reads back", () => {
+  const t = wasm.shareText(ipScenario);
+  assert.equal(t.ok, true);
+  assert.equal(t.prefix, "s=1.");
+  // Another compressor (zlib, as browsers' CompressionStream) makes a link the engine reads ...
+  const fragment = t.prefix + deflateRawSync(Buffer.from(t.json), { level: 9 }).toString("base64url");
+  const back = wasm.readShareFragment(fragment);
+  assert.equal(back.ok, true, back.error);
+  assert.deepEqual(back.scenario, ipScenario);
+  // ... and the engine's own links inflate to the same text with zlib.
+  const own = wasm.shareFragment(ipScenario).fragment;
+  assert.equal(inflateRawSync(Buffer.from(own.slice(t.prefix.length), "base64url")).toString(), t.json);
+  assert.equal(wasm.shareText({ requests: [] }).ok, false);
 });
 
 test("version", () => {

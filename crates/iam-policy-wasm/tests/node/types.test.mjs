@@ -27,6 +27,7 @@ test("the .d.ts types match real results", { skip: !existsSync(tsc) && "run npm 
     add("T.CheckOutput", wasm.check(text, path));
     add("T.SimulateOutput", wasm.simulate(text, path));
     add("T.ShareOutput", wasm.shareFragment(text));
+    add("T.ShareTextOutput", wasm.shareText(text));
     add("T.ReadShareOutput", wasm.readShareFragment(wasm.shareFragment(text).fragment));
     for (const [kind, group] of Object.entries(scenario.policies)) {
       for (const p of [group].flat(2).filter(Boolean)) {
