@@ -69,6 +69,32 @@ if (process.env.TRUNK_PROFILE === "release") {
   console.log(`postbuild: Learn view files ${learnFiles.join(", ")} (version ${learnVersion})`);
 }
 
+// CodeMirror (editor.js, copied rather than hashed by Trunk) is asked for by the first-load
+// loader (editor-boot-<hash>.js) with this build's digest of it as a query, so that a browser
+// holding an older editor.js in its HTTP cache never pairs it with this build's loader; the
+// loader's subresource-integrity hash in index.html follows its new text.
+{
+  const indexPath = join(staging, "index.html");
+  let index = readFileSync(indexPath, "utf8");
+  const boot = readdirSync(staging).find((f) => /^editor-boot-[0-9a-f]+\.js$/.test(f));
+  if (boot && existsSync(join(staging, "editor.js"))) {
+    const editorVersion = createHash("sha256").update(readFileSync(join(staging, "editor.js"))).digest("hex").slice(0, 16);
+    const bootPath = join(staging, boot);
+    const before = readFileSync(bootPath, "utf8");
+    const after = before.split('"editor.js"').join(`"editor.js?v=${editorVersion}"`);
+    if (after === before) {
+      console.error(`postbuild: ${boot} does not name "editor.js"; cannot version CodeMirror's URL`);
+      process.exit(1);
+    }
+    writeFileSync(bootPath, after);
+    const oldSri = "sha384-" + createHash("sha384").update(before).digest("base64");
+    const newSri = "sha384-" + createHash("sha384").update(after).digest("base64");
+    index = index.split(oldSri).join(newSri);
+    writeFileSync(indexPath, index);
+    console.log(`postbuild: ${boot} loads editor.js?v=${editorVersion}`);
+  }
+}
+
 // The playground's own files: the top level of the build (other files of sub-folders such as
 // widget/ are for other pages, fetched from the network when asked for).
 const files = readdirSync(staging)
