@@ -3,9 +3,10 @@
 //! Both live in the lazy part (`web/editor/src/extras.js`, which loads the whole engine as
 //! the browser npm package): `diff` needs the service catalog, and the managed policies
 //! (`widget/managed-policies.json`, about 460 KB gzip) are fetched only when the picker opens
-//! or a scenario references one (`start`), never at first load. The answers come as
-//! tab-separated lines (no JSON reader in the app's WebAssembly), the diff as HTML built by
-//! the lazy part (as the access summary is).
+//! or a scenario references one (`start`), never at first load. A look-up comes as
+//! tab-separated lines (no JSON reader in the app's WebAssembly), the picker's hits and the
+//! diff as HTML built by the lazy part (as the access summary is), to keep the first load
+//! small.
 
 use iam_policy::{PolicyKind, RequestSpec};
 
@@ -24,52 +25,12 @@ pub enum ManagedStatus {
     Failed(String),
 }
 
-/// A search hit of the picker.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Hit {
-    pub info: ManagedInfo,
-    /// The service prefixes its actions name.
-    pub services: Vec<String>,
-}
-
-/// The picker's answer to a query: the best hits and how many matched.
+/// The picker's answer to a query: the hits as HTML built by the lazy part (each a button
+/// carrying the policy's name in `data-name`), empty until the managed policies are loaded.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Search {
     pub query: String,
-    pub total: usize,
-    pub hits: Vec<Hit>,
-}
-
-/// At most this many hits are listed.
-pub const MAX_HITS: usize = 40;
-
-/// A search's lines: the total first, then a hit a line (name, ARN, version id, update
-/// date, services separated by spaces).
-pub fn search_of(query: &str, lines: &str) -> Search {
-    let mut it = lines.lines();
-    let total = it.next().and_then(|t| t.trim().parse().ok()).unwrap_or(0);
-    let hits = it
-        .filter_map(|l| {
-            let f: Vec<&str> = l.split('\t').collect();
-            let [name, arn, version_id, update_date, services] = f.as_slice() else {
-                return None;
-            };
-            Some(Hit {
-                info: ManagedInfo {
-                    name: name.to_string(),
-                    arn: arn.to_string(),
-                    version_id: version_id.to_string(),
-                    update_date: update_date.to_string(),
-                },
-                services: services.split_whitespace().map(str::to_string).collect(),
-            })
-        })
-        .collect();
-    Search {
-        query: query.to_string(),
-        total,
-        hits,
-    }
+    pub html: String,
 }
 
 /// What looking one policy up gave: the policy and its document, or why not (the message,
@@ -101,12 +62,10 @@ pub fn shown_of(text: &str) -> Shown {
 
 /// Searches the managed policies by name and by service ("imagebuilder").
 pub fn search(query: &str) -> Search {
-    js::call("managedSearch", query, "", "")
-        .map(|lines| search_of(query, &lines))
-        .unwrap_or_else(|| Search {
-            query: query.to_string(),
-            ..Search::default()
-        })
+    Search {
+        query: query.to_string(),
+        html: js::call("managedSearch", query, "", "").unwrap_or_default(),
+    }
 }
 
 /// Looks one managed policy up by name or ARN.
@@ -286,19 +245,6 @@ mod tests {
     }
 
     #[test]
-    fn search_lines_are_read() {
-        let s = search_of(
-            "imagebuilder",
-            "2\nAWSImageBuilderFullAccess\tarn:aws:iam::aws:policy/AWSImageBuilderFullAccess\tv9\t2024-01-02T03:04:05Z\timagebuilder sns iam\nAWSImageBuilderReadOnlyAccess\tarn:aws:iam::aws:policy/AWSImageBuilderReadOnlyAccess\tv1\t2019-12-01T00:00:00Z\timagebuilder\nbroken line",
-        );
-        assert_eq!(s.total, 2);
-        assert_eq!(s.hits.len(), 2);
-        assert_eq!(s.hits[0].info.version_id, "v9");
-        assert_eq!(s.hits[0].services, ["imagebuilder", "sns", "iam"]);
-        assert_eq!(search_of("x", "").total, 0);
-    }
-
-    #[test]
     fn a_shown_policy_or_its_error_is_read() {
         let (info, doc) = shown_of("A\tarn:aws:iam::aws:policy/A\tv2\t2020-01-01T00:00:00Z\n{\n  \"Version\": \"2012-10-17\"\n}").unwrap();
         assert_eq!(info.name, "A");
@@ -310,7 +256,7 @@ mod tests {
         assert!(shown_of("garbage").is_err());
         // Natively the lazy part is absent: an error, no crash.
         assert!(show("AWSImageBuilderFullAccess").is_err());
-        assert_eq!(search("x").hits, vec![]);
+        assert_eq!(search("x").html, "");
         assert_eq!(diff("{}", "{}", "identity"), None);
     }
 

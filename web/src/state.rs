@@ -1124,7 +1124,7 @@ mod tests {
         let s = s.reduce(Action::ShowPicker(true));
         let s = s.reduce(Action::SearchManaged("imagebuilder".into()));
         let p = s.picker.clone().unwrap();
-        assert_eq!((p.query.as_str(), p.total), ("imagebuilder", 0));
+        assert_eq!((p.query.as_str(), p.html.as_str()), ("imagebuilder", ""));
         // A "did you mean" fix points the reference elsewhere.
         let s = s.reduce(Action::SetManagedRef(
             id,

@@ -7,7 +7,8 @@
 //     whatWouldChange(scenario), the engine's suggestions for the scenario's one request as
 //     tab-separated lines; for web/src/managed.rs: diff(old, new, kind), what access changed
 //     as HTML, and the AWS managed policies, fetched only when asked for (loadManaged(done),
-//     widget/managed-policies.json), managedSearch(query) and managedShow(name) as lines;
+//     widget/managed-policies.json), managedSearch(query), the picker's results as HTML, and
+//     managedShow(name) as lines;
 //   - in every editor: completion of actions, condition keys and ARN templates, and the
 //     popover listing what a wildcard action expands to.
 // CodeMirror itself is not bundled again: editor.js passes the classes this module needs.
@@ -458,14 +459,20 @@ function changeLines(out) {
     .join("\n");
 }
 
-// AWS managed policies (web/src/managed.rs reads these lines). managedSearch: the total, then
-// a line per hit: name, ARN, version id, update date, services separated by spaces.
-function searchLines(r) {
-  if (!r.ok) throw new Error(r.error);
-  const hits = r.policies.map((p) =>
-    [p.name, p.arn, p.versionId, p.updateDate, p.services.join(" ")].map(lineField).join("\t"),
+// The picker's results as HTML (web/src/managed.rs shows them as they are; a click on a
+// hit's button, which carries the policy's name in data-name, attaches it).
+function searchHtml(r) {
+  if (!r.ok) return `<p class="notice-error" role="alert">${esc(r.error)}</p>`;
+  const n = r.total;
+  const count = !n ? "No AWS managed policy matches." : n > r.policies.length ? `${n} match; the first ${r.policies.length} are listed.` : `${n} match${n === 1 ? "es" : ""}.`;
+  const hits = r.policies.map(
+    (p) =>
+      `<li><button type="button" class="managed-hit" data-name="${esc(p.name)}" aria-label="Attach ${esc(p.name)}">` +
+      `<span class="managed-name">${esc(p.name)}</span><span class="managed-meta">${esc(p.versionId)} · updated ${esc(p.updateDate.slice(0, 10))}</span>` +
+      (p.services.length ? `<span class="managed-services">${esc(p.services.join(", "))}</span>` : "") +
+      `</button></li>`,
   );
-  return [String(r.total), ...hits].join("\n");
+  return `<p class="hint" role="status">${count}</p><ul class="managed-hits">${hits.join("")}</ul>`;
 }
 
 // managedShow: "name\tarn\tversion\tdate" and the document on the next lines, or
@@ -587,7 +594,7 @@ export async function setup(cm, install) {
         },
       );
     },
-    managedSearch: (query) => searchLines(wasm.managedSearch(query, { limit: 40 })),
+    managedSearch: (query) => searchHtml(wasm.managedSearch(query, { limit: 40 })),
     managedShow: (name) => showText(wasm.managedShow(name)),
   });
   const marker = cm.StateField.define({ create: () => true, update: (v) => v });

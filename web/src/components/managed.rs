@@ -52,50 +52,31 @@ pub fn ManagedPicker() -> Html {
         })
     };
     let failed = matches!(store.catalog, crate::catalog::CatalogStatus::Failed(_));
-    let ready = matches!(store.managed, ManagedStatus::Ready(_));
-    let hits = search.hits.iter().map(|h| {
+    // The lazy part's hits carry their policy's name: one listener for all of them.
+    let onclick = {
         let d = store.dispatcher();
-        let name = h.info.name.clone();
-        let onclick = Callback::from(move |_| d.dispatch(Action::AttachManaged(name.clone())));
-        let services = h.services.join(", ");
-        html! {
-            <li>
-                <button class="managed-hit" data-name={h.info.name.clone()} {onclick}
-                    aria-label={format!("Attach {}", h.info.name)}>
-                    <span class="managed-name">{ h.info.name.clone() }</span>
-                    <span class="managed-meta">{ format!("{} · updated {}", h.info.version_id, day(&h.info.update_date)) }</span>
-                    if !services.is_empty() {
-                        <span class="managed-services">{ services }</span>
-                    }
-                </button>
-            </li>
-        }
-    });
-    let count = if !ready {
-        String::new()
-    } else if search.total == 0 {
-        "No AWS managed policy matches.".to_string()
-    } else if search.total > search.hits.len() {
-        format!(
-            "{} match; the first {} are listed.",
-            search.total,
-            search.hits.len()
-        )
-    } else if search.total == 1 {
-        "1 matches.".to_string()
-    } else {
-        format!("{} match.", search.total)
+        Callback::from(move |e: MouseEvent| {
+            let name = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|t| t.closest("button.managed-hit").ok().flatten())
+                .and_then(|b| b.get_attribute("data-name"));
+            if let Some(name) = name {
+                d.dispatch(Action::AttachManaged(name));
+            }
+        })
     };
     html! {
         <Modal title_id="picker-title" title="Attach an AWS managed policy" close_label="Close the AWS managed policies"
             opener="add-managed" on_close={close}>
-            <p class="hint">{ "Search by name or by service (“imagebuilder”, “s3 read”). The policy is attached as a read-only identity policy at its current version; share links keep only its name." }</p>
+            <p class="hint">{ "By name or by service (“imagebuilder”). Attached read-only, at its current version; share links keep only its name." }</p>
             <label for="managed-search">{ "Search AWS managed policies" }</label>
             <input id="managed-search" type="search" spellcheck="false" autocomplete="off" data-autofocus=""
                 value={search.query.clone()} {oninput} placeholder="imagebuilder" />
             { status_line(&store.managed, failed) }
-            <p class="hint" role="status" aria-live="polite">{ count }</p>
-            <ul class="managed-hits">{ for hits }</ul>
+            <div class="managed-results" aria-live="polite" {onclick}>
+                { Html::from_html_unchecked(AttrValue::from(search.html.clone())) }
+            </div>
         </Modal>
     }
 }
@@ -262,7 +243,7 @@ pub fn DiffDialog() -> Html {
             } else {
                 <p class="hint">{ subject }</p>
             }
-            <p class="hint">{ "Every catalog action is compared; “may differ” says why two statements could not be proved equivalent. Each example request is decided differently by the two versions (checked by evaluating it); “Add to requests” puts it in your table." }</p>
+            <p class="hint">{ "Every catalog action is compared. Each example request is decided differently by the two versions (checked by evaluating it)." }</p>
             <div class="diff-result" id="diff-result" aria-live="polite" {onclick}>{ result }</div>
         </Modal>
     }
