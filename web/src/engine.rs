@@ -9,7 +9,10 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use iam_policy::explain::{explain_authorization, Explanation};
-use iam_policy::{check_with, CheckResult, CompiledPolicy, Detail, Diagnostic, PolicyId, Scenario};
+use iam_policy::{
+    check_with, CheckResult, CompiledPolicy, Detail, Diagnostic, DiagnosticCode, PolicyId,
+    Scenario, Span,
+};
 
 use crate::model::Workspace;
 
@@ -83,10 +86,43 @@ pub fn evaluate(ws: &Workspace, detail: Option<usize>) -> Evaluation {
         }
     }
 
+    // An AWS managed policy reference not looked up yet, or unknown: the engine says it is
+    // not loaded; the playground says which it is (with "did you mean").
+    let mut managed = BTreeMap::new();
+    for (id, doc) in ws.policies.docs.iter() {
+        if let Some(m) = doc.managed.as_ref().filter(|m| m.resolved.is_none()) {
+            let d = match &m.error {
+                Some((message, closest)) => Diagnostic::error(
+                    DiagnosticCode::UnknownManagedPolicy,
+                    Span::default(),
+                    message.clone(),
+                    match closest.first() {
+                        Some(c) => format!("did you mean \"{c}\"?"),
+                        None => "check the name in the IAM console's list of AWS managed policies"
+                            .into(),
+                    },
+                ),
+                None => Diagnostic::error(
+                    DiagnosticCode::UnknownManagedPolicy,
+                    Span::default(),
+                    format!("the AWS managed policy \"{}\" is being loaded", m.reference),
+                    "the AWS managed policies load once, when a scenario uses one",
+                ),
+            };
+            diagnostics.insert(id, vec![d.clone()]);
+            managed.insert(id, d);
+        }
+    }
+
     let results = check_with(&scenario, &set, "playground", Detail::Decision)
         .into_iter()
         .map(|mut r| {
             r.authorization = None; // the decision-only trace is not shown
+            for p in &mut r.rejected_policies {
+                if let Some(d) = managed.get(&p.policy) {
+                    p.diagnostics = vec![d.clone()];
+                }
+            }
             r
         })
         .collect();

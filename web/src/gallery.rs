@@ -158,6 +158,54 @@ mod tests {
         out
     }
 
+    /// An AWS managed policy of the bundled copy (crates/iam-managed/data), as `managedShow`
+    /// gives it.
+    fn managed_policy(name: &str) -> crate::managed::Shown {
+        let data: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(
+                root()
+                    .join("crates/iam-managed/data")
+                    .join("managed-policies.json"),
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        let p = data["policies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == crate::model::managed_name(name))
+            .ok_or_else(|| (format!("unknown AWS managed policy {name}"), vec![]))?;
+        let s = |k: &str| p[k].as_str().unwrap().to_string();
+        Ok((
+            crate::model::ManagedInfo {
+                name: s("name"),
+                arn: s("arn"),
+                version_id: s("versionId"),
+                update_date: s("updateDate"),
+            },
+            serde_json::to_string_pretty(&p["document"]).unwrap(),
+        ))
+    }
+
+    #[test]
+    fn the_console_example_attaches_aws_image_builder_full_access() {
+        let all = gallery();
+        let (_, _, _, text) = all
+            .iter()
+            .find(|e| e.1 == "managed/console-with-full-access.json")
+            .expect("in the gallery");
+        let ws = crate::engine::import_scenario(text).unwrap();
+        let refs: Vec<&str> = ws
+            .policies
+            .docs
+            .values()
+            .filter_map(|d| d.managed.as_ref().map(|m| m.reference.as_str()))
+            .collect();
+        assert_eq!(refs, ["AWSImageBuilderFullAccess"]);
+        assert_eq!(ws.policies.docs.identity.len(), 2, "with the custom policy");
+    }
+
     #[test]
     fn the_default_example_is_embedded_and_first_in_the_gallery() {
         assert!(!default_workspace().requests.is_empty());
@@ -180,8 +228,17 @@ mod tests {
                 !line.contains("seed"),
                 "{file}: no wording that only makes sense inside the project"
             );
-            let ws = crate::engine::import_scenario(text)
+            let mut ws = crate::engine::import_scenario(text)
                 .unwrap_or_else(|e| panic!("{file} loads: {e:?}"));
+            // AWS managed policies, from the bundled copy the lazy part loads.
+            crate::managed::resolve_with(&mut ws, managed_policy);
+            assert!(
+                ws.policies
+                    .docs
+                    .values()
+                    .all(|d| d.managed.as_ref().is_none_or(|m| m.resolved.is_some())),
+                "{file}: every managed policy resolves"
+            );
             let eval = crate::engine::evaluate(&ws, None);
             assert_eq!(eval.results.len(), ws.requests.len());
             for (i, r) in eval.results.iter().enumerate() {

@@ -27,6 +27,7 @@ pub mod engine;
 pub mod fixes;
 pub mod gallery;
 pub mod learn;
+pub mod managed;
 pub mod model;
 pub mod share;
 pub mod starter;

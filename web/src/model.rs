@@ -7,15 +7,69 @@
 //!
 //! Pure data and conversions, no browser APIs, so it is tested natively.
 
-use iam_policy::{Decision, LayerMap, PolicyId, PolicyKind, PolicySource, RequestSpec, Scenario};
+use iam_policy::{
+    Decision, LayerMap, ManagedRef, PolicyId, PolicyKind, PolicySource, RequestSpec,
+    ResolvedManaged, Scenario,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-/// One policy: a name for the UI and the text exactly as the user wrote it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// One policy: a name for the UI and the text exactly as the user wrote it, or an AWS
+/// managed policy attached by name (read-only; its text is the resolved document).
+///
+/// Written (share links, autosave) as `{"name", "text"}`, or for a managed policy as
+/// `{"name", "managed"}`: the reference, never the expanded document, which is looked up
+/// again (lazily, `crate::managed`) when it is read.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 pub struct PolicyDoc {
     pub name: String,
+    #[serde(default)]
     pub text: String,
+    /// For an AWS managed policy: the reference and what it resolved to.
+    #[serde(default, deserialize_with = "managed_ref")]
+    pub managed: Option<ManagedDoc>,
+}
+
+/// An AWS managed policy attached by name or ARN (`{"managed": "AWSImageBuilderFullAccess"}`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ManagedDoc {
+    /// The name or ARN as written.
+    pub reference: String,
+    /// Once looked up: which policy, at which version (the document is the doc's `text`).
+    pub resolved: Option<ManagedInfo>,
+    /// Why it could not be looked up (an unknown name, with "did you mean"), and the
+    /// closest names.
+    pub error: Option<(String, Vec<String>)>,
+}
+
+/// An AWS managed policy's identity and version.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ManagedInfo {
+    pub name: String,
+    pub arn: String,
+    pub version_id: String,
+    pub update_date: String,
+}
+
+fn managed_ref<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<ManagedDoc>, D::Error> {
+    let reference = Option::<String>::deserialize(d)?;
+    Ok(reference.map(|reference| ManagedDoc {
+        reference,
+        ..ManagedDoc::default()
+    }))
+}
+
+impl Serialize for PolicyDoc {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(2))?;
+        map.serialize_entry("name", &self.name)?;
+        match &self.managed {
+            Some(m) => map.serialize_entry("managed", &m.reference)?,
+            None => map.serialize_entry("text", &self.text)?,
+        }
+        map.end()
+    }
 }
 
 impl PolicyDoc {
@@ -23,7 +77,57 @@ impl PolicyDoc {
         PolicyDoc {
             name: name.into(),
             text: text.into(),
+            managed: None,
         }
+    }
+
+    /// An AWS managed policy by name or ARN, not looked up yet; named after the policy.
+    pub fn managed(reference: impl Into<String>) -> Self {
+        let reference = reference.into();
+        PolicyDoc {
+            name: managed_name(&reference).to_string(),
+            text: String::new(),
+            managed: Some(ManagedDoc {
+                reference,
+                ..ManagedDoc::default()
+            }),
+        }
+    }
+
+    /// An AWS managed policy reference that is not looked up yet (nor known to be unknown).
+    pub fn unresolved(&self) -> bool {
+        self.managed
+            .as_ref()
+            .is_some_and(|m| m.resolved.is_none() && m.error.is_none())
+    }
+
+    /// How a scenario holds it: the text, or the managed policy reference (with its
+    /// document once resolved, so that the engine names the policy in traces).
+    fn source(&self, text: impl Fn(&str) -> PolicySource) -> PolicySource {
+        match &self.managed {
+            None => text(&self.text),
+            Some(m) => PolicySource::Managed(ManagedRef {
+                managed: m.reference.clone(),
+                span: None,
+                resolved: m.resolved.as_ref().map(|r| ResolvedManaged {
+                    name: r.name.clone(),
+                    arn: r.arn.clone(),
+                    version_id: r.version_id.clone(),
+                    update_date: r.update_date.clone(),
+                    document: self.text.clone(),
+                }),
+            }),
+        }
+    }
+}
+
+/// The policy name of a managed policy reference (the last part of an ARN's path).
+pub fn managed_name(reference: &str) -> &str {
+    let r = reference.trim();
+    if r.starts_with("arn:") {
+        r.rsplit('/').next().unwrap_or(r)
+    } else {
+        r
     }
 }
 
@@ -276,6 +380,26 @@ impl Workspace {
         id
     }
 
+    /// Attaches an AWS managed policy (looked up: its identity and document) as a new
+    /// identity policy, and returns its id.
+    pub fn attach_managed(&mut self, info: ManagedInfo, document: String) -> PolicyId {
+        let doc = PolicyDoc {
+            name: info.name.clone(),
+            text: document,
+            managed: Some(ManagedDoc {
+                reference: info.name.clone(),
+                resolved: Some(info),
+                error: None,
+            }),
+        };
+        self.policies.docs.add(PolicyKind::Identity, None, doc)
+    }
+
+    /// Whether a managed policy reference is waiting to be looked up.
+    pub fn has_unresolved(&self) -> bool {
+        self.policies.docs.values().any(PolicyDoc::unresolved)
+    }
+
     /// Removes a policy (an emptied SCP/RCP level goes too). Returns whether it existed.
     pub fn remove_policy(&mut self, id: PolicyId) -> bool {
         self.policies.docs.remove(id).is_some()
@@ -295,7 +419,7 @@ impl Workspace {
     }
 
     fn scenario_with(&self, source: impl Fn(&str) -> PolicySource) -> Scenario {
-        let mut policies = self.policies.docs.map(|_, d| source(&d.text));
+        let mut policies = self.policies.docs.map(|_, d| d.source(&source));
         for kind in &self.policies.off {
             policies.clear(*kind);
         }
@@ -320,7 +444,10 @@ impl Workspace {
             name: s.name.clone().unwrap_or_default(),
             description: s.description.clone().unwrap_or_default(),
             policies: Layers {
-                docs: s.policies.map(|id, p| PolicyDoc::new(id.title(), p.text())),
+                docs: s.policies.map(|id, p| match p {
+                    PolicySource::Managed(m) => PolicyDoc::managed(m.managed.clone()),
+                    _ => PolicyDoc::new(id.title(), p.text()),
+                }),
                 off: Vec::new(),
             },
             requests: s.requests.iter().map(RequestRow::from_spec).collect(),

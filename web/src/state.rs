@@ -10,7 +10,8 @@ use iam_policy::{Decision, PolicyId, PolicyKind, RequestSpec, Span};
 
 use crate::catalog::{self, CatalogStatus, Changes, Lint};
 use crate::engine::{self, Evaluation};
-use crate::model::{ContextField, RequestRow, ValueKind, View, Workspace};
+use crate::managed::{self, ManagedStatus, Search};
+use crate::model::{ContextField, PolicyDoc, RequestRow, ValueKind, View, Workspace};
 
 /// A short message for the status line (also announced to screen readers).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -91,6 +92,38 @@ pub struct State {
     pub changes: Rc<Changes>,
     /// The work the last load replaced, for "Restore your previous work".
     pub kept: Option<Kept>,
+    /// The workspace as the session started from it (the example, upload or share link
+    /// opened, or the first text of the session): what the diff view compares against.
+    pub origin: Rc<Workspace>,
+    /// The AWS managed policies (loaded lazily: crate::managed).
+    pub managed: ManagedStatus,
+    /// The managed policy picker, when open: the last search.
+    pub picker: Option<Rc<Search>>,
+    /// The diff view, when open.
+    pub diff: Option<DiffView>,
+}
+
+/// What the diff view compares and what it found.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DiffView {
+    /// Two pasted versions (else: the selected policy against the version the session
+    /// started from).
+    pub pasted: bool,
+    /// The pasted versions and their kind ("identity" or "resource").
+    pub old: String,
+    pub new: String,
+    pub kind: String,
+    /// What was compared last (old, new, kind) and the lazy part's HTML for it (None: not
+    /// loaded yet).
+    pub compared: Option<(String, String, String)>,
+    pub html: Option<Rc<String>>,
+}
+
+/// The sides of the pasted diff.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DiffSide {
+    Old,
+    New,
 }
 
 /// Evaluations and lint results are compared by identity: the reducer makes new ones only
@@ -110,6 +143,10 @@ impl PartialEq for State {
             && self.share_link == other.share_link
             && self.catalog == other.catalog
             && self.kept == other.kept
+            && Rc::ptr_eq(&self.origin, &other.origin)
+            && self.managed == other.managed
+            && self.picker == other.picker
+            && self.diff == other.diff
     }
 }
 
@@ -139,6 +176,7 @@ impl State {
             policy: selected.map(|p| p.to_string()),
         };
         let eval = Rc::new(engine::evaluate(&ws, active_request));
+        let origin = Rc::new(ws.clone());
         State {
             ws,
             selected,
@@ -153,7 +191,44 @@ impl State {
             lint: Rc::default(),
             changes: Rc::default(),
             kept: None,
+            origin,
+            managed: ManagedStatus::NotLoaded,
+            picker: None,
+            diff: None,
         }
+    }
+
+    /// Whether the managed policies are wanted now: the picker is open or a scenario
+    /// references one that is not looked up yet.
+    pub fn wants_managed(&self) -> bool {
+        self.picker.is_some() || self.ws.has_unresolved()
+    }
+
+    /// The (old, new, kind) the diff view compares, or why there is nothing to compare.
+    pub fn diff_inputs(&self) -> Result<(String, String, String), String> {
+        let Some(d) = &self.diff else {
+            return Err("closed".into());
+        };
+        if d.pasted {
+            if d.old.trim().is_empty() || d.new.trim().is_empty() {
+                return Err(
+                    "Paste the old version on the left and the new one on the right.".into(),
+                );
+            }
+            return Ok((d.old.clone(), d.new.clone(), d.kind.clone()));
+        }
+        let Some(id) = self.selected else {
+            return Err("No policy is selected.".into());
+        };
+        let new = self
+            .ws
+            .policy(id)
+            .map(|p| p.text.clone())
+            .unwrap_or_default();
+        let Some(old) = self.origin.policy(id).map(|p| p.text.clone()) else {
+            return Err("This policy was added after you started: there is no earlier version of it. Compare two pasted versions instead.".into());
+        };
+        Ok((old, new, managed::diff_kind(id.kind()).to_string()))
     }
 
     /// A state that keeps `previous` for "Restore your previous work", when it is work (not
@@ -251,6 +326,29 @@ pub enum Action {
     ShowShareLink(Option<String>),
     /// The lazy catalog loaded, or why it could not.
     CatalogLoaded(Result<(), String>),
+    /// Open or close the AWS managed policy picker.
+    ShowPicker(bool),
+    /// The picker's search (by name, by service).
+    SearchManaged(String),
+    /// Attach an AWS managed policy (by name) as a read-only identity policy.
+    AttachManaged(String),
+    /// Point a managed policy reference at another name (a "did you mean" fix).
+    SetManagedRef(PolicyId, String),
+    /// The managed policies started loading.
+    ManagedLoading,
+    /// They loaded (a line about the data), or why they could not.
+    ManagedLoaded(Result<String, String>),
+    /// Open (true) or close the diff view.
+    ShowDiff(bool),
+    /// The diff view compares two pasted versions (true) or the selected policy against
+    /// the version the session started from.
+    DiffPasted(bool),
+    /// A pasted version.
+    DiffText(DiffSide, String),
+    /// The pasted versions' kind: "identity" or "resource".
+    DiffKind(String),
+    /// Add an example request (of the diff view) to the table, named `.1`, and select it.
+    AddExample(Box<RequestSpec>, String),
 }
 
 fn apply_request_edit(row: &mut RequestRow, edit: RequestEdit) {
@@ -325,6 +423,7 @@ impl Reducible for State {
                     .keeping(Some(self.ws.clone()), &notice.text);
                 next.revision = self.revision;
                 next.catalog = self.catalog.clone();
+                next.managed = self.managed.clone();
             }
             Action::NewBlank => {
                 next = State::new(
@@ -336,6 +435,7 @@ impl Reducible for State {
                 .keeping(Some(self.ws.clone()), "Started a blank scenario.");
                 next.revision = self.revision;
                 next.catalog = self.catalog.clone();
+                next.managed = self.managed.clone();
             }
             Action::Restore => match self.kept.clone() {
                 Some(k) => {
@@ -343,6 +443,7 @@ impl Reducible for State {
                     next.kept = Some(Kept::undo(&self.ws, "Restored your previous work.".into()));
                     next.revision = self.revision;
                     next.catalog = self.catalog.clone();
+                    next.managed = self.managed.clone();
                 }
                 None => changed = false,
             },
@@ -413,13 +514,14 @@ impl Reducible for State {
                     next.selected = Some(id);
                 }
             }
+            // An AWS managed policy is read-only, its name too.
             Action::EditPolicy(id, text) => match next.ws.policy_mut(id) {
-                Some(p) if p.text != text => p.text = text,
+                Some(p) if p.text != text && p.managed.is_none() => p.text = text,
                 _ => changed = false,
             },
             Action::RenamePolicy(id, name) => match next.ws.policy_mut(id) {
-                Some(p) => p.name = name,
-                None => changed = false,
+                Some(p) if p.managed.is_none() => p.name = name,
+                _ => changed = false,
             },
             Action::AddPolicy(layer, level) => {
                 let row = self.active_row().cloned();
@@ -458,17 +560,11 @@ impl Reducible for State {
             },
             Action::TryChange(i, spec, change) => {
                 if i < next.ws.requests.len() {
-                    let mut row = RequestRow::from_spec(&spec);
-                    let base = if row.name.trim().is_empty() {
-                        format!("Request {}", i + 1)
-                    } else {
-                        row.name.clone()
+                    let base = match spec.name.as_deref().map(str::trim) {
+                        Some(n) if !n.is_empty() => n.to_string(),
+                        _ => format!("Request {}", i + 1),
                     };
-                    row.name = format!("{base} (try: {change})");
-                    // The expectation was the original request's, not this one's.
-                    row.expect = None;
-                    next.ws.requests.insert(i + 1, row);
-                    next.active_request = Some(i + 1);
+                    next.insert_request(i + 1, &spec, format!("{base} (try: {change})"));
                     next.notice = Some(Notice::info(format!(
                         "Added request {} with the change “{change}”; request {} is as it was.",
                         i + 2,
@@ -539,6 +635,110 @@ impl Reducible for State {
                     Err(e) => CatalogStatus::Failed(e),
                 };
             }
+            Action::ShowPicker(open) => {
+                changed = false;
+                next.picker = open.then(|| {
+                    let query = self
+                        .picker
+                        .as_ref()
+                        .map(|p| p.query.clone())
+                        .unwrap_or_default();
+                    Rc::new(search_if_ready(&self.managed, &query))
+                });
+            }
+            Action::SearchManaged(query) => {
+                changed = false;
+                if next.picker.is_some() {
+                    next.picker = Some(Rc::new(search_if_ready(&self.managed, &query)));
+                }
+            }
+            Action::AttachManaged(name) => match managed::show(&name) {
+                Ok((info, document)) => {
+                    let label = format!(
+                        "Attached the AWS managed policy {} ({}, updated {}) as a read-only identity policy.",
+                        info.name,
+                        info.version_id,
+                        day(&info.update_date)
+                    );
+                    let id = next.ws.attach_managed(info, document);
+                    next.ws.set_on(PolicyKind::Identity, true);
+                    next.selected = Some(id);
+                    next.picker = None;
+                    next.notice = Some(Notice::info(label));
+                }
+                Err((message, _)) => {
+                    changed = false;
+                    next.notice = Some(Notice::error(message));
+                }
+            },
+            Action::SetManagedRef(id, name) => match next.ws.policy_mut(id) {
+                Some(p) if p.managed.is_some() => *p = PolicyDoc::managed(name),
+                _ => changed = false,
+            },
+            Action::ManagedLoading => {
+                changed = false;
+                next.managed = ManagedStatus::Loading;
+            }
+            Action::ManagedLoaded(r) => {
+                changed = false;
+                next.managed = match r {
+                    Ok(info) => ManagedStatus::Ready(info),
+                    Err(e) => ManagedStatus::Failed(e),
+                };
+                if let Some(p) = &self.picker {
+                    next.picker = Some(Rc::new(search_if_ready(&next.managed, &p.query)));
+                }
+            }
+            Action::ShowDiff(open) => {
+                changed = false;
+                next.diff = open.then(|| {
+                    self.diff.clone().unwrap_or_else(|| DiffView {
+                        kind: "identity".into(),
+                        ..DiffView::default()
+                    })
+                });
+            }
+            Action::DiffPasted(pasted) => {
+                changed = false;
+                if let Some(d) = next.diff.as_mut() {
+                    d.pasted = pasted;
+                }
+            }
+            Action::DiffText(side, text) => {
+                changed = false;
+                if let Some(d) = next.diff.as_mut() {
+                    match side {
+                        DiffSide::Old => d.old = text,
+                        DiffSide::New => d.new = text,
+                    }
+                }
+            }
+            Action::DiffKind(kind) => {
+                changed = false;
+                if let Some(d) = next.diff.as_mut() {
+                    d.kind = if kind == "resource" {
+                        kind
+                    } else {
+                        "identity".into()
+                    };
+                }
+            }
+            Action::AddExample(spec, name) => {
+                let at = next.ws.requests.len();
+                next.insert_request(at, &spec, name.clone());
+                next.notice = Some(Notice::info(format!("Added request {}: {name}.", at + 1)));
+            }
+        }
+        // AWS managed policy references wait for the managed policies; once they are
+        // there, they are looked up (the session's start too, for the diff view).
+        let mut resolved = false;
+        if matches!(next.managed, ManagedStatus::Ready(_)) && next.ws.has_unresolved() {
+            resolved = managed::resolve(&mut next.ws);
+            if next.origin.has_unresolved() {
+                let mut origin = (*next.origin).clone();
+                managed::resolve(&mut origin);
+                next.origin = Rc::new(origin);
+            }
         }
         if changed {
             next.share_link = None;
@@ -560,11 +760,35 @@ impl Reducible for State {
         if !changed && next.ws.view != self.ws.view {
             next.revision = self.revision + 1;
         }
-        if changed || next.active_request != self.active_request {
+        if changed || resolved || next.active_request != self.active_request {
             next.eval = Rc::new(engine::evaluate(&next.ws, next.active_request));
         }
+        // The diff view compares again when what it compares changed (and the lazy part
+        // is there to do it).
+        if next.diff.is_some() {
+            let inputs = next.diff_inputs().ok();
+            let html = match &inputs {
+                Some((old, new, kind)) if next.catalog == CatalogStatus::Ready => {
+                    let same =
+                        next.diff.as_ref().and_then(|d| d.compared.as_ref()) == inputs.as_ref();
+                    if same {
+                        next.diff.as_ref().and_then(|d| d.html.clone())
+                    } else {
+                        managed::diff(old, new, kind).map(Rc::new)
+                    }
+                }
+                _ => None,
+            };
+            if let Some(d) = next.diff.as_mut() {
+                d.compared = inputs.filter(|_| html.is_some());
+                d.html = html;
+            }
+        }
         if next.catalog == CatalogStatus::Ready
-            && (changed || next.selected != self.selected || self.catalog != next.catalog)
+            && (changed
+                || resolved
+                || next.selected != self.selected
+                || self.catalog != next.catalog)
         {
             next.lint = Rc::new(catalog::lint_workspace(
                 &next.ws,
@@ -574,6 +798,7 @@ impl Reducible for State {
         }
         if next.catalog == CatalogStatus::Ready
             && (changed
+                || resolved
                 || next.active_request != self.active_request
                 || self.catalog != next.catalog)
         {
@@ -581,6 +806,35 @@ impl Reducible for State {
         }
         Rc::new(next)
     }
+}
+
+impl State {
+    /// Inserts a request made from `spec` at `at`, named `name`, without an expectation
+    /// (the one it came from was another request's), and selects it.
+    fn insert_request(&mut self, at: usize, spec: &RequestSpec, name: String) {
+        let mut row = RequestRow::from_spec(spec);
+        row.name = name;
+        row.expect = None;
+        let at = at.min(self.ws.requests.len());
+        self.ws.requests.insert(at, row);
+        self.active_request = Some(at);
+    }
+}
+
+/// The picker's search, once the managed policies are there.
+fn search_if_ready(status: &ManagedStatus, query: &str) -> Search {
+    match status {
+        ManagedStatus::Ready(_) => managed::search(query),
+        _ => Search {
+            query: query.to_string(),
+            ..Search::default()
+        },
+    }
+}
+
+/// The day of an ISO date-time ("2021-04-13T17:33:42Z" → "2021-04-13").
+pub fn day(date: &str) -> &str {
+    date.split('T').next().unwrap_or(date)
 }
 
 fn plural(n: usize, what: &str) -> String {
@@ -780,6 +1034,105 @@ mod tests {
             .clone()
             .reduce(Action::TryChange(99, Box::default(), "x".into()));
         assert_eq!(same.ws.requests.len(), n + 1);
+    }
+
+    #[test]
+    fn a_diff_example_is_added_as_a_request_and_selected() {
+        let s = state();
+        let n = s.ws.requests.len();
+        let spec = RequestSpec {
+            name: Some("ignored".into()),
+            principal: "arn:aws:iam::111122223333:user/diff-example".into(),
+            action: "imagebuilder:GetComponent".into(),
+            resource: "arn:aws:imagebuilder:us-east-1:111122223333:component/x/1.0.0/1".into(),
+            ..RequestSpec::default()
+        };
+        let s = s.reduce(Action::AddExample(
+            Box::new(spec),
+            "imagebuilder:GetComponent: granted".into(),
+        ));
+        assert_eq!(s.ws.requests.len(), n + 1);
+        assert_eq!(s.active_request, Some(n));
+        assert_eq!(s.ws.requests[n].name, "imagebuilder:GetComponent: granted");
+        assert_eq!(s.ws.requests[n].expect, None);
+        assert_eq!(s.eval.results.len(), n + 1, "evaluated at once");
+    }
+
+    #[test]
+    fn the_diff_compares_the_selected_policy_with_the_start_of_the_session() {
+        let s = state();
+        let id = PolicyId::Identity(0);
+        let start = s.ws.policy(id).unwrap().text.clone();
+        assert_eq!(s.diff_inputs(), Err("closed".into()));
+        let s = s.reduce(Action::EditPolicy(id, "{}".into()));
+        let s = s.reduce(Action::ShowDiff(true));
+        assert_eq!(
+            s.diff_inputs(),
+            Ok((start.clone(), "{}".to_string(), "identity".to_string()))
+        );
+        // Natively there is no lazy part: nothing compared, no crash.
+        assert_eq!(s.diff.as_ref().unwrap().html, None);
+        // A policy added since has no earlier version.
+        let s = s.reduce(Action::AddPolicy(PolicyKind::Resource, None));
+        assert!(s
+            .diff_inputs()
+            .unwrap_err()
+            .contains("added after you started"));
+        // Two pasted versions, of a kind.
+        let s = s.reduce(Action::DiffPasted(true));
+        assert!(s.diff_inputs().is_err(), "nothing pasted yet");
+        let s = s.reduce(Action::DiffText(DiffSide::Old, "a".into()));
+        let s = s.reduce(Action::DiffText(DiffSide::New, "b".into()));
+        let s = s.reduce(Action::DiffKind("resource".into()));
+        assert_eq!(
+            s.diff_inputs(),
+            Ok(("a".into(), "b".into(), "resource".into()))
+        );
+        let s = s.reduce(Action::ShowDiff(false));
+        assert!(s.diff.is_none());
+        // A load starts the session again.
+        let s = s.reduce(Action::Load(
+            Box::new(crate::gallery::default_workspace()),
+            Notice::info("x"),
+        ));
+        assert_eq!(s.origin.policy(id).unwrap().text, start);
+    }
+
+    #[test]
+    fn a_managed_policy_is_read_only_and_waits_for_the_data() {
+        let mut ws = Workspace::default();
+        ws.policies.docs.add(
+            PolicyKind::Identity,
+            None,
+            PolicyDoc::managed("AWSImageBuilderFullAccess"),
+        );
+        let s = Rc::new(State::new(ws, None));
+        assert!(s.wants_managed());
+        let id = PolicyId::Identity(0);
+        let s = s.reduce(Action::EditPolicy(id, "{}".into()));
+        let s = s.reduce(Action::RenamePolicy(id, "mine".into()));
+        assert_eq!(s.revision, 0, "neither edit applies");
+        assert_eq!(s.ws.policy(id).unwrap().name, "AWSImageBuilderFullAccess");
+        // Not evaluated until it is looked up, and said so.
+        let d = &s.eval.diagnostics[&id][0];
+        assert!(d.message.contains("is being loaded"), "{}", d.message);
+        // The data could not load: the reference still waits (the pane says why).
+        let s = s.reduce(Action::ManagedLoaded(Err("offline".into())));
+        assert_eq!(s.managed, ManagedStatus::Failed("offline".into()));
+        assert!(s.ws.has_unresolved());
+        // The picker opens before the data is there, with nothing found yet.
+        let s = s.reduce(Action::ShowPicker(true));
+        let s = s.reduce(Action::SearchManaged("imagebuilder".into()));
+        let p = s.picker.clone().unwrap();
+        assert_eq!((p.query.as_str(), p.html.as_str()), ("imagebuilder", ""));
+        // A "did you mean" fix points the reference elsewhere.
+        let s = s.reduce(Action::SetManagedRef(
+            id,
+            "AWSImageBuilderReadOnlyAccess".into(),
+        ));
+        let doc = s.ws.policy(id).unwrap();
+        assert_eq!(doc.name, "AWSImageBuilderReadOnlyAccess");
+        assert!(doc.unresolved());
     }
 
     #[test]

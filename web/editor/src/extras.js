@@ -5,7 +5,10 @@
 //   - on window.IamEditor, for Rust (web/src/catalog.rs): lint(text, kind), the findings as
 //     tab-separated lines, summary(text, kind), the access summary as an HTML table, and
 //     whatWouldChange(scenario), the engine's suggestions for the scenario's one request as
-//     tab-separated lines;
+//     tab-separated lines; for web/src/managed.rs: diff(old, new, kind), what access changed
+//     as HTML, and the AWS managed policies, fetched only when asked for (loadManaged(done),
+//     widget/managed-policies.json), managedSearch(query), the picker's results as HTML, and
+//     managedShow(name) as lines;
 //   - in every editor: completion of actions, condition keys and ARN templates, and the
 //     popover listing what a wildcard action expands to.
 // CodeMirror itself is not bundled again: editor.js passes the classes this module needs.
@@ -367,7 +370,47 @@ const PAGE_CSS = `
 .access-summary thead th, .access-summary tbody th { font-weight: 600; }
 .access-summary td.full { color: var(--deny); font-weight: 600; }
 .access-summary td.partial { color: var(--implicit); }
+#managed-search { width: 100%; box-sizing: border-box; padding: 6px 8px; margin: 4px 0 2px; font-size: 14px; }
+.managed-hits { list-style: none; margin: 6px 0 0; padding: 0; display: grid; gap: 6px; }
+.managed-hits li { min-width: 0; }
+.managed-hit { width: 100%; box-sizing: border-box; min-width: 0; white-space: normal; display: flex; flex-wrap: wrap; align-items: baseline; gap: 2px 12px; text-align: left; padding: 6px 10px; }
+.managed-hit .managed-name { font-weight: 600; overflow-wrap: anywhere; min-width: 0; }
+.managed-hit .managed-meta, .managed-hit .managed-services { color: var(--muted); font-size: 12px; }
+.managed-hit .managed-services { flex-basis: 100%; font-family: var(--mono); overflow-wrap: anywhere; }
+.managed-pane .managed-title { font-weight: 600; font-size: 14px; border: none; padding: 4px 0; overflow-wrap: anywhere; }
+.managed-info { margin: 6px 0; font-size: 12.5px; overflow-wrap: anywhere; }
+.managed-badge { font-size: 11px; font-weight: 600; padding: 1px 6px; border-radius: 3px; background: var(--link); color: var(--panel); }
+.managed-doc { margin: 6px 0 0; padding: 8px 0; max-height: 460px; overflow: auto; background: var(--editor-bg); border: 1px solid var(--border); border-radius: 6px; font: 12.5px/1.5 var(--mono); }
+.managed-doc .doc-line { display: block; padding: 0 10px; white-space: pre; }
+.managed-doc .doc-line.deciding { background: var(--deciding-bg); box-shadow: inset 3px 0 0 var(--deciding-edge); }
+.managed-fixes { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 6px; }
+.diff-modes { display: flex; flex-wrap: wrap; gap: 4px 18px; margin: 8px 0; }
+.diff-inputs { display: grid; grid-template-columns: 1fr 1fr; gap: 8px 12px; }
+.diff-inputs label { display: flex; flex-direction: column; gap: 2px; font-size: 12.5px; }
+.diff-inputs textarea { min-height: 140px; font: 12px/1.4 var(--mono); resize: vertical; }
+@media (max-width: 600px) { .diff-inputs { grid-template-columns: 1fr; } }
+.diff-result { margin-top: 8px; }
+.diff-summary { font-weight: 600; }
+.diff-service h3 { margin: 12px 0 4px; font-size: 13px; }
+.diff-service > ul { list-style: none; margin: 0; padding: 0; display: grid; gap: 6px; }
+.diff-change { border: 1px solid var(--border); border-left: 3px solid var(--muted); border-radius: 4px; padding: 6px 8px; font-size: 12.5px; }
+.diff-change.granted { border-left-color: var(--deny); }
+.diff-change.revoked { border-left-color: var(--allow); }
+.diff-change.mayDiffer { border-left-color: var(--implicit); }
+.diff-kind { font-size: 11px; font-weight: 600; text-transform: uppercase; letter-spacing: .03em; padding: 0 5px; border-radius: 3px; background: var(--muted); color: var(--panel); }
+.diff-kind.granted { background: var(--deny); }
+.diff-kind.revoked { background: var(--allow); }
+.diff-kind.mayDiffer { background: var(--implicit); }
+.diff-change code { overflow-wrap: anywhere; }
+.diff-sentence { margin: 4px 0; color: var(--muted); overflow-wrap: anywhere; }
+.diff-statements, .diff-reasons, .diff-assumed { margin: 2px 0; padding-left: 18px; }
+.diff-side { font-weight: 600; text-transform: uppercase; font-size: 10.5px; margin-right: 4px; }
+.diff-example { margin-top: 4px; overflow-wrap: anywhere; }
+.diff-add { margin-left: 6px; padding: 1px 8px; font-size: 12px; }
+.diff-failed { color: var(--deny); }
 `;
+
+let managed = null; // the managed policies' load, once
 
 const LEVELS = ["List", "Read", "Write", "Permissions management", "Tagging"];
 const esc = (t) => String(t).replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -416,6 +459,103 @@ function changeLines(out) {
     .join("\n");
 }
 
+// The picker's results as HTML (web/src/managed.rs shows them as they are; a click on a
+// hit's button, which carries the policy's name in data-name, attaches it).
+function searchHtml(r) {
+  if (!r.ok) return `<p class="notice-error" role="alert">${esc(r.error)}</p>`;
+  const n = r.total;
+  const count = !n ? "No AWS managed policy matches." : n > r.policies.length ? `${n} match; the first ${r.policies.length} are listed.` : `${n} match${n === 1 ? "es" : ""}.`;
+  const hits = r.policies.map(
+    (p) =>
+      `<li><button type="button" class="managed-hit" data-name="${esc(p.name)}" aria-label="Attach ${esc(p.name)}">` +
+      `<span class="managed-name">${esc(p.name)}</span><span class="managed-meta">${esc(p.versionId)} · updated ${esc(p.updateDate.slice(0, 10))}</span>` +
+      (p.services.length ? `<span class="managed-services">${esc(p.services.join(", "))}</span>` : "") +
+      `</button></li>`,
+  );
+  return `<p class="hint" role="status">${count}</p><ul class="managed-hits">${hits.join("")}</ul>`;
+}
+
+// managedShow: "name\tarn\tversion\tdate" and the document on the next lines, or
+// "!\tmessage\tclosest names".
+function showText(r) {
+  if (!r.ok) return ["!", lineField(r.error), (r.suggestions ?? []).join(" ")].join("\t");
+  const p = r.policy;
+  return [p.name, p.arn, p.versionId, p.updateDate].map(lineField).join("\t") + "\n" + p.document;
+}
+
+const CHANGE_WORDS = {
+  granted: "granted",
+  revoked: "revoked",
+  resourcesChanged: "resources changed",
+  conditionsChanged: "conditions changed",
+  principalsChanged: "principals changed",
+  mayDiffer: "may differ",
+};
+const DECISION_WORDS = { allowed: "allowed", explicitDeny: "explicit deny", implicitDeny: "implicit deny" };
+const MAX_DIFF_ACTIONS = 400;
+
+function statementRef(s, side) {
+  const name = s.sid ? ` “${esc(s.sid)}”` : "";
+  return `<li><span class="diff-side">${side}</span> statement ${s.statement}${name} (${esc(s.effect)}, line ${s.line})</li>`;
+}
+
+// diff(old, new) as HTML (web/src/managed.rs shows it as it is): a summary, then per service
+// the actions whose access changed, with the statements responsible on each side and an
+// example request per change, whose button carries the request (data-request) for Rust.
+function diffHtml(r) {
+  if (!r.ok) {
+    const where = (side, ds) =>
+      ds.map((d) => `<li>${side} version, line ${d.span.start.line}, column ${d.span.start.column}: ${esc(d.message)}</li>`).join("");
+    const list = (r.old || r.new) ? `<ul class="diff-errors">${where("Old", r.old ?? [])}${where("New", r.new ?? [])}</ul>` : "";
+    return `<p class="diff-failed" role="alert">The versions cannot be compared: ${esc(r.error)}</p>${list}`;
+  }
+  const s = r.summary;
+  const counts = [
+    [s.granted, "granted"],
+    [s.revoked, "revoked"],
+    [s.resourcesChanged + s.conditionsChanged + s.principalsChanged, "changed resources, conditions or principals"],
+    [s.mayDiffer, "may differ"],
+  ]
+    .filter(([n]) => n > 0)
+    .map(([n, w]) => `${n} ${w}`);
+  const head = counts.length
+    ? `<p class="diff-summary" data-new-access="${s.newAccess}">${s.actionsCompared.toLocaleString("en")} catalog actions compared: ${counts.join(", ")}.${s.newAccess ? " <strong>The new version grants access the old one did not.</strong>" : ""}</p>`
+    : `<p class="diff-summary" data-new-access="false">${s.actionsCompared.toLocaleString("en")} catalog actions compared: no access changed.</p>`;
+  let shown = 0;
+  const services = r.services.map((svc) => {
+    const items = svc.changes.map((c) => {
+      shown += 1;
+      if (shown > MAX_DIFF_ACTIONS) return "";
+      const reasons = (c.reasons ?? []).map((x) => `<li>${esc(x)}</li>`).join("");
+      const statements =
+        c.oldStatements.map((x) => statementRef(x, "old")).join("") + c.newStatements.map((x) => statementRef(x, "new")).join("");
+      const examples = c.examples.slice(0, 1).map((e) => {
+        const name = `${c.action}: ${CHANGE_WORDS[c.kind] ?? c.kind} (${DECISION_WORDS[e.old]} → ${DECISION_WORDS[e.new]})`;
+        const assumed = (e.assumedPolicies ?? []).map((a) => `<li>Assumes a ${esc(a.layer)} policy: ${esc(a.why)}</li>`).join("");
+        return (
+          `<div class="diff-example"><code>${esc(e.request.action)}</code> on <code>${esc(e.request.resource)}</code>: ` +
+          `${DECISION_WORDS[e.old]} before, <strong>${DECISION_WORDS[e.new]}</strong> now. ` +
+          `<button type="button" class="diff-add" data-request="${esc(JSON.stringify({ ...e.request, name }))}" data-name="${esc(name)}">Add to requests</button>` +
+          (assumed ? `<ul class="diff-assumed">${assumed}</ul>` : "") +
+          `</div>`
+        );
+      });
+      return (
+        `<li class="diff-change ${esc(c.kind)}" data-action="${esc(c.action)}">` +
+        `<span class="diff-kind ${esc(c.kind)}">${CHANGE_WORDS[c.kind] ?? esc(c.kind)}</span> <code>${esc(c.action)}</code>` +
+        `<p class="diff-sentence">${esc(c.sentence)}</p>` +
+        (reasons ? `<ul class="diff-reasons">${reasons}</ul>` : "") +
+        (statements ? `<ul class="diff-statements">${statements}</ul>` : "") +
+        examples.join("") +
+        `</li>`
+      );
+    });
+    return `<section class="diff-service"><h3>${esc(svc.name)} <span class="muted">(${esc(svc.prefix)})</span></h3><ul>${items.join("")}</ul></section>`;
+  });
+  const more = shown > MAX_DIFF_ACTIONS ? `<p class="muted">… and ${shown - MAX_DIFF_ACTIONS} more actions (the command line lists all: iam-policy diff).</p>` : "";
+  return head + services.join("") + more;
+}
+
 // Loads the engine and the catalog, puts lint and summary on window.IamEditor and hands the
 // editor extensions (and a marker field) to `install`; resolves to a line about the catalog.
 export async function setup(cm, install) {
@@ -432,6 +572,30 @@ export async function setup(cm, install) {
     lint: (text, kind) => findingLines(wasm.lint(text, kind)),
     summary: (text, kind) => summaryTable(wasm.summary(text, kind)),
     whatWouldChange: (scenario) => changeLines(wasm.simulate(scenario)),
+    diff: (oldText, newText, kind) => diffHtml(wasm.diff(oldText, newText, { kind })),
+    // The AWS managed policies: fetched only when asked for (the picker opens, a scenario
+    // references one); done(ok, info) as loadCatalog's.
+    loadManaged(done) {
+      managed ??= fetch(new URL("widget/managed-policies.json", cm.base))
+        .then((r) => {
+          if (!r.ok) throw new Error(`the AWS managed policies could not be loaded (HTTP ${r.status})`);
+          return r.text();
+        })
+        .then((text) => {
+          const m = wasm.loadManagedPolicies(text);
+          if (!m.ok) throw new Error(m.error);
+          return `${m.policies.toLocaleString("en")} AWS managed policies (${m.package} ${m.dataVersion}, updated up to ${m.latestUpdate.slice(0, 10)})`;
+        });
+      managed.then(
+        (info) => done("1", info),
+        (e) => {
+          managed = null;
+          done("", String(e?.message ?? e));
+        },
+      );
+    },
+    managedSearch: (query) => searchHtml(wasm.managedSearch(query, { limit: 40 })),
+    managedShow: (name) => showText(wasm.managedShow(name)),
   });
   const marker = cm.StateField.define({ create: () => true, update: (v) => v });
   install({ ext: [marker, theme(cm), completion(cm, wasm), wildcardPopover(cm, wasm)], marker });

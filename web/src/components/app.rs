@@ -62,6 +62,21 @@ pub fn App(props: &AppProps) -> Html {
         });
     }
 
+    // The AWS managed policies, lazily: only once the picker opens or a scenario references
+    // one, and once the lazy part (which holds the engine that reads them) is there.
+    {
+        let dispatcher = store.dispatcher();
+        let wanted = store.wants_managed()
+            && store.catalog == CatalogStatus::Ready
+            && store.managed == crate::managed::ManagedStatus::NotLoaded;
+        use_effect_with(wanted, move |wanted| {
+            if *wanted {
+                dispatcher.dispatch(Action::ManagedLoading);
+                crate::managed::start(move |r| dispatcher.dispatch(Action::ManagedLoaded(r)));
+            }
+        });
+    }
+
     // A share link pasted into the address bar of an open playground.
     {
         let dispatcher = store.dispatcher();
@@ -135,6 +150,8 @@ pub fn App(props: &AppProps) -> Html {
                     { "Runs entirely in your browser: nothing you type is sent anywhere. Works offline after the first visit." }
                 </footer>
                 if store.gallery_open { <Gallery /> }
+                if store.picker.is_some() { <super::managed::ManagedPicker /> }
+                if store.diff.is_some() { <super::managed::DiffDialog /> }
             </div>
         </ContextProvider<Store>>
     }

@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod gallery;
+pub mod managed;
 pub mod modal;
 pub mod policies;
 pub mod problems;

@@ -94,6 +94,15 @@ fn layer_group(store: &Store, kind: PolicyKind) -> Html {
             format!("+ Add {}", kind.label()),
         ));
     }
+    if kind == PolicyKind::Identity {
+        let d = store.dispatcher();
+        let onclick = Callback::from(move |_| d.dispatch(Action::ShowPicker(true)));
+        items.push(html! {
+            <li><button class="add-item" id="add-managed" aria-haspopup="dialog" {onclick}>
+                { "+ AWS managed policy" }
+            </button></li>
+        });
+    }
     let switch_id = format!("layer-on-{}", kind.field());
     html! {
         <li class={classes!("layer", (!on).then_some("layer-off"), (!has_any).then_some("layer-empty"))}
@@ -174,6 +183,9 @@ fn EditorPane() -> Html {
             })
             .unwrap_or_default(),
     );
+    if doc.managed.is_some() {
+        return super::managed::managed_pane(&store, id, &doc, &highlight);
+    }
     let reveal = store
         .reveal
         .as_ref()
@@ -197,6 +209,10 @@ fn EditorPane() -> Html {
     let remove = {
         let d = store.dispatcher();
         Callback::from(move |_| d.dispatch(Action::RemovePolicy(id)))
+    };
+    let open_diff = {
+        let d = store.dispatcher();
+        Callback::from(move |_| d.dispatch(Action::ShowDiff(true)))
     };
     let on = store.ws.is_on(id.kind());
     // The engine's diagnostics where their fix goes (crate::fixes::relocate), then the
@@ -234,6 +250,8 @@ fn EditorPane() -> Html {
                 <input id="policy-name" class="policy-name-input" value={doc.name.clone()} oninput={rename}
                     title="Rename this policy" />
                 <span class="layer-badge" title={id.layer().when()}>{ layer }</span>
+                <button class="link-button" id="open-diff" aria-haspopup="dialog" onclick={open_diff}
+                    title="What access changed since you started, or between two pasted versions">{ "Compare versions" }</button>
                 <button class="danger-link" onclick={remove}
                     aria-label={format!("Remove policy {}", doc.name)}>{ "Remove" }</button>
             </div>

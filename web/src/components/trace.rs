@@ -36,14 +36,19 @@ fn capitalized(s: &str) -> String {
     }
 }
 
-/// The name the user gave a policy (the engine's title if it has none).
+/// The name the user gave a policy (the engine's title if it has none); an AWS managed
+/// policy's name says so.
 fn policy_name(store: &Store, id: PolicyId) -> String {
-    store
-        .ws
-        .policy(id)
+    let doc = store.ws.policy(id);
+    let name = doc
         .map(|p| p.name.clone())
         .filter(|n| !n.trim().is_empty())
-        .unwrap_or_else(|| id.title())
+        .unwrap_or_else(|| id.title());
+    if doc.is_some_and(|p| p.managed.is_some()) {
+        format!("{name} (AWS managed)")
+    } else {
+        name
+    }
 }
 
 /// The name in quotes, as sentences show it.
