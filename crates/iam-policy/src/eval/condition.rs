@@ -436,6 +436,32 @@ fn judge_value(
     let mut any = false;
     // a policy value of the wrong type makes the negated form false too
     let mut any_invalid = false;
+    if vars.is_none()
+        && matches!(
+            how.positive,
+            BaseOperator::StringEquals | BaseOperator::StringLike
+        )
+    {
+        // the common case, without dispatching on the operator per value:
+        // strings compared with the values' compiled patterns
+        for (i, v) in c.values.iter().enumerate() {
+            if matches!(v.typed, Typed::Invalid) {
+                any_invalid = true;
+            } else if v.template.fixed().is_some_and(|g| g.matches(t)) {
+                any = true;
+                match record.as_deref_mut() {
+                    Some(m) => m.push(u32::try_from(i).unwrap_or(u32::MAX)),
+                    None => break,
+                }
+            }
+        }
+        let result = if how.negated {
+            !any && !any_invalid
+        } else {
+            any
+        };
+        return (true, result);
+    }
     for (i, v) in c.values.iter().enumerate() {
         if matches!(v.typed, Typed::Invalid) {
             any_invalid = true;
