@@ -12,7 +12,9 @@
 //! `playground-full`, `cases-each`, `cases-once`; `seeds-trace`,
 //! `hundred-trace`, `playground-trace` record the full traces compactly
 //! (`RequestSpec::evaluate_traced`), `hundred-trace-expand` and
-//! `playground-trace-expand` also expand each into the trace a user reads. Prints the number of
+//! `playground-trace-expand` also expand each into the trace a user reads;
+//! `seeds-decide`, `hundred-decide`, `playground-decide` decide the same
+//! requests the same way without traces (`evaluate_with(…, Decision)`). Prints the number of
 //! iterations and a checksum, so that the work cannot be optimized away.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
@@ -44,6 +46,23 @@ fn trace_all(scenarios: &[Scenario], n: usize) -> usize {
                 sum += r
                     .evaluate_traced(set)
                     .map_or(0, |t| black_box(t).trace.statements());
+            }
+        }
+    }
+    sum
+}
+
+/// Every request decided without traces, called as [`trace_all`] calls
+/// the traced path (no `CheckResult` around it): the like-for-like baseline.
+fn decide_each(scenarios: &[Scenario], n: usize) -> usize {
+    let compiled: Vec<_> = scenarios.iter().map(Scenario::compile).collect();
+    let mut sum = 0;
+    for _ in 0..n {
+        for (s, set) in scenarios.iter().zip(&compiled) {
+            for r in &black_box(s).requests {
+                sum += r
+                    .evaluate_with(set, Detail::Decision)
+                    .map_or(0, |a| black_box(a).layers.len());
             }
         }
     }
@@ -82,6 +101,9 @@ fn main() {
         "seeds-full" => decide_all(&workloads::seeds(), Detail::Full, n),
         "hundred" => decide_all(&[workloads::hundred_statements()], Detail::Decision, n),
         "hundred-full" => decide_all(&[workloads::hundred_statements()], Detail::Full, n),
+        "seeds-decide" => decide_each(&workloads::seeds(), n),
+        "hundred-decide" => decide_each(&[workloads::hundred_statements()], n),
+        "playground-decide" => decide_each(&[workloads::playground()], n),
         "seeds-trace" => trace_all(&workloads::seeds(), n),
         "hundred-trace" => trace_all(&[workloads::hundred_statements()], n),
         "playground-trace" => trace_all(&[workloads::playground()], n),

@@ -557,12 +557,11 @@ pub(crate) fn record(
     records: &mut Records,
 ) -> ConditionRecord {
     let op = c.operator;
-    let base = op.base;
-    let negated = base.is_negated();
+    let how = Judge::of(c);
     let found = ctx.lookup(&c.key_lower);
     let entry = found.map(|(_, e)| e);
 
-    if base == BaseOperator::Null {
+    if op.base == BaseOperator::Null {
         let is_present = present(entry).is_some();
         let values = entry.map(|e| {
             let start = records.values.len();
@@ -584,7 +583,7 @@ pub(crate) fn record(
     }
 
     let (Some((index, _)), Some(e)) = (found, present(entry)) else {
-        let (outcome, result) = absent_record(op, negated);
+        let (outcome, result) = absent_record(op, how.negated);
         return ConditionRecord {
             result,
             outcome,
@@ -594,7 +593,6 @@ pub(crate) fn record(
     };
 
     let vars = resolve_values(c, ctx, &mut cache.toks, None);
-    let how = Judge::of(c);
     let family = how.positive.family();
     let parsed: &[Val] = match family_slot(family) {
         Some(_) => cache.parsed.get(ctx, index, e, family),
@@ -622,7 +620,7 @@ pub(crate) fn record(
     let range = Range32::new(start, records.values.len());
     let result = combine(
         op.set,
-        negated,
+        how.negated,
         range.of(&records.values).iter().map(|v| v.result),
     );
     ConditionRecord {

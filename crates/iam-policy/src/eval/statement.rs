@@ -193,8 +193,9 @@ pub(crate) fn record_policy(
 }
 
 /// Makes room for the records of every statement of `policy` at once (one
-/// allocation per array rather than a series of doublings); a request value
-/// per condition is the estimate for the condition values.
+/// allocation per array rather than a series of doublings); two request
+/// values per condition, each matching one policy value, is the estimate
+/// for the condition values.
 fn reserve(policy: &Policy, records: &mut Records) {
     let (mut entries, mut conditions) = (0, 0);
     for st in &policy.statements {
@@ -205,8 +206,8 @@ fn reserve(policy: &Policy, records: &mut Records) {
     records.statements.reserve(policy.statements.len());
     records.entries.reserve(entries);
     records.conditions.reserve(conditions);
-    records.values.reserve(conditions);
-    records.matched.reserve(conditions);
+    records.values.reserve(2 * conditions);
+    records.matched.reserve(2 * conditions);
 }
 
 fn scope(st: &Statement, how: Matching) -> PrincipalScope {

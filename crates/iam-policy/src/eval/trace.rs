@@ -26,11 +26,15 @@ pub(crate) struct Range32 {
 }
 
 impl Range32 {
-    /// The range from `start` to the current length `end`.
+    /// The range from `start` to the current length `end`. A request's
+    /// records number far fewer than 2^32 (each takes memory), so the
+    /// conversions keep every value; [`Range32::of`] stays within bounds
+    /// whatever they hold.
+    #[allow(clippy::cast_possible_truncation)]
     pub fn new(start: usize, end: usize) -> Range32 {
         Range32 {
-            start: u32::try_from(start).unwrap_or(u32::MAX),
-            end: u32::try_from(end).unwrap_or(u32::MAX),
+            start: start as u32,
+            end: end as u32,
         }
     }
 
