@@ -10,6 +10,27 @@ use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughpu
 use iam_policy::{check_compiled, check_with, Detail, Scenario};
 use workloads::{hundred_statements, playground};
 
+/// Every request of `s` with its full trace recorded compactly
+/// (`RequestSpec::evaluate_traced`; expanded on demand, so not here).
+fn trace_all(s: &Scenario, set: &iam_policy::PolicySet) -> usize {
+    s.requests
+        .iter()
+        .map(|r| {
+            r.evaluate_traced(set)
+                .map_or(0, |t| black_box(t).trace.statements())
+        })
+        .sum()
+}
+
+/// The same, each trace then expanded into the trace a user reads.
+fn trace_expand_all(s: &Scenario, set: &iam_policy::PolicySet) -> usize {
+    s.requests
+        .iter()
+        .filter_map(|r| r.evaluate_traced(set).ok()?.expand(set).ok())
+        .map(|a| black_box(a).layers.len())
+        .sum()
+}
+
 fn seeds(c: &mut Criterion) {
     let scenarios: Vec<Scenario> = workloads::seeds();
     let compiled: Vec<_> = scenarios.iter().map(|s| s.compile()).collect();
@@ -50,6 +71,13 @@ fn hundred(c: &mut Criterion) {
     g.bench_function("decide 100 requests (decision only)", |b| {
         b.iter(|| black_box(check_with(&s, &set, "bench", Detail::Decision)))
     });
+    g.bench_function("decide 100 requests (full traces, compact)", |b| {
+        b.iter(|| black_box(trace_all(&s, &set)))
+    });
+    g.bench_function(
+        "decide 100 requests (full traces, compact, expanded)",
+        |b| b.iter(|| black_box(trace_expand_all(&s, &set))),
+    );
     g.finish();
 }
 
@@ -68,6 +96,10 @@ fn playground_edit(c: &mut Criterion) {
     g.bench_function(
         "decide 100 requests against 5 policies (full traces)",
         |b| b.iter(|| black_box(check_with(&all, &set, "bench", Detail::Full))),
+    );
+    g.bench_function(
+        "decide 100 requests against 5 policies (full traces, compact)",
+        |b| b.iter(|| black_box(trace_all(&all, &set))),
     );
     g.finish();
     let mut g = c.benchmark_group("playground edit");

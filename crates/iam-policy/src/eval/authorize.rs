@@ -31,8 +31,9 @@ use crate::ast::scenario::PolicySource;
 use crate::eval::condition::RequestCache;
 use crate::eval::principal::GrantKind;
 use crate::eval::statement::{
-    evaluate_policy_in, quick_policy, Matching, PolicyDecision, PolicyTrace, StatementTrace,
+    quick_policy, record_policy, Matching, PolicyDecision, StatementTrace,
 };
+use crate::eval::trace::{PolicyRecord, StatementRecord, Trace};
 use crate::layer::{Layer, LayerMap, PolicyId};
 use crate::parse::diagnostic::{Diagnostic, DiagnosticCode};
 use crate::parse::policy::{parse_policy_as, ParsedPolicy};
@@ -428,21 +429,6 @@ fn is_private_ip(ip: &std::net::IpAddr) -> bool {
     }
 }
 
-fn refs(policy: &CompiledPolicy, statements: &[&StatementTrace]) -> Vec<StatementRef> {
-    statements
-        .iter()
-        .map(|s| StatementRef {
-            policy: policy.id,
-            managed: policy.managed.clone(),
-            statement: s.index,
-            sid: s.sid.clone(),
-            line: s.anchor.line,
-            column: s.anchor.column,
-            span: s.span,
-        })
-        .collect()
-}
-
 fn push_unique(into: &mut Vec<String>, key: &str) {
     if !into.iter().any(|k| k.eq_ignore_ascii_case(key)) {
         into.push(key.to_string());
@@ -526,13 +512,16 @@ fn implicit_full_access(result: &mut LayerResult) {
 }
 
 /// Evaluates the policies of one layer. Policies whose text could not be
-/// parsed take no part.
+/// parsed take no part. With a `trace`, every statement is recorded into it
+/// (the layer being `layers[index]`); without, the fast path decides.
+#[allow(clippy::too_many_arguments)]
 fn evaluate_layer(
     layer: Layer,
+    index: usize,
     policies: &[&CompiledPolicy],
     req: &Request,
     not_applicable: Option<NotApplicable>,
-    detail: Detail,
+    trace: Option<&mut Trace>,
     caller_has_boundary: bool,
     cache: &mut RequestCache,
 ) -> LayerResult {
@@ -554,21 +543,30 @@ fn evaluate_layer(
     if not_applicable.is_some() {
         return result;
     }
-    if detail == Detail::Decision {
+    let Some(trace) = trace else {
         quick_layer(&mut result, policies, req, how, cache);
         return result;
-    }
+    };
     let with_principal = how.with_principal;
-    let mut traces: Vec<(&CompiledPolicy, PolicyTrace)> = Vec::new();
+    let first = trace.policies.len();
     for p in policies {
         if let Some(policy) = &p.parsed.policy {
-            traces.push((p, evaluate_policy_in(policy, req, how, cache)));
+            let (statements, decision) = record_policy(policy, req, how, cache, &mut trace.records);
+            trace.policies.push(PolicyRecord {
+                layer: index,
+                policy: p.id,
+                statements,
+                decision,
+            });
         }
     }
-    let any_deny = traces
+    let recorded = trace.policies.get(first..).unwrap_or_default();
+    let records = &trace.records;
+    let statements = |r: &PolicyRecord| r.statements.of(&records.statements);
+    let any_deny = recorded.iter().any(|r| r.decision == PolicyDecision::Deny);
+    let any_allow = recorded
         .iter()
-        .any(|(_, t)| t.decision == PolicyDecision::Deny);
-    let any_allow = traces.iter().any(|(_, t)| t.allowing().next().is_some());
+        .any(|r| statements(r).iter().any(StatementRecord::allows));
     result.decision = if any_deny {
         LayerDecision::ExplicitDeny
     } else if any_allow {
@@ -576,31 +574,45 @@ fn evaluate_layer(
     } else {
         LayerDecision::ImplicitDeny
     };
-    for (id, t) in &traces {
-        let deciding: Vec<&StatementTrace> = match result.decision {
-            LayerDecision::ExplicitDeny => t.denying().collect(),
-            LayerDecision::Allow => t.allowing().collect(),
-            _ => Vec::new(),
+    let compiled = policies.iter().filter(|p| p.parsed.policy.is_some());
+    for (p, r) in compiled.zip(recorded) {
+        let Some(policy) = &p.parsed.policy else {
+            continue;
         };
-        result.deciding_statements.extend(refs(id, &deciding));
-        for s in &t.statements {
-            for k in s.missing_keys() {
-                push_unique(&mut result.missing_context, k);
+        let pairs = || policy.statements.iter().zip(statements(r));
+        match result.decision {
+            LayerDecision::ExplicitDeny => result.deciding_statements.extend(
+                pairs()
+                    .filter(|(_, s)| s.denies())
+                    .map(|(st, _)| statement_ref(p, st)),
+            ),
+            LayerDecision::Allow => result.deciding_statements.extend(
+                pairs()
+                    .filter(|(_, s)| s.allows())
+                    .map(|(st, _)| statement_ref(p, st)),
+            ),
+            _ => {}
+        }
+        for (st, s) in pairs().filter(|(_, s)| s.scope_matched) {
+            for (c, cr) in st
+                .conditions
+                .iter()
+                .zip(s.conditions.of(&records.conditions))
+            {
+                if cr.key_missing() {
+                    push_unique(&mut result.missing_context, &c.key);
+                }
             }
         }
         if with_principal && result.decision == LayerDecision::Allow {
-            result.grant = result.grant.max(t.best_grant());
+            let best = statements(r)
+                .iter()
+                .filter(|s| s.allows())
+                .map(|s| s.grant.unwrap_or(GrantKind::Direct))
+                .max();
+            result.grant = result.grant.max(best);
         }
     }
-    result.policies = traces
-        .into_iter()
-        .map(|(p, t)| PolicyResult {
-            policy: p.id,
-            managed: p.managed.clone(),
-            decision: t.decision,
-            statements: t.statements,
-        })
-        .collect();
     implicit_full_access(&mut result);
     result
 }
@@ -688,17 +700,22 @@ impl<'r> Caller<'r> {
     }
 }
 
-/// Evaluates every layer the policy set has, in the order results list them.
+/// Evaluates every layer the policy set has, in the order results list them,
+/// recording every statement into `trace` when given.
 fn evaluate_layers(
     set: &PolicySet,
     req: &Request,
     who: &Caller<'_>,
-    detail: Detail,
+    mut trace: Option<&mut Trace>,
+    cache: &mut RequestCache,
 ) -> Vec<LayerResult> {
-    let mut cache = RequestCache::default();
+    if let Some(t) = trace.as_deref_mut() {
+        t.caller_has_boundary = who.has_boundary;
+    }
     set.layers()
         .into_iter()
-        .map(|(layer, policies)| {
+        .enumerate()
+        .map(|(index, (layer, policies))| {
             let na = match layer {
                 Layer::Identity | Layer::PermissionsBoundary => who.identity_na,
                 Layer::Session => who.session_na,
@@ -709,12 +726,13 @@ fn evaluate_layers(
             let policies: Vec<&CompiledPolicy> = policies.into_iter().map(|(_, p)| p).collect();
             evaluate_layer(
                 layer,
+                index,
                 &policies,
                 req,
                 na,
-                detail,
+                trace.as_deref_mut(),
                 who.has_boundary,
-                &mut cache,
+                cache,
             )
         })
         .collect()
@@ -847,8 +865,55 @@ pub fn authorize_with(
     resource_account: Option<&str>,
     detail: Detail,
 ) -> Authorization {
+    match detail {
+        Detail::Decision => decide_in(
+            set,
+            req,
+            resource_account,
+            None,
+            &mut RequestCache::default(),
+        ),
+        Detail::Full => {
+            let mut trace = Trace::default();
+            let mut cache = RequestCache::default();
+            let mut auth = decide_in(set, req, resource_account, Some(&mut trace), &mut cache);
+            // the trace was recorded against these very policies and request
+            let _ = trace.expand_into(set, req, &mut auth.layers, &mut cache);
+            auth
+        }
+    }
+}
+
+/// Decides a request with the full trace of every statement recorded
+/// compactly (see [`crate::eval::trace`]): the answer equals
+/// [`authorize`]'s except that `layers[].policies` is empty until
+/// [`Trace::expand`] fills it.
+pub fn authorize_traced(
+    set: &PolicySet,
+    req: &Request,
+    resource_account: Option<&str>,
+) -> (Authorization, Trace) {
+    let mut trace = Trace::default();
+    let auth = decide_in(
+        set,
+        req,
+        resource_account,
+        Some(&mut trace),
+        &mut RequestCache::default(),
+    );
+    (auth, trace)
+}
+
+/// Decides a request, recording every statement into `trace` when given.
+fn decide_in(
+    set: &PolicySet,
+    req: &Request,
+    resource_account: Option<&str>,
+    trace: Option<&mut Trace>,
+    cache: &mut RequestCache,
+) -> Authorization {
     let who = Caller::new(set, req, resource_account);
-    let layers = evaluate_layers(set, req, &who, detail);
+    let layers = evaluate_layers(set, req, &who, trace, cache);
     let mut missing_context = Vec::new();
     for l in &layers {
         for k in &l.missing_context {

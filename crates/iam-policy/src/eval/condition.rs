@@ -21,6 +21,7 @@
 
 use crate::ast::operator::{BaseOperator, Operator, OperatorFamily, SetOperator};
 use crate::ast::policy::{Condition, ConditionValue, Typed};
+use crate::eval::trace::{ConditionRecord, OutcomeRecord, Range32, Records, ValueRecord};
 use crate::pattern::arn::condition_matches_toks;
 use crate::pattern::glob::{eq_ignore_case, matches_toks, toks_text};
 use crate::pattern::{Glob, Tok};
@@ -226,15 +227,27 @@ enum Resolved<'a> {
 /// Substitutes the variables of every value of a condition that has some
 /// (None when it has none: every value is [`Resolved::Fixed`]). Collects the
 /// keys without a value into `unresolved` (each once).
+#[inline]
 fn resolve_values<'a>(
+    c: &'a Condition,
+    ctx: &RequestContext,
+    toks: &mut Vec<Tok>,
+    unresolved: Option<&mut Vec<String>>,
+) -> Option<Vec<Resolved<'a>>> {
+    if c.values.iter().all(|v| !v.template.has_variables()) {
+        return None;
+    }
+    substitute_values(c, ctx, toks, unresolved)
+}
+
+/// [`resolve_values`] for a condition with variables.
+#[inline(never)]
+fn substitute_values<'a>(
     c: &'a Condition,
     ctx: &RequestContext,
     toks: &mut Vec<Tok>,
     mut unresolved: Option<&mut Vec<String>>,
 ) -> Option<Vec<Resolved<'a>>> {
-    if c.values.iter().all(|v| !v.template.has_variables()) {
-        return None;
-    }
     toks.clear();
     let mut scratch = Vec::new();
     let out = c
@@ -386,49 +399,98 @@ fn null_result(c: &Condition, is_present: bool) -> bool {
         .any(|v| matches!(v.typed, Typed::Bool(b) if b != is_present))
 }
 
-/// One request value's verdict: whether it is of the operator's type, the
-/// verdict (negation applied), and (when `record`) the indexes of the policy
-/// values it matched.
+/// What judging a request value needs to know of the operator, worked out
+/// once per condition rather than once per value.
+#[derive(Debug, Clone, Copy)]
+struct Judge {
+    /// The positive form of the operator (`IpAddress` for `NotIpAddress`).
+    positive: BaseOperator,
+    negated: bool,
+}
+
+impl Judge {
+    fn of(c: &Condition) -> Judge {
+        let positive = c.operator.base.positive();
+        Judge {
+            positive,
+            negated: positive != c.operator.base,
+        }
+    }
+}
+
+/// One request value's verdict: whether it is of the operator's type and the
+/// verdict (negation applied); the indexes of the policy values it matched
+/// are appended to `record` when given (else the first match decides).
 fn judge_value(
     c: &Condition,
+    how: Judge,
     vars: Option<&[Resolved<'_>]>,
     toks: &[Tok],
     t: &str,
     val: Option<&Val>,
-    record: bool,
-) -> (bool, bool, Vec<usize>) {
+    mut record: Option<&mut Vec<u32>>,
+) -> (bool, bool) {
     if matches!(val, Some(Val::Invalid)) {
-        return (false, false, Vec::new());
+        return (false, false);
     }
-    let base = c.operator.base;
-    let positive = base.positive();
-    let mut matched = Vec::new();
     let mut any = false;
     // a policy value of the wrong type makes the negated form false too
     let mut any_invalid = false;
+    if vars.is_none()
+        && matches!(
+            how.positive,
+            BaseOperator::StringEquals | BaseOperator::StringLike
+        )
+    {
+        // the common case, without dispatching on the operator per value:
+        // strings compared with the values' compiled patterns
+        for (i, v) in c.values.iter().enumerate() {
+            if matches!(v.typed, Typed::Invalid) {
+                any_invalid = true;
+            } else if v.template.fixed().is_some_and(|g| g.matches(t)) {
+                any = true;
+                match record.as_deref_mut() {
+                    Some(m) => m.push(u32::try_from(i).unwrap_or(u32::MAX)),
+                    None => break,
+                }
+            }
+        }
+        let result = if how.negated {
+            !any && !any_invalid
+        } else {
+            any
+        };
+        return (true, result);
+    }
     for (i, v) in c.values.iter().enumerate() {
         if matches!(v.typed, Typed::Invalid) {
             any_invalid = true;
             continue;
         }
-        let r = resolved_at(c, vars, i);
+        let r = match vars {
+            Some(r) => r.get(i).copied().unwrap_or(Resolved::Missing),
+            None => match v.template.fixed() {
+                Some(g) => Resolved::Fixed(g),
+                None => continue,
+            },
+        };
         if matches!(r, Resolved::Missing) {
             continue;
         }
-        if value_matches(positive, v, r, toks, t, val) {
+        if value_matches(how.positive, v, r, toks, t, val) {
             any = true;
-            if !record {
-                break;
+            match record.as_deref_mut() {
+                Some(m) => m.push(u32::try_from(i).unwrap_or(u32::MAX)),
+                None => break,
             }
-            matched.push(i);
         }
     }
-    let result = if base.is_negated() {
+    let result = if how.negated {
         !any && !any_invalid
     } else {
         any
     };
-    (true, result, matched)
+    (true, result)
 }
 
 // ------------------------------------------------------------ entry points
@@ -456,15 +518,14 @@ pub(crate) fn holds_in(
         return (absent_outcome(op, op.base.is_negated()).1, missing);
     };
     let vars = resolve_values(c, ctx, &mut cache.toks, None);
-    let family = op.base.positive().family();
-    let parsed = cache.parsed.get(ctx, index, e, family);
+    let how = Judge::of(c);
+    let parsed = cache.parsed.get(ctx, index, e, how.positive.family());
     let toks = &cache.toks;
-    let negated = op.base.is_negated();
     let result = combine(
         op.set,
-        negated,
+        how.negated,
         e.values.iter().enumerate().map(|(j, rv)| {
-            let (valid, r, _) = judge_value(c, vars.as_deref(), toks, rv, parsed.get(j), false);
+            let (valid, r) = judge_value(c, how, vars.as_deref(), toks, rv, parsed.get(j), None);
             valid && r
         }),
     );
@@ -482,11 +543,119 @@ pub(crate) fn evaluate_in(
     ctx: &RequestContext,
     cache: &mut RequestCache,
 ) -> ConditionTrace {
+    let mut records = Records::default();
+    let r = record(c, ctx, cache, &mut records);
+    expand(c, &r, &records, ctx, cache)
+}
+
+/// Evaluates one condition, recording its verdict, and each request
+/// value's, into `records` (see [`crate::eval::trace`]).
+pub(crate) fn record(
+    c: &Condition,
+    ctx: &RequestContext,
+    cache: &mut RequestCache,
+    records: &mut Records,
+) -> ConditionRecord {
     let op = c.operator;
-    let base = op.base;
-    let negated = base.is_negated();
+    let how = Judge::of(c);
     let found = ctx.lookup(&c.key_lower);
     let entry = found.map(|(_, e)| e);
+
+    if op.base == BaseOperator::Null {
+        let is_present = present(entry).is_some();
+        let values = entry.map(|e| {
+            let start = records.values.len();
+            records.values.extend(e.values.iter().map(|_| ValueRecord {
+                valid: true,
+                result: true,
+                matched: Range32::default(),
+            }));
+            Range32::new(start, records.values.len())
+        });
+        return ConditionRecord {
+            result: null_result(c, is_present),
+            outcome: OutcomeRecord::NullCheck {
+                present: is_present,
+            },
+            values,
+            null: true,
+        };
+    }
+
+    let (Some((index, _)), Some(e)) = (found, present(entry)) else {
+        let (outcome, result) = absent_record(op, how.negated);
+        return ConditionRecord {
+            result,
+            outcome,
+            values: entry.map(|_| Range32::default()),
+            null: false,
+        };
+    };
+
+    let vars = resolve_values(c, ctx, &mut cache.toks, None);
+    let family = how.positive.family();
+    let parsed: &[Val] = match family_slot(family) {
+        Some(_) => cache.parsed.get(ctx, index, e, family),
+        None => &[],
+    };
+    let toks = &cache.toks;
+    let start = records.values.len();
+    for (j, rv) in e.values.iter().enumerate() {
+        let from = records.matched.len();
+        let (valid, r) = judge_value(
+            c,
+            how,
+            vars.as_deref(),
+            toks,
+            rv,
+            parsed.get(j),
+            Some(&mut records.matched),
+        );
+        records.values.push(ValueRecord {
+            valid,
+            result: valid && r,
+            matched: Range32::new(from, records.matched.len()),
+        });
+    }
+    let range = Range32::new(start, records.values.len());
+    let result = combine(
+        op.set,
+        how.negated,
+        range.of(&records.values).iter().map(|v| v.result),
+    );
+    ConditionRecord {
+        result,
+        outcome: OutcomeRecord::Compared,
+        values: Some(range),
+        null: false,
+    }
+}
+
+/// [`absent_outcome`], as a record.
+fn absent_record(op: Operator, negated: bool) -> (OutcomeRecord, bool) {
+    let (o, result) = absent_outcome(op, negated);
+    let o = match o {
+        ConditionOutcome::ForAllValuesNoValues => OutcomeRecord::ForAllValuesNoValues,
+        ConditionOutcome::KeyAbsentIfExists => OutcomeRecord::KeyAbsentIfExists,
+        ConditionOutcome::ForAnyValueNoValues => OutcomeRecord::ForAnyValueNoValues,
+        ConditionOutcome::KeyAbsentNegated => OutcomeRecord::KeyAbsentNegated,
+        _ => OutcomeRecord::KeyAbsent,
+    };
+    (o, result)
+}
+
+/// The trace of a recorded condition: the policy's values as written and
+/// substituted, the request's values with their verdicts.
+pub(crate) fn expand(
+    c: &Condition,
+    rec: &ConditionRecord,
+    records: &Records,
+    ctx: &RequestContext,
+    cache: &mut RequestCache,
+) -> ConditionTrace {
+    let op = c.operator;
+    let base = op.base;
+    let entry = ctx.lookup(&c.key_lower).map(|(_, e)| e);
     let mut unresolved_keys: Vec<String> = Vec::new();
     let vars = resolve_values(c, ctx, &mut cache.toks, Some(&mut unresolved_keys));
     let values = c
@@ -513,78 +682,52 @@ pub(crate) fn evaluate_in(
             }
         })
         .collect();
-    let mut trace = ConditionTrace {
+    let request_values = rec.values.map(|range| {
+        let texts = entry.map_or(&[][..], |e| e.values.as_slice());
+        texts
+            .iter()
+            .zip(range.of(&records.values))
+            .map(|(value, v)| RequestValueTrace {
+                value: value.clone(),
+                matched: v
+                    .matched
+                    .of(&records.matched)
+                    .iter()
+                    .map(|&i| i as usize)
+                    .collect(),
+                valid: v.valid,
+                result: v.result,
+            })
+            .collect()
+    });
+    let outcome = match rec.outcome {
+        OutcomeRecord::Compared if !unresolved_keys.is_empty() => {
+            // Values whose variable has no value matched nothing (a negated
+            // operator is true of them): say which keys were missing.
+            ConditionOutcome::UnresolvedVariable {
+                keys: unresolved_keys,
+            }
+        }
+        OutcomeRecord::Compared => ConditionOutcome::Compared,
+        OutcomeRecord::KeyAbsent => ConditionOutcome::KeyAbsent,
+        OutcomeRecord::KeyAbsentNegated => ConditionOutcome::KeyAbsentNegated,
+        OutcomeRecord::KeyAbsentIfExists => ConditionOutcome::KeyAbsentIfExists,
+        OutcomeRecord::ForAllValuesNoValues => ConditionOutcome::ForAllValuesNoValues,
+        OutcomeRecord::ForAnyValueNoValues => ConditionOutcome::ForAnyValueNoValues,
+        OutcomeRecord::NullCheck { present } => ConditionOutcome::NullCheck { present },
+    };
+    ConditionTrace {
         operator: c.operator_text.clone(),
         parsed: op,
         family: base.family(),
-        negated,
+        negated: base.is_negated(),
         key: c.key.clone(),
         operator_span: c.operator_span,
         key_span: c.key_span,
-        request_values: None,
+        request_values,
         multivalued: entry.is_some_and(|e| e.multivalued),
         values,
-        outcome: ConditionOutcome::Compared,
-        result: false,
-    };
-
-    if base == BaseOperator::Null {
-        let is_present = present(entry).is_some();
-        trace.request_values = entry.map(|e| {
-            e.values
-                .iter()
-                .map(|v| RequestValueTrace {
-                    value: v.clone(),
-                    matched: Vec::new(),
-                    valid: true,
-                    result: true,
-                })
-                .collect()
-        });
-        trace.result = null_result(c, is_present);
-        trace.outcome = ConditionOutcome::NullCheck {
-            present: is_present,
-        };
-        return trace;
+        outcome,
+        result: rec.result,
     }
-
-    let (Some((index, _)), Some(e)) = (found, present(entry)) else {
-        if entry.is_some() {
-            trace.request_values = Some(Vec::new());
-        }
-        let (outcome, result) = absent_outcome(op, negated);
-        trace.outcome = outcome;
-        trace.result = result;
-        return trace;
-    };
-
-    let family = base.positive().family();
-    let parsed = cache.parsed.get(ctx, index, e, family);
-    let toks = &cache.toks;
-    let per_value: Vec<RequestValueTrace> = e
-        .values
-        .iter()
-        .enumerate()
-        .map(|(j, rv)| {
-            let (valid, r, matched) =
-                judge_value(c, vars.as_deref(), toks, rv, parsed.get(j), true);
-            RequestValueTrace {
-                value: rv.clone(),
-                matched,
-                valid,
-                result: valid && r,
-            }
-        })
-        .collect();
-    let result = combine(op.set, negated, per_value.iter().map(|v| v.result));
-    if !unresolved_keys.is_empty() {
-        // Values whose variable has no value matched nothing (a negated
-        // operator is true of them): say which keys were missing.
-        trace.outcome = ConditionOutcome::UnresolvedVariable {
-            keys: unresolved_keys,
-        };
-    }
-    trace.request_values = Some(per_value);
-    trace.result = result;
-    trace
 }

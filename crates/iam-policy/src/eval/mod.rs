@@ -6,6 +6,7 @@ pub mod authorize;
 pub mod condition;
 pub mod principal;
 pub mod statement;
+pub mod trace;
 
 use crate::ast::scenario::{RequestSpec, Scenario};
 use crate::eval::authorize::{authorize_with, Authorization, CompiledPolicy, PolicySet};
@@ -56,6 +57,32 @@ impl RequestSpec {
         set: &PolicySet,
         detail: authorize::Detail,
     ) -> Result<Authorization, RequestError> {
+        let req = self.checked_request(set)?;
+        Ok(authorize_with(
+            set,
+            &req,
+            self.resource_account.as_deref(),
+            detail,
+        ))
+    }
+
+    /// Evaluates this request with the full trace of every statement
+    /// recorded compactly ([`trace`]): a few times the cost of the decision
+    /// alone, the trace a user reads being expanded on demand
+    /// ([`Traced::expand`]).
+    pub fn evaluate_traced(&self, set: &PolicySet) -> Result<Traced, RequestError> {
+        let request = self.checked_request(set)?;
+        let (authorization, trace) =
+            authorize::authorize_traced(set, &request, self.resource_account.as_deref());
+        Ok(Traced {
+            authorization,
+            trace,
+            request,
+        })
+    }
+
+    /// The request, once every policy is known to be one AWS would store.
+    fn checked_request(&self, set: &PolicySet) -> Result<crate::request::Request, RequestError> {
         let errors = authorize::rejected_policies(set);
         if !errors.is_empty() {
             let rejected: Vec<RejectedPolicy> = errors
@@ -87,12 +114,27 @@ impl RequestSpec {
                 rejected,
             });
         }
-        let req = self.to_request().map_err(RequestError::new)?;
-        Ok(authorize_with(
-            set,
-            &req,
-            self.resource_account.as_deref(),
-            detail,
-        ))
+        self.to_request().map_err(RequestError::new)
+    }
+}
+
+/// A request's answer with its full trace recorded compactly
+/// ([`RequestSpec::evaluate_traced`]).
+#[derive(Debug, Clone)]
+pub struct Traced {
+    /// The answer; `layers[].policies` is empty (see [`Traced::expand`]).
+    pub authorization: Authorization,
+    pub trace: trace::Trace,
+    /// The request as evaluated.
+    pub request: crate::request::Request,
+}
+
+impl Traced {
+    /// The answer with every statement's trace, as
+    /// [`RequestSpec::evaluate`] gives it, expanded from the records and
+    /// `set` (the policies the trace was recorded with: an error when they
+    /// no longer fit it).
+    pub fn expand(&self, set: &PolicySet) -> Result<Authorization, trace::StaleTrace> {
+        self.trace.expand(set, &self.request, &self.authorization)
     }
 }

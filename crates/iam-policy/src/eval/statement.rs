@@ -2,13 +2,13 @@
 //! Action, Resource, Principal and each condition matched, and why.
 
 use crate::ast::policy::{
-    ActionElement, Effect, Policy, ResourceElement, ResourceMatcher, ResourcePattern, ResourceVars,
-    Statement,
+    Effect, Policy, ResourceMatcher, ResourcePattern, ResourceVars, Statement,
 };
 use crate::eval::condition::{self, ConditionTrace, RequestCache};
 use crate::eval::principal::{
     match_element, principal_grant, GrantKind, PrincipalScope, PrincipalTrace,
 };
+use crate::eval::trace::{ElementRecord, Range32, Records, StatementRecord};
 use crate::pattern::arn::resource_matches_toks;
 use crate::pattern::glob::matches_toks;
 use crate::pattern::Tok;
@@ -149,22 +149,65 @@ pub(crate) fn evaluate_policy_in(
     how: Matching,
     cache: &mut RequestCache,
 ) -> PolicyTrace {
-    let statements: Vec<StatementTrace> = policy
+    let mut records = Records::default();
+    let (range, decision) = record_policy(policy, req, how, cache, &mut records);
+    let statements = policy
         .statements
         .iter()
-        .map(|s| evaluate_statement(s, req, how, cache))
+        .zip(range.of(&records.statements))
+        .map(|(st, r)| expand_statement(st, r, &records, req, how, cache))
         .collect();
-    let decision = if statements.iter().any(StatementTrace::denies) {
-        PolicyDecision::Deny
-    } else if statements.iter().any(StatementTrace::allows) {
-        PolicyDecision::Allow
-    } else {
-        PolicyDecision::NoMatch
-    };
     PolicyTrace {
         statements,
         decision,
     }
+}
+
+/// Evaluates every statement of a policy, recording each (see
+/// [`crate::eval::trace`]): the range of its records and the policy's
+/// decision.
+pub(crate) fn record_policy(
+    policy: &Policy,
+    req: &Request,
+    how: Matching,
+    cache: &mut RequestCache,
+    records: &mut Records,
+) -> (Range32, PolicyDecision) {
+    reserve(policy, records);
+    let start = records.statements.len();
+    let (mut deny, mut allow) = (false, false);
+    for st in &policy.statements {
+        let r = record_statement(st, req, how, cache, records);
+        deny |= r.denies();
+        allow |= r.allows();
+        records.statements.push(r);
+    }
+    let decision = if deny {
+        PolicyDecision::Deny
+    } else if allow {
+        PolicyDecision::Allow
+    } else {
+        PolicyDecision::NoMatch
+    };
+    (Range32::new(start, records.statements.len()), decision)
+}
+
+/// Makes room for the records of every statement of `policy` at once (one
+/// allocation per array rather than a series of doublings); two request
+/// values per condition, each matching one policy value, is the estimate
+/// for the condition values.
+fn reserve(policy: &Policy, records: &mut Records) {
+    let (mut entries, mut conditions) = (0, 0);
+    for st in &policy.statements {
+        entries += st.action.as_ref().map_or(0, |a| a.patterns.len())
+            + st.resource.as_ref().map_or(0, |r| r.patterns.len());
+        conditions += st.conditions.len();
+    }
+    records.statements.reserve(policy.statements.len());
+    records.entries.reserve(entries);
+    records.conditions.reserve(conditions);
+    records.values.reserve(2 * conditions);
+    records.matched.reserve(2 * conditions);
 }
 
 fn scope(st: &Statement, how: Matching) -> PrincipalScope {
@@ -174,15 +217,111 @@ fn scope(st: &Statement, how: Matching) -> PrincipalScope {
     }
 }
 
-fn evaluate_statement(
+/// Every element and condition of one statement, each entry and condition
+/// recorded (none is skipped, unlike [`quick_policy`]).
+fn record_statement(
     st: &Statement,
     req: &Request,
     how: Matching,
     cache: &mut RequestCache,
-) -> StatementTrace {
-    let with_principal = how.with_principal;
+    records: &mut Records,
+) -> StatementRecord {
     let action = match &st.action {
-        Some(a) => match_actions(a, &req.action),
+        Some(a) => {
+            let start = records.entries.len();
+            let mut any = false;
+            for p in &a.patterns {
+                let m = p.glob.matches(&req.action);
+                any |= m;
+                records.entries.push(m);
+            }
+            ElementRecord {
+                entries: Range32::new(start, records.entries.len()),
+                matched: a.negated != any,
+            }
+        }
+        None => ElementRecord::default(),
+    };
+    let resource = match &st.resource {
+        Some(r) => {
+            let start = records.entries.len();
+            let mut any = false;
+            for p in &r.patterns {
+                let m = resource_entry_matches(p, &req.resource, &req.context, cache);
+                any |= m;
+                records.entries.push(m);
+            }
+            ElementRecord {
+                entries: Range32::new(start, records.entries.len()),
+                matched: resource_covers(r.negated, any),
+            }
+        }
+        // Trust policies, SCPs and RCPs may leave Resource out: the policy's
+        // own resource (or every resource).
+        None => ElementRecord {
+            entries: Range32::default(),
+            matched: true,
+        },
+    };
+    let (principal_ok, grant) = if how.with_principal {
+        let g = st
+            .principal
+            .as_ref()
+            .and_then(|p| principal_grant(p, &req.principal, scope(st, how)));
+        (g.is_some(), g)
+    } else {
+        (true, None)
+    };
+    let start = records.conditions.len();
+    let mut conditions_met = true;
+    for c in &st.conditions {
+        let r = condition::record(c, &req.context, cache, records);
+        conditions_met &= r.result;
+        records.conditions.push(r);
+    }
+    let scope_matched = action.matched && resource.matched && principal_ok;
+    let effect = st.effect.as_ref().map(|e| e.value);
+    StatementRecord {
+        action,
+        resource,
+        grant,
+        conditions: Range32::new(start, records.conditions.len()),
+        scope_matched,
+        conditions_met,
+        applies: scope_matched && conditions_met && effect.is_some(),
+        effect,
+    }
+}
+
+/// The trace of a recorded statement: its entries as written and
+/// substituted, its Principal compared entry by entry, its conditions.
+pub(crate) fn expand_statement(
+    st: &Statement,
+    r: &StatementRecord,
+    records: &Records,
+    req: &Request,
+    how: Matching,
+    cache: &mut RequestCache,
+) -> StatementTrace {
+    let action = match &st.action {
+        Some(a) => ElementTrace {
+            negated: a.negated,
+            key_span: Some(a.key_span),
+            entries: a
+                .patterns
+                .iter()
+                .zip(r.action.entries.of(&records.entries))
+                .map(|(p, &matched)| EntryTrace {
+                    written: p.text.clone(),
+                    resolved: Some(p.text.clone()),
+                    unresolved: Vec::new(),
+                    matched,
+                    inert: p.inert,
+                    span: p.span,
+                })
+                .collect(),
+            matched: r.action.matched,
+        },
         None => ElementTrace {
             negated: false,
             key_span: None,
@@ -191,9 +330,36 @@ fn evaluate_statement(
         },
     };
     let resource = match &st.resource {
-        Some(r) => match_resources(r, &req.resource, &req.context, cache),
-        // Trust policies, SCPs and RCPs may leave Resource out: the policy's
-        // own resource (or every resource).
+        Some(el) => ElementTrace {
+            negated: el.negated,
+            key_span: Some(el.key_span),
+            entries: el
+                .patterns
+                .iter()
+                .zip(r.resource.entries.of(&records.entries))
+                .map(|(p, &matched)| {
+                    let (resolved, unresolved) = match &p.matcher {
+                        ResourceMatcher::Fixed { shown, .. } => (
+                            Some(shown.clone().unwrap_or_else(|| p.text.clone())),
+                            Vec::new(),
+                        ),
+                        ResourceMatcher::Vars(v) => match cache.render(&v.template, &req.context) {
+                            Ok(text) => (Some(text), Vec::new()),
+                            Err(keys) => (None, keys),
+                        },
+                    };
+                    EntryTrace {
+                        written: p.text.clone(),
+                        resolved,
+                        unresolved,
+                        matched,
+                        inert: false,
+                        span: p.span,
+                    }
+                })
+                .collect(),
+            matched: r.resource.matched,
+        },
         None => ElementTrace {
             negated: false,
             key_span: None,
@@ -201,21 +367,19 @@ fn evaluate_statement(
             matched: true,
         },
     };
-    let principal = if with_principal {
+    let principal = if how.with_principal {
         st.principal
             .as_ref()
             .map(|p| match_element(p, &req.principal, scope(st, how)))
     } else {
         None
     };
-    let principal_ok = !with_principal || principal.as_ref().is_some_and(|p| p.matched);
-    let conditions: Vec<ConditionTrace> = st
+    let conditions = st
         .conditions
         .iter()
-        .map(|c| condition::evaluate_in(c, &req.context, cache))
+        .zip(r.conditions.of(&records.conditions))
+        .map(|(c, rec)| condition::expand(c, rec, records, &req.context, cache))
         .collect();
-    let scope_matched = action.matched && resource.matched && principal_ok;
-    let conditions_met = conditions.iter().all(|c| c.result);
     StatementTrace {
         index: st.index,
         sid: st.sid.as_ref().map(|s| String::from(s.value.as_str())),
@@ -226,31 +390,9 @@ fn evaluate_statement(
         resource,
         principal,
         conditions,
-        scope_matched,
-        conditions_met,
-        applies: scope_matched && conditions_met && st.effect.is_some(),
-    }
-}
-
-fn match_actions(el: &ActionElement, action: &str) -> ElementTrace {
-    let entries: Vec<EntryTrace> = el
-        .patterns
-        .iter()
-        .map(|p| EntryTrace {
-            written: p.text.clone(),
-            resolved: Some(p.text.clone()),
-            unresolved: Vec::new(),
-            matched: p.glob.matches(action),
-            inert: p.inert,
-            span: p.span,
-        })
-        .collect();
-    let any = entries.iter().any(|e| e.matched);
-    ElementTrace {
-        negated: el.negated,
-        key_span: Some(el.key_span),
-        matched: el.negated != any,
-        entries,
+        scope_matched: r.scope_matched,
+        conditions_met: r.conditions_met,
+        applies: r.applies,
     }
 }
 
@@ -290,54 +432,6 @@ fn substituted_matches(v: &ResourceVars, toks: &mut Vec<Tok>, resource: &str) ->
 /// "Policy variables with no value"), so in NotResource it excludes nothing.
 fn resource_covers(negated: bool, any_matched: bool) -> bool {
     negated != any_matched
-}
-
-fn match_resources(
-    el: &ResourceElement,
-    resource: &str,
-    ctx: &RequestContext,
-    cache: &mut RequestCache,
-) -> ElementTrace {
-    let entries: Vec<EntryTrace> = el
-        .patterns
-        .iter()
-        .map(|p| {
-            let (matched, resolved, unresolved) = match &p.matcher {
-                ResourceMatcher::Fixed { pattern, shown } => (
-                    pattern.matches(resource),
-                    Some(shown.clone().unwrap_or_else(|| p.text.clone())),
-                    Vec::new(),
-                ),
-                ResourceMatcher::Vars(v) => match cache.render(&v.template, ctx) {
-                    Ok(text) => {
-                        // the tokens only when the literal prefix matches
-                        let matched = resource.starts_with(v.prefix.as_str()) && {
-                            let toks = cache.toks();
-                            v.template.resolves_into(ctx, toks)
-                                && substituted_matches(v, toks, resource)
-                        };
-                        (matched, Some(text), Vec::new())
-                    }
-                    Err(keys) => (false, None, keys),
-                },
-            };
-            EntryTrace {
-                written: p.text.clone(),
-                resolved,
-                unresolved,
-                matched,
-                inert: false,
-                span: p.span,
-            }
-        })
-        .collect();
-    let any = entries.iter().any(|e| e.matched);
-    ElementTrace {
-        negated: el.negated,
-        key_span: Some(el.key_span),
-        matched: resource_covers(el.negated, any),
-        entries,
-    }
 }
 
 /// A statement that applies, found by the fast path.
