@@ -368,6 +368,18 @@ pub fn cmd(args: &[String]) -> bool {
             "playground/decide 100 requests against 5 policies (decision only)",
             "full traces / decision: the playground, 5 policies × 100 requests",
         ),
+        // Traces recorded compactly (every verdict, expanded into the trace people read on
+        // demand: iam_policy::Traced::expand), the way the playground can trace every row.
+        (
+            "100-statement policy/decide 100 requests (full traces, compact)",
+            "100-statement policy/decide 100 requests (decision only)",
+            "compact full traces / decision: 100 requests, 100-statement policy",
+        ),
+        (
+            "playground/decide 100 requests against 5 policies (full traces, compact)",
+            "playground/decide 100 requests against 5 policies (decision only)",
+            "compact full traces / decision: the playground, 5 policies × 100 requests",
+        ),
     ] {
         if let (Some(f), Some(b)) = (get(full), get(bare)) {
             let r = f.median_ns / b.median_ns;

@@ -52,6 +52,7 @@ pub use ast::scenario::{
     FORMAT_VERSION,
 };
 pub use check::{check_compiled, check_scenario, check_with, CheckResult, LayerSummary};
+pub use eval::authorize::authorize_traced;
 pub use eval::authorize::{
     authorize, authorize_with, decide, rejected_policies, Authorization, CompiledPolicy, Decision,
     DecisionRule, Detail, LayerDecision, LayerResult, NotApplicable, Note, PolicyErrors,
@@ -60,7 +61,8 @@ pub use eval::authorize::{
 pub use eval::condition::{ConditionOutcome, ConditionTrace, PolicyValueTrace, RequestValueTrace};
 pub use eval::principal::{GrantKind, PrincipalEntryTrace, PrincipalTrace};
 pub use eval::statement::{ElementTrace, EntryTrace, PolicyDecision, PolicyTrace, StatementTrace};
-pub use eval::{RejectedPolicy, RequestError};
+pub use eval::trace::{StaleTrace, Trace};
+pub use eval::{RejectedPolicy, RequestError, Traced};
 pub use layer::{Layer, LayerMap, PolicyId, PolicyKind};
 pub use parse::diagnostic::{did_you_mean, Diagnostic, DiagnosticClass, DiagnosticCode, Severity};
 pub use parse::policy::{parse_policy, parse_policy_as, ParsedPolicy};
