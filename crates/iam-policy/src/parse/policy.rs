@@ -445,13 +445,33 @@ impl Builder {
             anchor,
         };
         let mut saw_effect = false;
+        // which of the elements that exclude each other are present, in one pass
+        let mut present = [false; 6];
+        for m in members.iter() {
+            let i = match &*m.key {
+                "Action" => 0,
+                "NotAction" => 1,
+                "Resource" => 2,
+                "NotResource" => 3,
+                "Principal" => 4,
+                "NotPrincipal" => 5,
+                _ => continue,
+            };
+            if let Some(p) = present.get_mut(i) {
+                *p = true;
+            }
+        }
         let find = |k: &str| members.iter().find(|m| m.key == k).map(|m| m.key_span);
-        for (a, b) in [
+        for (pair, (a, b)) in [
             ("Action", "NotAction"),
             ("Resource", "NotResource"),
             ("Principal", "NotPrincipal"),
-        ] {
-            if let (Some(_), Some(sb)) = (find(a), find(b)) {
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let both = present.get(2 * pair..2 * pair + 2) == Some(&[true, true]);
+            if let Some(sb) = both.then(|| find(b)).flatten() {
                 self.err(
                     C::ConflictingElements,
                     sb,
@@ -1088,8 +1108,7 @@ impl Builder {
     }
 
     fn condition_values(&mut self, op: Operator, m: &JsonMember<'_>) -> Vec<ConditionValue> {
-        let mut raw: Vec<&JsonValue<'_>> = Vec::new();
-        match &m.value.kind {
+        let raw: &[JsonValue<'_>] = match &m.value.kind {
             JsonKind::Array(items) => {
                 if items.is_empty() {
                     self.inert(
@@ -1099,10 +1118,10 @@ impl Builder {
                         "give at least one value",
                     );
                 }
-                raw.extend(items.iter());
+                items
             }
-            _ => raw.push(&m.value),
-        }
+            _ => std::slice::from_ref(&m.value),
+        };
         let mut out = Vec::with_capacity(raw.len());
         let family = op.base.family();
         let variables = self.variables && op.base.takes_variables();
