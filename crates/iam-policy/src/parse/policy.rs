@@ -838,8 +838,9 @@ impl Builder {
             ),
         }
         let head_end = text
-            .char_indices()
-            .filter(|(_, c)| *c == ':')
+            .bytes()
+            .enumerate()
+            .filter(|(_, b)| *b == b':')
             .nth(4)
             .map_or(text.len(), |(i, _)| i);
         if text.starts_with("arn:") && text.get(..head_end).is_some_and(|h| h.contains("${")) {
@@ -1087,11 +1088,13 @@ impl Builder {
                     "add a condition key and its value(s), or remove the operator",
                 );
             }
+            // one text for every key of the operator
+            let operator_text = Text::from(&*op_m.key);
             for key_m in dedupe(keys, &op_m.key, &mut self.diags).iter() {
                 let values = self.condition_values(operator, key_m);
                 out.push(Condition {
                     operator,
-                    operator_text: Text::from(&*op_m.key),
+                    operator_text: operator_text.clone(),
                     operator_span: op_m.key_span,
                     key: Text::from(&*key_m.key),
                     key_span: key_m.key_span,

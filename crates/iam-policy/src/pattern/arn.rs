@@ -97,18 +97,42 @@ pub fn check_arn_pattern(text: &str) -> Result<(), ArnProblem> {
         }
         return Err(ArnProblem::MissingPrefix);
     }
-    let mut parts = [""; 6];
-    let mut n = 0;
-    for (slot, p) in parts.iter_mut().zip(text.splitn(6, ':')) {
-        *slot = p;
-        n += 1;
+    // the parts `splitn(6, ':')` gives, found in one pass over the bytes
+    let mut colons = [0usize; 5];
+    let mut k = 0;
+    for (i, b) in text.bytes().enumerate() {
+        if b == b':' {
+            if let Some(c) = colons.get_mut(k) {
+                *c = i;
+            }
+            k += 1;
+            if k == colons.len() {
+                break;
+            }
+        }
     }
-    let service = parts.get(2).copied().unwrap_or("");
+    let n = k + 1;
+    let part = |j: usize| -> &str {
+        if j >= n {
+            return "";
+        }
+        let start = match j.checked_sub(1) {
+            Some(p) => colons.get(p).map_or(text.len(), |c| c + 1),
+            None => 0,
+        };
+        let end = if j < k {
+            colons.get(j).copied().unwrap_or(text.len())
+        } else {
+            text.len()
+        };
+        text.get(start..end).unwrap_or_default()
+    };
+    let service = part(2);
     if service.is_empty() || service.contains(['*', '?']) {
         return Err(ArnProblem::BadService);
     }
     if n < 6 {
-        if parts.iter().take(n).any(|p| p.is_empty()) {
+        if (0..n).any(|j| part(j).is_empty()) {
             return Err(ArnProblem::TooFewPartsWithEmpty { found: n });
         }
         return Err(ArnProblem::TooFewParts {
@@ -448,5 +472,44 @@ mod tests {
         );
         assert!(check_arn_pattern("arn:aws:s3:::bucket/*").is_ok());
         assert!(check_arn_pattern("*").is_ok());
+    }
+
+    /// The parts as `splitn(6, ':')` gives them, the reading the one-pass
+    /// split of [`check_arn_pattern`] must agree with.
+    fn check_by_splitn(text: &str) -> Result<(), ArnProblem> {
+        if text.chars().all(|c| c == '*') && !text.is_empty() {
+            return Ok(());
+        }
+        if !text.starts_with("arn:") {
+            if text.starts_with('*') || text.starts_with("arn*") {
+                return Ok(());
+            }
+            return Err(ArnProblem::MissingPrefix);
+        }
+        let parts: Vec<&str> = text.splitn(6, ':').collect();
+        let service = parts.get(2).copied().unwrap_or("");
+        if service.is_empty() || service.contains(['*', '?']) {
+            return Err(ArnProblem::BadService);
+        }
+        let n = parts.len();
+        if n < 6 {
+            if parts.iter().any(|p| p.is_empty()) {
+                return Err(ArnProblem::TooFewPartsWithEmpty { found: n });
+            }
+            return Err(ArnProblem::TooFewParts {
+                found: n,
+                padded: format!("{text}{}", ":*".repeat(6 - n)),
+            });
+        }
+        Ok(())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn check_agrees_with_splitn(rest in "[a:*?é]{0,16}") {
+            let text = format!("arn:{rest}");
+            proptest::prop_assert_eq!(check_arn_pattern(&text), check_by_splitn(&text));
+            proptest::prop_assert_eq!(check_arn_pattern(&rest), check_by_splitn(&rest));
+        }
     }
 }

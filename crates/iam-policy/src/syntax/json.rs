@@ -195,7 +195,7 @@ fn parse_as<'t, S: JsonStr<'t>>(text: &'t str) -> Result<JsonValue<S>, JsonError
         // scratch stays below glibc's large-chunk size (1 KiB), whose
         // allocation would first consolidate every freed small chunk.
         members: Vec::with_capacity(9),
-        items: Vec::with_capacity(8),
+        items: Vec::with_capacity(16),
     };
     p.skip_ws();
     if p.peek().is_none() {
