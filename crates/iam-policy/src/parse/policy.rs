@@ -387,27 +387,47 @@ impl Builder {
                 "add \"Version\": \"2012-10-17\" as the first element",
             );
         }
-        // Sids must be unique within a policy.
+        // Sids must be unique within a policy. A handful of Sids are compared
+        // directly, kept on the stack (no hashing, no allocation); more go
+        // through a hash map.
+        const FEW_SIDS: usize = 16;
+        let mut few: [(&str, Span); FEW_SIDS] = [("", Span::default()); FEW_SIDS];
+        let mut n_few = 0;
+        let use_few = statements.iter().filter(|s| s.sid.is_some()).count() <= FEW_SIDS;
         let mut first_sid: HashMap<&str, Span> = HashMap::new();
         for s in &statements {
-            if let Some(sid) = &s.sid {
-                match first_sid.get(sid.value.as_str()) {
-                    Some(first) => self.diags.push(
-                        Diagnostic::error(
-                            C::DuplicateSid,
-                            sid.span,
-                            format!(
-                                "Sid \"{}\" is already used at line {}, column {}",
-                                sid.value, first.start.line, first.start.column
-                            ),
-                            "give every statement a unique Sid",
-                        )
-                        .aws(aws::DUPLICATE_SID),
-                    ),
-                    None => {
-                        first_sid.insert(&sid.value, sid.span);
-                    }
+            let Some(sid) = &s.sid else { continue };
+            let first = if use_few {
+                let seen = few.get(..n_few).unwrap_or_default();
+                let first = seen
+                    .iter()
+                    .find(|(t, _)| *t == sid.value.as_str())
+                    .map(|(_, span)| *span);
+                if let (None, Some(slot)) = (first, few.get_mut(n_few)) {
+                    *slot = (&sid.value, sid.span);
+                    n_few += 1;
                 }
+                first
+            } else {
+                let first = first_sid.get(sid.value.as_str()).copied();
+                if first.is_none() {
+                    first_sid.insert(&sid.value, sid.span);
+                }
+                first
+            };
+            if let Some(first) = first {
+                self.diags.push(
+                    Diagnostic::error(
+                        C::DuplicateSid,
+                        sid.span,
+                        format!(
+                            "Sid \"{}\" is already used at line {}, column {}",
+                            sid.value, first.start.line, first.start.column
+                        ),
+                        "give every statement a unique Sid",
+                    )
+                    .aws(aws::DUPLICATE_SID),
+                );
             }
         }
         Some(Policy {
