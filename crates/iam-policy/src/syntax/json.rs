@@ -933,6 +933,78 @@ mod tests {
         }
     }
 
+    /// The line and column of a character offset, counted from the text.
+    fn line_col(chars: &[char], offset: u32) -> (u32, u32) {
+        let before = &chars[..offset as usize];
+        let line = 1 + before.iter().filter(|c| **c == '\n').count() as u32;
+        let column = 1 + before.iter().rev().take_while(|c| **c != '\n').count() as u32;
+        (line, column)
+    }
+
+    /// Every span's line and column agree with its offset, and each value
+    /// starts where its text does.
+    fn check_spans(v: &JsonValue, chars: &[char]) {
+        for span in [v.span] {
+            for p in [span.start, span.end] {
+                assert_eq!(line_col(chars, p.offset), (p.line, p.column), "{p:?}");
+            }
+        }
+        let first = chars[v.span.start.offset as usize];
+        match &v.kind {
+            JsonKind::String(_) => assert_eq!(first, '"'),
+            JsonKind::Array(items) => {
+                assert_eq!(first, '[');
+                items.iter().for_each(|i| check_spans(i, chars));
+            }
+            JsonKind::Object(members) => {
+                assert_eq!(first, '{');
+                for m in members {
+                    assert_eq!(chars[m.key_span.start.offset as usize], '"');
+                    for p in [m.key_span.start, m.key_span.end] {
+                        assert_eq!(line_col(chars, p.offset), (p.line, p.column));
+                    }
+                    check_spans(&m.value, chars);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    proptest::proptest! {
+        /// Positions worked out from byte indexes count characters on lines
+        /// holding multi-byte characters, escapes and tabs.
+        #[test]
+        fn positions_count_characters(
+            entries in proptest::collection::vec(("[aé😀\t\n\"]{0,6}", "[ bü\u{1F600}\\\\]{0,6}"), 0..6),
+            pretty in proptest::bool::ANY,
+        ) {
+            let map: serde_json::Map<String, serde_json::Value> = entries
+                .iter()
+                .map(|(k, v)| (k.clone(), serde_json::json!([v, {"k": v}, 1])))
+                .collect();
+            let value = serde_json::Value::Object(map);
+            let doc = if pretty {
+                serde_json::to_string_pretty(&value).unwrap()
+            } else {
+                serde_json::to_string(&value).unwrap()
+            };
+            let chars: Vec<char> = doc.chars().collect();
+            let v = parse(&doc).unwrap();
+            check_spans(&v, &chars);
+            proptest::prop_assert_eq!(v.span.end.offset as usize, chars.len());
+        }
+    }
+
+    #[test]
+    fn error_positions_count_characters() {
+        let e = parse("{\"é😀\": 1 x}").unwrap_err();
+        assert_eq!((e.span.start.line, e.span.start.column), (1, 10));
+        assert_eq!((e.span.end.column, e.span.end.offset), (11, 10));
+        let e = parse("[\"ü\",\n \"\u{1F600}\" 2]").unwrap_err();
+        assert_eq!((e.span.start.line, e.span.start.column), (2, 6));
+        assert_eq!(e.span.start.offset, 11);
+    }
+
     #[test]
     fn deep_nesting_is_an_error_not_a_crash() {
         let text = "[".repeat(100_000);
