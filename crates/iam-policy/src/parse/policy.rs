@@ -857,12 +857,8 @@ impl Builder {
                 aws::RESOURCE_VENDOR,
             ),
         }
-        let head_end = text
-            .bytes()
-            .enumerate()
-            .filter(|(_, b)| *b == b':')
-            .nth(4)
-            .map_or(text.len(), |(i, _)| i);
+        let head = crate::pattern::arn::fifth_colon(text);
+        let head_end = head.unwrap_or(text.len());
         if text.starts_with("arn:") && text.get(..head_end).is_some_and(|h| h.contains("${")) {
             self.inert(
                 C::MalformedArn,
@@ -892,7 +888,7 @@ impl Builder {
             }
         } else {
             ResourceMatcher::Fixed {
-                pattern: ArnPattern::resource_text(&shared),
+                pattern: ArnPattern::resource_text_at(&shared, head),
                 // consecutive stars are one
                 shown: text.contains("**").then(|| {
                     let mut s = String::with_capacity(text.len());

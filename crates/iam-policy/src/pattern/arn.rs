@@ -143,6 +143,16 @@ pub fn check_arn_pattern(text: &str) -> Result<(), ArnProblem> {
     Ok(())
 }
 
+/// The byte index of the fifth colon of `text`, where the resource part of
+/// an ARN starts.
+pub(crate) fn fifth_colon(text: &str) -> Option<usize> {
+    text.bytes()
+        .enumerate()
+        .filter(|(_, b)| *b == b':')
+        .nth(4)
+        .map(|(i, _)| i)
+}
+
 /// A compiled ARN pattern.
 ///
 /// Two readings, as AWS documents them:
@@ -262,7 +272,15 @@ impl ArnPattern {
 
     /// The `Resource` element's reading of a pattern written without
     /// variables: `*` and `?` are wildcards.
+    #[cfg(test)]
     pub(crate) fn resource_text(text: &Text) -> ArnPattern {
+        ArnPattern::resource_text_at(text, fifth_colon(text))
+    }
+
+    /// The `Resource` element's reading of a pattern written without
+    /// variables (`*` and `?` are wildcards), given where the text's fifth
+    /// colon is ([`fifth_colon`], found once for the checks and the reading).
+    pub(crate) fn resource_text_at(text: &Text, head: Option<usize>) -> ArnPattern {
         let whole = |g: Glob| ArnPattern {
             whole: g,
             segments: None,
@@ -274,14 +292,9 @@ impl ArnPattern {
         }
         // the fifth colon, if any: the reading rewrites only wildcards
         // before it, and pads a pattern that has none
-        let head = text
-            .bytes()
-            .enumerate()
-            .filter(|(_, b)| *b == b':')
-            .nth(4)
-            .map(|(i, _)| i);
         if let Some(h) = head {
-            if !text.get(..h).is_some_and(|h| h.contains(['*', '?'])) {
+            let wild = |h: &str| h.bytes().any(|b| b == b'*' || b == b'?');
+            if !text.get(..h).is_some_and(wild) {
                 return whole(Glob::wildcard_text(text));
             }
         }
