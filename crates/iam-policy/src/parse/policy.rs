@@ -387,27 +387,47 @@ impl Builder {
                 "add \"Version\": \"2012-10-17\" as the first element",
             );
         }
-        // Sids must be unique within a policy.
+        // Sids must be unique within a policy. A handful of Sids are compared
+        // directly, kept on the stack (no hashing, no allocation); more go
+        // through a hash map.
+        const FEW_SIDS: usize = 16;
+        let mut few: [(&str, Span); FEW_SIDS] = [("", Span::default()); FEW_SIDS];
+        let mut n_few = 0;
+        let use_few = statements.iter().filter(|s| s.sid.is_some()).count() <= FEW_SIDS;
         let mut first_sid: HashMap<&str, Span> = HashMap::new();
         for s in &statements {
-            if let Some(sid) = &s.sid {
-                match first_sid.get(sid.value.as_str()) {
-                    Some(first) => self.diags.push(
-                        Diagnostic::error(
-                            C::DuplicateSid,
-                            sid.span,
-                            format!(
-                                "Sid \"{}\" is already used at line {}, column {}",
-                                sid.value, first.start.line, first.start.column
-                            ),
-                            "give every statement a unique Sid",
-                        )
-                        .aws(aws::DUPLICATE_SID),
-                    ),
-                    None => {
-                        first_sid.insert(&sid.value, sid.span);
-                    }
+            let Some(sid) = &s.sid else { continue };
+            let first = if use_few {
+                let seen = few.get(..n_few).unwrap_or_default();
+                let first = seen
+                    .iter()
+                    .find(|(t, _)| *t == sid.value.as_str())
+                    .map(|(_, span)| *span);
+                if let (None, Some(slot)) = (first, few.get_mut(n_few)) {
+                    *slot = (&sid.value, sid.span);
+                    n_few += 1;
                 }
+                first
+            } else {
+                let first = first_sid.get(sid.value.as_str()).copied();
+                if first.is_none() {
+                    first_sid.insert(&sid.value, sid.span);
+                }
+                first
+            };
+            if let Some(first) = first {
+                self.diags.push(
+                    Diagnostic::error(
+                        C::DuplicateSid,
+                        sid.span,
+                        format!(
+                            "Sid \"{}\" is already used at line {}, column {}",
+                            sid.value, first.start.line, first.start.column
+                        ),
+                        "give every statement a unique Sid",
+                    )
+                    .aws(aws::DUPLICATE_SID),
+                );
             }
         }
         Some(Policy {
@@ -445,13 +465,33 @@ impl Builder {
             anchor,
         };
         let mut saw_effect = false;
+        // which of the elements that exclude each other are present, in one pass
+        let mut present = [false; 6];
+        for m in members.iter() {
+            let i = match &*m.key {
+                "Action" => 0,
+                "NotAction" => 1,
+                "Resource" => 2,
+                "NotResource" => 3,
+                "Principal" => 4,
+                "NotPrincipal" => 5,
+                _ => continue,
+            };
+            if let Some(p) = present.get_mut(i) {
+                *p = true;
+            }
+        }
         let find = |k: &str| members.iter().find(|m| m.key == k).map(|m| m.key_span);
-        for (a, b) in [
+        for (pair, (a, b)) in [
             ("Action", "NotAction"),
             ("Resource", "NotResource"),
             ("Principal", "NotPrincipal"),
-        ] {
-            if let (Some(_), Some(sb)) = (find(a), find(b)) {
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let both = present.get(2 * pair..2 * pair + 2) == Some(&[true, true]);
+            if let Some(sb) = both.then(|| find(b)).flatten() {
                 self.err(
                     C::ConflictingElements,
                     sb,
@@ -817,11 +857,8 @@ impl Builder {
                 aws::RESOURCE_VENDOR,
             ),
         }
-        let head_end = text
-            .char_indices()
-            .filter(|(_, c)| *c == ':')
-            .nth(4)
-            .map_or(text.len(), |(i, _)| i);
+        let head = crate::pattern::arn::fifth_colon(text);
+        let head_end = head.unwrap_or(text.len());
         if text.starts_with("arn:") && text.get(..head_end).is_some_and(|h| h.contains("${")) {
             self.inert(
                 C::MalformedArn,
@@ -851,7 +888,7 @@ impl Builder {
             }
         } else {
             ResourceMatcher::Fixed {
-                pattern: ArnPattern::resource_text(&shared),
+                pattern: ArnPattern::resource_text_at(&shared, head),
                 // consecutive stars are one
                 shown: text.contains("**").then(|| {
                     let mut s = String::with_capacity(text.len());
@@ -1067,11 +1104,13 @@ impl Builder {
                     "add a condition key and its value(s), or remove the operator",
                 );
             }
+            // one text for every key of the operator
+            let operator_text = Text::from(&*op_m.key);
             for key_m in dedupe(keys, &op_m.key, &mut self.diags).iter() {
                 let values = self.condition_values(operator, key_m);
                 out.push(Condition {
                     operator,
-                    operator_text: Text::from(&*op_m.key),
+                    operator_text: operator_text.clone(),
                     operator_span: op_m.key_span,
                     key: Text::from(&*key_m.key),
                     key_span: key_m.key_span,
@@ -1088,8 +1127,7 @@ impl Builder {
     }
 
     fn condition_values(&mut self, op: Operator, m: &JsonMember<'_>) -> Vec<ConditionValue> {
-        let mut raw: Vec<&JsonValue<'_>> = Vec::new();
-        match &m.value.kind {
+        let raw: &[JsonValue<'_>] = match &m.value.kind {
             JsonKind::Array(items) => {
                 if items.is_empty() {
                     self.inert(
@@ -1099,10 +1137,10 @@ impl Builder {
                         "give at least one value",
                     );
                 }
-                raw.extend(items.iter());
+                items
             }
-            _ => raw.push(&m.value),
-        }
+            _ => std::slice::from_ref(&m.value),
+        };
         let mut out = Vec::with_capacity(raw.len());
         let family = op.base.family();
         let variables = self.variables && op.base.takes_variables();

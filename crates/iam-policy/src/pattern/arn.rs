@@ -97,18 +97,42 @@ pub fn check_arn_pattern(text: &str) -> Result<(), ArnProblem> {
         }
         return Err(ArnProblem::MissingPrefix);
     }
-    let mut parts = [""; 6];
-    let mut n = 0;
-    for (slot, p) in parts.iter_mut().zip(text.splitn(6, ':')) {
-        *slot = p;
-        n += 1;
+    // the parts `splitn(6, ':')` gives, found in one pass over the bytes
+    let mut colons = [0usize; 5];
+    let mut k = 0;
+    for (i, b) in text.bytes().enumerate() {
+        if b == b':' {
+            if let Some(c) = colons.get_mut(k) {
+                *c = i;
+            }
+            k += 1;
+            if k == colons.len() {
+                break;
+            }
+        }
     }
-    let service = parts.get(2).copied().unwrap_or("");
+    let n = k + 1;
+    let part = |j: usize| -> &str {
+        if j >= n {
+            return "";
+        }
+        let start = match j.checked_sub(1) {
+            Some(p) => colons.get(p).map_or(text.len(), |c| c + 1),
+            None => 0,
+        };
+        let end = if j < k {
+            colons.get(j).copied().unwrap_or(text.len())
+        } else {
+            text.len()
+        };
+        text.get(start..end).unwrap_or_default()
+    };
+    let service = part(2);
     if service.is_empty() || service.contains(['*', '?']) {
         return Err(ArnProblem::BadService);
     }
     if n < 6 {
-        if parts.iter().take(n).any(|p| p.is_empty()) {
+        if (0..n).any(|j| part(j).is_empty()) {
             return Err(ArnProblem::TooFewPartsWithEmpty { found: n });
         }
         return Err(ArnProblem::TooFewParts {
@@ -117,6 +141,16 @@ pub fn check_arn_pattern(text: &str) -> Result<(), ArnProblem> {
         });
     }
     Ok(())
+}
+
+/// The byte index of the fifth colon of `text`, where the resource part of
+/// an ARN starts.
+pub(crate) fn fifth_colon(text: &str) -> Option<usize> {
+    text.bytes()
+        .enumerate()
+        .filter(|(_, b)| *b == b':')
+        .nth(4)
+        .map(|(i, _)| i)
 }
 
 /// A compiled ARN pattern.
@@ -238,7 +272,15 @@ impl ArnPattern {
 
     /// The `Resource` element's reading of a pattern written without
     /// variables: `*` and `?` are wildcards.
+    #[cfg(test)]
     pub(crate) fn resource_text(text: &Text) -> ArnPattern {
+        ArnPattern::resource_text_at(text, fifth_colon(text))
+    }
+
+    /// The `Resource` element's reading of a pattern written without
+    /// variables (`*` and `?` are wildcards), given where the text's fifth
+    /// colon is ([`fifth_colon`], found once for the checks and the reading).
+    pub(crate) fn resource_text_at(text: &Text, head: Option<usize>) -> ArnPattern {
         let whole = |g: Glob| ArnPattern {
             whole: g,
             segments: None,
@@ -250,14 +292,9 @@ impl ArnPattern {
         }
         // the fifth colon, if any: the reading rewrites only wildcards
         // before it, and pads a pattern that has none
-        let head = text
-            .bytes()
-            .enumerate()
-            .filter(|(_, b)| *b == b':')
-            .nth(4)
-            .map(|(i, _)| i);
         if let Some(h) = head {
-            if !text.get(..h).is_some_and(|h| h.contains(['*', '?'])) {
+            let wild = |h: &str| h.bytes().any(|b| b == b'*' || b == b'?');
+            if !text.get(..h).is_some_and(wild) {
                 return whole(Glob::wildcard_text(text));
             }
         }
@@ -448,5 +485,44 @@ mod tests {
         );
         assert!(check_arn_pattern("arn:aws:s3:::bucket/*").is_ok());
         assert!(check_arn_pattern("*").is_ok());
+    }
+
+    /// The parts as `splitn(6, ':')` gives them, the reading the one-pass
+    /// split of [`check_arn_pattern`] must agree with.
+    fn check_by_splitn(text: &str) -> Result<(), ArnProblem> {
+        if text.chars().all(|c| c == '*') && !text.is_empty() {
+            return Ok(());
+        }
+        if !text.starts_with("arn:") {
+            if text.starts_with('*') || text.starts_with("arn*") {
+                return Ok(());
+            }
+            return Err(ArnProblem::MissingPrefix);
+        }
+        let parts: Vec<&str> = text.splitn(6, ':').collect();
+        let service = parts.get(2).copied().unwrap_or("");
+        if service.is_empty() || service.contains(['*', '?']) {
+            return Err(ArnProblem::BadService);
+        }
+        let n = parts.len();
+        if n < 6 {
+            if parts.iter().any(|p| p.is_empty()) {
+                return Err(ArnProblem::TooFewPartsWithEmpty { found: n });
+            }
+            return Err(ArnProblem::TooFewParts {
+                found: n,
+                padded: format!("{text}{}", ":*".repeat(6 - n)),
+            });
+        }
+        Ok(())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn check_agrees_with_splitn(rest in "[a:*?é]{0,16}") {
+            let text = format!("arn:{rest}");
+            proptest::prop_assert_eq!(check_arn_pattern(&text), check_by_splitn(&text));
+            proptest::prop_assert_eq!(check_arn_pattern(&rest), check_by_splitn(&rest));
+        }
     }
 }

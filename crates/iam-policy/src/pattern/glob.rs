@@ -558,9 +558,11 @@ impl SmallNfa {
             any_colon: 0,
             accept: 1u64 << toks.len(),
             index: [0; 128],
-            masks: vec![0],
+            // at most one mask per literal token, allocated once
+            masks: Vec::with_capacity(1 + toks.iter().filter(|t| t.lit().is_some()).count()),
             other: Vec::new(),
         };
+        n.masks.push(0);
         for (i, t) in toks.iter().enumerate() {
             let bit = 1u64 << i;
             match t {

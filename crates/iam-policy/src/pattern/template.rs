@@ -228,7 +228,7 @@ impl Template {
         Template::from_tokens(Tokens::of(text, variables, wildcards))
     }
 
-    /// Compiles a Resource entry (see [`Tokens::of_resource`]); the pattern
+    /// Compiles a Resource entry (see `Tokens::of_resource`); the pattern
     /// is read as text, not yet as an ARN (see [`crate::pattern::ArnPattern::resource`]).
     /// Unlike the other constructors, a template without variables keeps
     /// its tokens as written (stars not collapsed) as its one part, for

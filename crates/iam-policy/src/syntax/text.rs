@@ -77,6 +77,10 @@ impl fmt::Debug for Text {
 
 impl From<&str> for Text {
     fn from(s: &str) -> Text {
+        if s.is_empty() {
+            // shared, not allocated (the literal part of `*`, for one)
+            return Text::default();
+        }
         Text(Arc::from(s))
     }
 }
@@ -180,5 +184,13 @@ mod tests {
         assert_eq!(strings, ["s3:GetObject", "s3:GetObject"]);
         let s: String = t.into();
         assert_eq!(s, "s3:GetObject");
+    }
+
+    #[test]
+    fn empty_texts_share_one_allocation() {
+        let (a, b) = (Text::from(""), Text::build(|_| {}));
+        assert_eq!(a, "");
+        assert!(Arc::ptr_eq(&a.0, &b.0));
+        assert!(Arc::ptr_eq(&a.0, &Text::default().0));
     }
 }
