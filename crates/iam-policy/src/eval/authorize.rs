@@ -177,7 +177,7 @@ pub enum NotApplicable {
 
 /// The services whose actions RCPs apply to: AWS Organizations User Guide,
 /// "Resource control policies (RCPs)", "List of AWS services that support
-/// RCPs" (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html).
+/// RCPs" (<https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html>).
 pub const RCP_SERVICES: [&str; 62] = [
     "aoss",
     "appconfig",
