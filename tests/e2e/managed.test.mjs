@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { deflateRawSync, inflateRawSync } from "node:zlib";
 import { join } from "node:path";
-import { ROOT, artifact, decisions, openApp, replaceEditorText, waitForDecisions, withPlayground } from "./helpers.mjs";
+import { DIST, ROOT, artifact, decisions, openApp, replaceEditorText, startServer, waitForDecisions, withPlayground } from "./helpers.mjs";
 
 const env = withPlayground();
 const MANAGED_URL = /widget\/managed-policies\.json/;
@@ -152,6 +152,30 @@ describe("AWS managed policies", () => {
     await p.click('.managed-fixes button:has-text("Use AWSImageBuilderFullAccess")');
     await waitForDecisions(p, ["allowed", "implicitDeny"]);
     assert.deepEqual(p.errors, []);
+    await context.close();
+  });
+
+  test("offline after a visit that used them, a managed reference still resolves", async () => {
+    // Its own server, so that it can be stopped: the network really goes away.
+    const own = await startServer(DIST);
+    const scenario = { ...SCENARIO, name: "offline", policies: { identity: [{ managed: "AWSImageBuilderFullAccess" }, S3_ONLY] } };
+    const url = linkOf(own.url, scenario);
+    const { context, page: p } = await page({}, url);
+    await waitForDecisions(p, ["allowed", "allowed"], 30000);
+    await p.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+      if (!navigator.serviceWorker.controller) {
+        await new Promise((ok) => navigator.serviceWorker.addEventListener("controllerchange", ok, { once: true }));
+      }
+    });
+    // The page was not yet controlled when it fetched the managed policies: fetch them once
+    // more under the service worker (as any later visit does), then lose the network.
+    await p.reload();
+    await waitForDecisions(p, ["allowed", "allowed"], 30000);
+    await own.close();
+    await p.reload();
+    await waitForDecisions(p, ["allowed", "allowed"], 30000);
+    assert.equal(await p.$(".managed-pane .notice-error"), null);
     await context.close();
   });
 });

@@ -169,9 +169,14 @@ async function pageNetworkFirst(request) {
   }
 }
 
+// What the page fetches on demand and is not precached (the AWS managed policies, ~460 KB gzip,
+// fetched only when a policy references one or the picker opens) is kept once fetched, so that it
+// works offline afterwards too.
 async function networkThenCache(request) {
   try {
-    return await fetch(request);
+    const response = await fetch(request);
+    if (response.ok && response.type === "basic") (await caches.open(CACHE)).put(request, response.clone());
+    return response;
   } catch (err) {
     const hit = await caches.match(request, { ignoreSearch: true });
     if (hit) return hit;
