@@ -132,3 +132,27 @@ describe("share links over the limits", () => {
     }
   });
 });
+
+describe("damaged share links", () => {
+  test("a link cut short or not DEFLATE says so, and the page stays usable", async () => {
+    const whole = link({ policies: { identity: [policy("*")] }, requests: [REQUEST] });
+    const [base, data] = whole.split("#s=1.");
+    const cases = [
+      // Half of the base64url (whole groups of 4: valid base64 of DEFLATE data cut short).
+      { name: "cut short", url: `${base}#s=1.${data.slice(0, Math.floor(data.length / 8) * 4)}` },
+      { name: "not DEFLATE", url: `${server.url}#s=1.AAAA` },
+      { name: "not base64url", url: `${server.url}#s=1.%25%25` },
+    ];
+    for (const c of cases) {
+      const { context, page } = await open(c.url);
+      await page.waitForSelector(".notice-error");
+      const text = await page.textContent(".notice-error");
+      console.log(`${c.name}: ${text}`);
+      assert.match(text, /Could not open the link: the link is cut short or damaged/);
+      assert.ok((await decisions(page)).length > 0);
+      assert.equal(new URL(page.url()).hash, "", "the fragment is removed once read");
+      assert.deepEqual(page.errors, []);
+      await context.close();
+    }
+  });
+});

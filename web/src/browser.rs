@@ -7,7 +7,7 @@ use wasm_bindgen::JsCast;
 
 use crate::model::Workspace;
 use crate::share::{self, ShareError, Shared};
-use crate::state::Notice;
+use crate::state::Action;
 
 /// localStorage key of the autosaved workspace (same JSON as in share links).
 pub const STORAGE_KEY: &str = "iam-playground/workspace/v1";
@@ -48,52 +48,170 @@ pub fn clear_fragment() {
     }
 }
 
-/// What a fragment opens: `Ok(None)` when it is no share link.
-pub fn open_fragment(fragment: &str) -> Result<Option<Workspace>, String> {
-    match share::decode(fragment) {
-        Ok(Shared::Workspace(ws)) => Ok(Some(*ws)),
-        Ok(Shared::Scenario(text)) => {
-            crate::engine::import_scenario(&text)
-                .map(Some)
-                .map_err(|e| {
-                    format!(
-                        "the link's scenario cannot be read: {}",
-                        crate::engine::problems_text(&e)
-                    )
-                })
+// ------------------------------------------------------------ share links
+//
+// The DEFLATE of share links is the browser's (`CompressionStream`/`DecompressionStream`
+// "deflate-raw", in every current browser): the page's WebAssembly carries no compressor, and
+// the links stay byte-compatible with the CLI's and the npm package's (miniz_oxide).
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// A transform stream of bytes: `new CompressionStream(format)`.
+    type CompressionStream;
+    #[wasm_bindgen(catch, constructor)]
+    fn new(format: &str) -> Result<CompressionStream, wasm_bindgen::JsValue>;
+
+    /// `new DecompressionStream(format)`.
+    type DecompressionStream;
+    #[wasm_bindgen(catch, constructor)]
+    fn new(format: &str) -> Result<DecompressionStream, wasm_bindgen::JsValue>;
+
+    /// What has a `.stream()` (a `Blob`).
+    type Streamable;
+    #[wasm_bindgen(method)]
+    fn stream(this: &Streamable) -> ByteStream;
+
+    /// A `ReadableStream` of bytes.
+    type ByteStream;
+    #[wasm_bindgen(method, js_name = pipeThrough)]
+    fn pipe_through(this: &ByteStream, transform: &wasm_bindgen::JsValue) -> ByteStream;
+    #[wasm_bindgen(method, js_name = getReader)]
+    fn get_reader(this: &ByteStream) -> StreamReader;
+
+    type StreamReader;
+    #[wasm_bindgen(method)]
+    fn read(this: &StreamReader) -> js_sys::Promise;
+    #[wasm_bindgen(method)]
+    fn cancel(this: &StreamReader) -> js_sys::Promise;
+}
+
+/// The bytes as a stream (`new Blob([bytes]).stream()`).
+fn byte_stream(bytes: &[u8]) -> Option<ByteStream> {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).ok()?;
+    Some(blob.unchecked_ref::<Streamable>().stream())
+}
+
+/// Everything a stream gives, stopping with `Ok(None)` as soon as it is over `cap` bytes (a
+/// link of a few kilobytes may inflate to gigabytes: it is never inflated past the cap).
+async fn read_all(
+    stream: &ByteStream,
+    cap: usize,
+) -> Result<Option<Vec<u8>>, wasm_bindgen::JsValue> {
+    use wasm_bindgen_futures::JsFuture;
+    let reader = stream.get_reader();
+    let mut out = Vec::new();
+    loop {
+        let chunk = JsFuture::from(reader.read()).await?;
+        if js_sys::Reflect::get(&chunk, &"done".into())?.is_truthy() {
+            return Ok(Some(out));
         }
-        Err(ShareError::NotALink) => Ok(None),
-        Err(e) => Err(e.to_string()),
+        let value = js_sys::Uint8Array::new(&js_sys::Reflect::get(&chunk, &"value".into())?);
+        if out.len().saturating_add(value.length() as usize) > cap {
+            let _ = reader.cancel();
+            return Ok(None);
+        }
+        out.extend_from_slice(&value.to_vec());
     }
 }
 
-/// What the page starts with: the workspace (a share link in the address, else the autosave,
-/// else the default example), what to tell the user, and the autosaved work a link replaced
-/// (for "Restore your previous work").
-pub fn initial_workspace() -> (Workspace, Option<Notice>, Option<Workspace>) {
+/// Raw DEFLATE with the browser's `CompressionStream`.
+pub async fn deflate_raw(bytes: &[u8]) -> Result<Vec<u8>, String> {
+    let failed = || "this browser cannot compress it (CompressionStream)".to_string();
+    let codec = CompressionStream::new("deflate-raw").map_err(|_| failed())?;
+    let stream = byte_stream(bytes).ok_or_else(failed)?.pipe_through(&codec);
+    read_all(&stream, usize::MAX)
+        .await
+        .ok()
+        .flatten()
+        .ok_or_else(failed)
+}
+
+/// Raw INFLATE with the browser's `DecompressionStream`, stopping at `iam_share::MAX_PAYLOAD`.
+pub async fn inflate_raw(packed: &[u8]) -> Result<Vec<u8>, ShareError> {
+    let codec = DecompressionStream::new("deflate-raw").map_err(|_| ShareError::BadCompression)?;
+    let stream = byte_stream(packed)
+        .ok_or(ShareError::BadCompression)?
+        .pipe_through(&codec);
+    match read_all(&stream, iam_share::MAX_PAYLOAD).await {
+        Ok(Some(bytes)) => Ok(bytes),
+        Ok(None) => Err(iam_share::payload_too_large()),
+        Err(_) => Err(ShareError::BadCompression),
+    }
+}
+
+/// What a fragment's payload opens, once the browser has inflated it (then `share::read`).
+async fn open_packed(packed: share::Packed) -> Result<Workspace, String> {
+    let bytes = inflate_raw(&packed.data).await.map_err(|e| e.to_string())?;
+    match share::read(packed.workspace, bytes).map_err(|e| e.to_string())? {
+        Shared::Workspace(ws) => Ok(*ws),
+        Shared::Scenario(text) => crate::engine::import_scenario(&text).map_err(|e| {
+            format!(
+                "the link's scenario cannot be read: {}",
+                crate::engine::problems_text(&e)
+            )
+        }),
+    }
+}
+
+/// Opens the share link in the page's address, if it holds one (`startup`: the address the page
+/// was opened with, else one pasted into an open page): the fragment is removed from the
+/// address bar at once (a reload shows the autosave), and `dispatch` gets
+/// `Action::LinkOpened` once the browser has inflated it.
+pub fn open_link_in_address(startup: bool, dispatch: impl FnOnce(Action) + 'static) {
     let frag = fragment();
-    let from_link = open_fragment(&frag);
-    if !frag.is_empty() && !crate::learn::route::is_learn(&frag) {
-        clear_fragment();
+    if crate::learn::route::is_learn(&frag) {
+        return;
     }
-    let saved_or_default = || load_saved().unwrap_or_else(crate::gallery::default_workspace);
-    match from_link {
-        Ok(Some(ws)) => (
-            ws,
-            Some(Notice::info("Opened the shared scenario from the link.")),
-            load_saved(),
-        ),
-        Ok(None) => (saved_or_default(), None, None),
-        Err(e) => (
-            saved_or_default(),
-            Some(Notice::error(format!("Could not open the link: {e}."))),
-            None,
-        ),
+    let packed = match share::packed(&frag) {
+        Err(ShareError::NotALink) => {
+            if startup && !frag.is_empty() {
+                clear_fragment();
+            }
+            return;
+        }
+        other => other,
+    };
+    clear_fragment();
+    match packed {
+        Ok(packed) => wasm_bindgen_futures::spawn_local(async move {
+            let opened = open_packed(packed).await.map(Box::new);
+            dispatch(Action::LinkOpened(opened, startup));
+        }),
+        Err(e) => dispatch(Action::LinkOpened(Err(e.to_string()), startup)),
     }
 }
 
-/// The share link for a workspace: this page's address with the workspace in the fragment.
-pub fn share_url(ws: &Workspace) -> String {
+/// What the page starts with: the autosave, else the default example (a share link in the
+/// address opens a moment later: `open_link_in_address`).
+pub fn initial_workspace() -> Workspace {
+    load_saved().unwrap_or_else(crate::gallery::default_workspace)
+}
+
+/// Makes the share link of a workspace (this page's address with the workspace in the
+/// fragment, compressed by the browser, so a moment later), copies it to the clipboard and
+/// hands `dispatch` `Action::ShareLinkMade`.
+pub fn share(ws: &Workspace, dispatch: impl FnOnce(Action) + 'static) {
+    share_url(ws, move |link| {
+        if let Ok(url) = &link {
+            copy_to_clipboard(url);
+        }
+        dispatch(Action::ShareLinkMade(link));
+    });
+}
+
+/// Goes to the playground on a workspace, by its share link (Learn's "Open in playground").
+pub fn open_in_playground(ws: &Workspace) {
+    share_url(ws, |link| {
+        if let (Ok(url), Some(w)) = (link, web_sys::window()) {
+            let _ = w.location().set_href(&url);
+        }
+    });
+}
+
+/// The share link for a workspace: this page's address with the workspace in the fragment
+/// (compressed by the browser: `done` gets it a moment later).
+pub fn share_url(ws: &Workspace, done: impl FnOnce(Result<String, String>) + 'static) {
     let base = location()
         .and_then(|l| {
             let origin = l.origin().ok()?;
@@ -102,7 +220,15 @@ pub fn share_url(ws: &Workspace) -> String {
             Some(format!("{origin}{path}{search}"))
         })
         .unwrap_or_default();
-    format!("{base}#{}", share::encode(ws))
+    let [scenario, workspace] = share::payloads(ws);
+    wasm_bindgen_futures::spawn_local(async move {
+        let link = async {
+            let s = deflate_raw(&scenario).await?;
+            let p = deflate_raw(&workspace).await?;
+            Ok(format!("{base}#{}", share::fragment_of_packed(&s, &p)))
+        };
+        done(link.await);
+    });
 }
 
 /// Copies text to the clipboard (best effort: the link is also shown for manual copying).

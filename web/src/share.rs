@@ -1,5 +1,8 @@
 //! Share links: the whole workspace in the URL fragment (crate `iam-share` does the
-//! encoding: `<part>=1.<base64url(raw DEFLATE(JSON))>`, `1` being the share format version).
+//! format: `<part>=1.<base64url(raw DEFLATE(JSON))>`, `1` being the share format version). The
+//! DEFLATE is the browser's own (`CompressionStream`/`DecompressionStream("deflate-raw")`,
+//! `browser::share_url` and `browser::open_fragment`), so the page's WebAssembly carries no
+//! compressor; links stay byte-compatible with the CLI's and the npm package's (miniz_oxide).
 //!
 //! A playground link has two `&`-separated parts:
 //! - `s=1.…`: the scenario (spec format) that is evaluated. Any tool that reads share links
@@ -18,16 +21,6 @@ pub use iam_share::{ShareError, SHARE_VERSION};
 /// The fragment part holding the playground's workspace.
 const WORKSPACE_PREFIX: &str = "p=";
 
-/// The fragment (without `#`) for a workspace.
-pub fn encode(ws: &Workspace) -> String {
-    let scenario = serde_json::to_vec(&ws.scenario_file()).unwrap_or_default();
-    let workspace = serde_json::to_vec(ws).unwrap_or_default();
-    let s = iam_share::encode_bytes(&scenario);
-    let p = iam_share::encode_bytes(&workspace);
-    let p = p.strip_prefix(iam_share::PREFIX).unwrap_or(&p);
-    format!("{s}&{WORKSPACE_PREFIX}{p}")
-}
-
 /// What a fragment holds.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Shared {
@@ -37,33 +30,86 @@ pub enum Shared {
     Scenario(String),
 }
 
-/// Reads a fragment (with or without the leading `#`). A link over the share-link limits
-/// (`iam_share::check_limits`) is refused with a message naming the limit, before anything in it
-/// is evaluated.
-pub fn decode(fragment: &str) -> Result<Shared, ShareError> {
+/// The two payloads of a workspace's link, before compression: the scenario's JSON (`s=`) and
+/// the workspace's (`p=`).
+pub fn payloads(ws: &Workspace) -> [Vec<u8>; 2] {
+    [
+        serde_json::to_vec(&ws.scenario_file()).unwrap_or_default(),
+        serde_json::to_vec(ws).unwrap_or_default(),
+    ]
+}
+
+/// The fragment (without `#`) from the two payloads of [`payloads`], each compressed with raw
+/// DEFLATE (the browser's `CompressionStream("deflate-raw")`: `browser::share_url`).
+pub fn fragment_of_packed(scenario: &[u8], workspace: &[u8]) -> String {
+    let s = iam_share::fragment_of_packed(scenario);
+    let p = iam_share::fragment_of_packed(workspace);
+    let p = p.strip_prefix(iam_share::PREFIX).unwrap_or(&p);
+    format!("{s}&{WORKSPACE_PREFIX}{p}")
+}
+
+/// The compressed payload of a fragment: the workspace part (`p=`) when there is one, else the
+/// scenario part (`s=`) of a link made by another tool.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Packed {
+    pub workspace: bool,
+    /// Raw DEFLATE, to inflate up to `iam_share::MAX_PAYLOAD` bytes.
+    pub data: Vec<u8>,
+}
+
+/// Finds the payload of a fragment (with or without the leading `#`) and decodes its base64url.
+pub fn packed(fragment: &str) -> Result<Packed, ShareError> {
     let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
     let workspace_part = fragment
         .split('&')
         .find_map(|part| part.strip_prefix(WORKSPACE_PREFIX));
-    if let Some(p) = workspace_part {
-        let bytes = iam_share::decode_bytes(&format!("{}{p}", iam_share::PREFIX))?;
-        let text = String::from_utf8(bytes).map_err(|e| ShareError::BadJson(e.to_string()))?;
-        let ws = serde_json::from_str::<Workspace>(&text)
-            .map_err(|e| ShareError::BadJson(e.to_string()))?;
-        // Every policy counts, switched-off layers included: they are edited and linted.
-        let mut all = ws.clone();
-        for kind in PolicyKind::ALL {
-            all.set_on(kind, true);
-        }
-        iam_share::check_limits(&serde_json::to_value(all.scenario()).unwrap_or_default())?;
-        return Ok(Shared::Workspace(Box::new(ws)));
+    Ok(match workspace_part {
+        Some(p) => Packed {
+            workspace: true,
+            data: iam_share::packed_payload(&format!("{}{p}", iam_share::PREFIX))?,
+        },
+        None => Packed {
+            workspace: false,
+            data: iam_share::packed_payload(fragment)?,
+        },
+    })
+}
+
+/// What an inflated payload holds. A link over the share-link limits
+/// (`iam_share::check_limits`) is refused with a message naming the limit, before anything in it
+/// is evaluated.
+pub fn read(workspace: bool, bytes: Vec<u8>) -> Result<Shared, ShareError> {
+    if !workspace {
+        return iam_share::scenario_text_of_payload(bytes).map(Shared::Scenario);
     }
-    iam_share::decode_scenario_text(fragment).map(Shared::Scenario)
+    let text = String::from_utf8(bytes).map_err(|e| ShareError::BadJson(e.to_string()))?;
+    let ws =
+        serde_json::from_str::<Workspace>(&text).map_err(|e| ShareError::BadJson(e.to_string()))?;
+    // Every policy counts, switched-off layers included: they are edited and linted.
+    let mut all = ws.clone();
+    for kind in PolicyKind::ALL {
+        all.set_on(kind, true);
+    }
+    iam_share::check_limits(&serde_json::to_value(all.scenario()).unwrap_or_default())?;
+    Ok(Shared::Workspace(Box::new(ws)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The codec of the CLI and the npm package (crate `iam-share`'s miniz_oxide), in place of
+    /// the browser's: the links are the same format.
+    fn encode(ws: &Workspace) -> String {
+        let packed = payloads(ws)
+            .map(|p| iam_share::packed_payload(&iam_share::encode_bytes(&p)).expect("a payload"));
+        fragment_of_packed(&packed[0], &packed[1])
+    }
+
+    fn decode(fragment: &str) -> Result<Shared, ShareError> {
+        let p = packed(fragment)?;
+        read(p.workspace, iam_share::inflate(&p.data)?)
+    }
     use crate::model::{ContextField, RequestRow, ValueKind};
     use iam_policy::{PolicyId, PolicyKind};
 

@@ -324,6 +324,13 @@ pub enum Action {
     DismissNotice,
     ShowGallery(bool),
     ShowShareLink(Option<String>),
+    /// The share link the browser made (its DEFLATE is asynchronous), already copied to the
+    /// clipboard, or why it could not be made.
+    ShareLinkMade(Result<String, String>),
+    /// A share link in the address was read (asynchronously: the browser inflates it), or why
+    /// it cannot open; `true` when it is the address the page was opened with (what is kept
+    /// for "Restore your previous work" is then the autosave, never the default example).
+    LinkOpened(Result<Box<Workspace>, String>, bool),
     /// The lazy catalog loaded, or why it could not.
     CatalogLoaded(Result<(), String>),
     /// Open or close the AWS managed policy picker.
@@ -628,6 +635,36 @@ impl Reducible for State {
                 changed = false;
                 next.share_link = link;
             }
+            Action::ShareLinkMade(Ok(link)) => {
+                changed = false;
+                next.share_link = Some(link);
+                next.notice = Some(Notice::info(
+                    "Share link copied. It holds the whole scenario; nothing is uploaded.",
+                ));
+            }
+            Action::ShareLinkMade(Err(e)) => {
+                changed = false;
+                next.notice = Some(Notice::error(format!(
+                    "Could not make the share link: {e}."
+                )));
+            }
+            Action::LinkOpened(Ok(ws), startup) => {
+                let notice = Notice::info("Opened the shared scenario from the link.");
+                let pristine = startup && {
+                    let mut example = crate::gallery::default_workspace();
+                    example.view = self.ws.view.clone();
+                    self.ws == example
+                };
+                let previous = (!pristine).then(|| self.ws.clone());
+                next = State::new(*ws, Some(notice.clone())).keeping(previous, &notice.text);
+                next.revision = self.revision;
+                next.catalog = self.catalog.clone();
+                next.managed = self.managed.clone();
+            }
+            Action::LinkOpened(Err(e), _) => {
+                changed = false;
+                next.notice = Some(Notice::error(format!("Could not open the link: {e}.")));
+            }
             Action::CatalogLoaded(r) => {
                 changed = false;
                 next.catalog = match r {
@@ -851,6 +888,59 @@ mod tests {
 
     fn state() -> Rc<State> {
         Rc::new(State::new(crate::gallery::default_workspace(), None))
+    }
+
+    #[test]
+    fn a_link_read_by_the_browser_opens_and_keeps_the_autosave_not_the_example() {
+        let mut theirs = Workspace::blank();
+        theirs.name = "theirs".into();
+        // Opened with the page, over the default example: nothing to restore.
+        let s = state().reduce(Action::LinkOpened(Ok(Box::new(theirs.clone())), true));
+        assert_eq!(s.ws.name, "theirs");
+        assert!(s.kept.is_none());
+        assert_eq!(
+            s.notice.as_ref().map(|n| n.text.as_str()),
+            Some("Opened the shared scenario from the link.")
+        );
+        assert_eq!(s.revision, 1, "autosaved");
+        // Over autosaved work (at startup or later): it can be restored.
+        let mine = state().reduce(Action::Rename("mine".into()));
+        for startup in [true, false] {
+            let s = mine
+                .clone()
+                .reduce(Action::LinkOpened(Ok(Box::new(theirs.clone())), startup));
+            assert_eq!(s.ws.name, "theirs");
+            assert_eq!(s.kept.as_ref().map(|k| k.ws.name.as_str()), Some("mine"));
+        }
+        // Pasted into an open page over the example: the example can be restored.
+        let s = state().reduce(Action::LinkOpened(Ok(Box::new(theirs)), false));
+        assert!(s.kept.is_some());
+        // A link that cannot open says why and changes nothing.
+        let s = mine.reduce(Action::LinkOpened(Err("it is cut short".into()), true));
+        assert_eq!(s.ws.name, "mine");
+        assert_eq!(s.revision, 1);
+        let notice = s.notice.clone().unwrap();
+        assert_eq!(notice.text, "Could not open the link: it is cut short.");
+    }
+
+    #[test]
+    fn a_share_link_made_by_the_browser_is_shown() {
+        let s = state().reduce(Action::ShareLinkMade(Ok("https://x/#s=1.a&p=1.b".into())));
+        assert_eq!(s.share_link.as_deref(), Some("https://x/#s=1.a&p=1.b"));
+        assert!(s
+            .notice
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("Share link copied"));
+        assert_eq!(s.revision, 0);
+        let s = s.reduce(Action::ShareLinkMade(Err("no CompressionStream".into())));
+        assert!(s
+            .notice
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("Could not make the share link: no CompressionStream"));
     }
 
     #[test]

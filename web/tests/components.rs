@@ -325,3 +325,40 @@ fn the_page_mounts_with_autosave_on() {
     assert!(AppProps::default().persist);
     assert!(AppProps::default().initial.is_none());
 }
+
+/// The browser's DEFLATE (share links) and the CLI's and npm package's (miniz_oxide, crate
+/// `iam-share`) read each other's links; a bomb stops at MAX_PAYLOAD, corrupt data is an error.
+#[wasm_bindgen_test]
+async fn share_links_are_byte_compatible_with_the_cli_and_bombs_stop_at_the_cap() {
+    use iam_playground::browser::{deflate_raw, inflate_raw};
+    use iam_share::ShareError;
+    let json = gallery::DEFAULT_TEXT.as_bytes();
+    // The CLI's link, inflated by the browser.
+    let packed = iam_share::packed_payload(&iam_share::encode_bytes(json)).unwrap();
+    assert_eq!(inflate_raw(&packed).await.unwrap(), json);
+    // The browser's link, inflated by the CLI's codec.
+    let mine = deflate_raw(json).await.unwrap();
+    assert!(mine.len() < json.len() / 2);
+    assert_eq!(iam_share::inflate(&mine).unwrap(), json);
+    // 5 MiB of spaces in a few KiB: refused at the cap, without inflating it all.
+    let bomb = iam_share::packed_payload(&iam_share::encode_bytes(&vec![b' '; 5 << 20])).unwrap();
+    match inflate_raw(&bomb).await {
+        Err(e @ ShareError::TooLarge(_)) => assert!(e.to_string().contains("MAX_PAYLOAD"), "{e}"),
+        other => panic!("{other:?}"),
+    }
+    // Exactly the cap opens.
+    let full = deflate_raw(&vec![b' '; iam_share::MAX_PAYLOAD])
+        .await
+        .unwrap();
+    assert_eq!(
+        inflate_raw(&full).await.map(|b| b.len()),
+        Ok(iam_share::MAX_PAYLOAD)
+    );
+    // Cut short or not DEFLATE: an error, never a hang.
+    assert_eq!(
+        inflate_raw(&[0, 0, 0]).await,
+        Err(ShareError::BadCompression)
+    );
+    let cut = packed.get(..packed.len() / 2).unwrap();
+    assert_eq!(inflate_raw(cut).await, Err(ShareError::BadCompression));
+}

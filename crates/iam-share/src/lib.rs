@@ -17,18 +17,25 @@
 //! strings) before the engine reads anything; [`ShareError::TooLarge`] names
 //! the limit.
 //!
+//! With the `deflate` feature (the default; the playground leaves it out and uses the
+//! browser's DEFLATE around [`packed_payload`] and [`fragment_of_packed`]):
+//!
 //! ```
+//! # #[cfg(feature = "deflate")] {
 //! use iam_policy::Scenario;
 //! let s = Scenario::from_json(r#"{"policies":{},"requests":[]}"#).unwrap();
 //! let fragment = iam_share::encode_scenario(&s);
 //! assert!(fragment.starts_with("s=1."));
 //! let back = iam_share::decode_scenario(&fragment).unwrap();
 //! assert_eq!(back, s);
+//! # }
 //! ```
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use iam_policy::{Diagnostic, Scenario};
+use iam_policy::Diagnostic;
+#[cfg(feature = "deflate")]
+use iam_policy::Scenario;
 
 /// The share format version written in links.
 pub const SHARE_VERSION: u32 = 1;
@@ -397,19 +404,17 @@ pub fn check_limits(scenario: &serde_json::Value) -> Result<(), ShareError> {
     Ok(())
 }
 
-/// The fragment (without `#`) for any payload bytes (normally JSON).
-pub fn encode_bytes(payload: &[u8]) -> String {
-    let packed = miniz_oxide::deflate::compress_to_vec(payload, 9);
+/// The fragment (without `#`) for payload bytes already compressed with raw DEFLATE (by any
+/// compressor: the playground uses the browser's `CompressionStream("deflate-raw")`).
+pub fn fragment_of_packed(packed: &[u8]) -> String {
     format!("{PREFIX}{SHARE_VERSION}.{}", URL_SAFE_NO_PAD.encode(packed))
 }
 
-/// The fragment (without `#`) for a scenario: its compact JSON.
-pub fn encode_scenario(scenario: &Scenario) -> String {
-    encode_bytes(&serde_json::to_vec(scenario).unwrap_or_default())
-}
-
-/// The raw payload bytes of a fragment (with or without the leading `#`).
-pub fn decode_bytes(fragment: &str) -> Result<Vec<u8>, ShareError> {
+/// The compressed (raw DEFLATE) payload of a fragment (with or without the leading `#`): the
+/// `s=` part found, its version checked, its base64url decoded. Inflating it is left to the
+/// caller ([`decode_bytes`] with the `deflate` feature, the browser's `DecompressionStream`
+/// in the playground), which must stop at [`MAX_PAYLOAD`] ([`payload_too_large`]).
+pub fn packed_payload(fragment: &str) -> Result<Vec<u8>, ShareError> {
     let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
     let rest = fragment
         .split('&')
@@ -419,33 +424,25 @@ pub fn decode_bytes(fragment: &str) -> Result<Vec<u8>, ShareError> {
     if version != SHARE_VERSION.to_string() {
         return Err(ShareError::UnknownVersion(version.to_string()));
     }
-    let packed = URL_SAFE_NO_PAD
+    URL_SAFE_NO_PAD
         .decode(data.trim_end_matches('='))
-        .map_err(|_| ShareError::BadEncoding)?;
-    miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_PAYLOAD).map_err(|e| {
-        match e.status {
-            miniz_oxide::inflate::TINFLStatus::HasMoreOutput => too_large(
-                "its content once decompressed",
-                None,
-                MAX_PAYLOAD,
-                "bytes",
-                "MAX_PAYLOAD",
-            ),
-            _ => ShareError::BadCompression,
-        }
-    })
+        .map_err(|_| ShareError::BadEncoding)
 }
 
-/// The payload of a fragment as JSON (any JSON: only [`MAX_PAYLOAD`] applies).
-pub fn decode_payload(fragment: &str) -> Result<serde_json::Value, ShareError> {
-    let bytes = decode_bytes(fragment)?;
-    serde_json::from_slice(&bytes).map_err(|e| ShareError::BadJson(e.to_string()))
+/// The error of a payload that inflates past [`MAX_PAYLOAD`].
+pub fn payload_too_large() -> ShareError {
+    too_large(
+        "its content once decompressed",
+        None,
+        MAX_PAYLOAD,
+        "bytes",
+        "MAX_PAYLOAD",
+    )
 }
 
-/// The scenario JSON text of a fragment, checked against the limits
+/// The scenario JSON text of an inflated payload, checked against the limits
 /// ([`check_limits`]) but not yet read by the engine.
-pub fn decode_scenario_text(fragment: &str) -> Result<String, ShareError> {
-    let bytes = decode_bytes(fragment)?;
+pub fn scenario_text_of_payload(bytes: Vec<u8>) -> Result<String, ShareError> {
     let text = String::from_utf8(bytes).map_err(|e| ShareError::BadJson(e.to_string()))?;
     let value: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| ShareError::BadJson(e.to_string()))?;
@@ -453,14 +450,99 @@ pub fn decode_scenario_text(fragment: &str) -> Result<String, ShareError> {
     Ok(text)
 }
 
+/// The fragment (without `#`) for any payload bytes (normally JSON).
+#[cfg(feature = "deflate")]
+pub fn encode_bytes(payload: &[u8]) -> String {
+    fragment_of_packed(&miniz_oxide::deflate::compress_to_vec(payload, 9))
+}
+
+/// The fragment (without `#`) for a scenario: its compact JSON.
+#[cfg(feature = "deflate")]
+pub fn encode_scenario(scenario: &Scenario) -> String {
+    encode_bytes(&serde_json::to_vec(scenario).unwrap_or_default())
+}
+
+/// Inflates raw DEFLATE data, stopping at [`MAX_PAYLOAD`].
+#[cfg(feature = "deflate")]
+pub fn inflate(packed: &[u8]) -> Result<Vec<u8>, ShareError> {
+    miniz_oxide::inflate::decompress_to_vec_with_limit(packed, MAX_PAYLOAD).map_err(|e| {
+        match e.status {
+            miniz_oxide::inflate::TINFLStatus::HasMoreOutput => payload_too_large(),
+            _ => ShareError::BadCompression,
+        }
+    })
+}
+
+/// The raw payload bytes of a fragment (with or without the leading `#`).
+#[cfg(feature = "deflate")]
+pub fn decode_bytes(fragment: &str) -> Result<Vec<u8>, ShareError> {
+    inflate(&packed_payload(fragment)?)
+}
+
+/// The payload of a fragment as JSON (any JSON: only [`MAX_PAYLOAD`] applies).
+#[cfg(feature = "deflate")]
+pub fn decode_payload(fragment: &str) -> Result<serde_json::Value, ShareError> {
+    let bytes = decode_bytes(fragment)?;
+    serde_json::from_slice(&bytes).map_err(|e| ShareError::BadJson(e.to_string()))
+}
+
+/// The scenario JSON text of a fragment, checked against the limits
+/// ([`check_limits`]) but not yet read by the engine.
+#[cfg(feature = "deflate")]
+pub fn decode_scenario_text(fragment: &str) -> Result<String, ShareError> {
+    scenario_text_of_payload(decode_bytes(fragment)?)
+}
+
 /// The scenario of a fragment, read with the scenario reader (unknown fields
 /// are errors) once it is known to be within the limits.
+#[cfg(feature = "deflate")]
 pub fn decode_scenario(fragment: &str) -> Result<Scenario, ShareError> {
     let text = decode_scenario_text(fragment)?;
     Scenario::from_json(&text).map_err(ShareError::BadScenario)
 }
 
+/// The parts that need no codec (what the playground uses).
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod format_tests {
+    use super::*;
+
+    #[test]
+    fn the_fragment_carries_the_packed_bytes_in_base64url() {
+        let packed = [0u8, 1, 2, 250, 251, 252, 253, 254, 255];
+        let frag = fragment_of_packed(&packed);
+        assert_eq!(frag, "s=1.AAEC-vv8_f7_");
+        assert_eq!(packed_payload(&frag).unwrap(), packed);
+        assert_eq!(packed_payload(&format!("#top&{frag}")).unwrap(), packed);
+        assert_eq!(packed_payload("#top"), Err(ShareError::NotALink));
+        assert_eq!(
+            packed_payload("s=2.AAAA"),
+            Err(ShareError::UnknownVersion("2".into()))
+        );
+        assert_eq!(packed_payload("s=1.%%"), Err(ShareError::BadEncoding));
+        assert!(payload_too_large().to_string().contains("MAX_PAYLOAD"));
+    }
+
+    #[test]
+    fn an_inflated_payload_is_checked_against_the_limits() {
+        let ok = br#"{"policies":{"identity":["{}"]},"requests":[]}"#.to_vec();
+        assert!(scenario_text_of_payload(ok).is_ok());
+        let big = format!(
+            r#"{{"policies":{{"identity":["{}"]}},"requests":[]}}"#,
+            "x".repeat(MAX_POLICY_TEXT + 1)
+        );
+        match scenario_text_of_payload(big.into_bytes()) {
+            Err(e @ ShareError::TooLarge(_)) => assert!(e.to_string().contains("MAX_POLICY_TEXT")),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            scenario_text_of_payload(vec![0xff, 0xfe]),
+            Err(ShareError::BadJson(_))
+        ));
+    }
+}
+
+#[cfg(all(test, feature = "deflate"))]
 #[allow(
     clippy::unwrap_used,
     clippy::expect_used,

@@ -2,6 +2,8 @@
 //! inflate about 700:1. Every limit refuses its link with a message naming
 //! it, quickly, before the engine reads (let alone evaluates) anything. The
 //! links are generated here.
+// The links are made and read with the crate's own codec.
+#![cfg(feature = "deflate")]
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

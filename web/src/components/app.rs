@@ -8,7 +8,7 @@ use super::toolbar::Toolbar;
 use super::Store;
 use crate::browser;
 use crate::catalog::CatalogStatus;
-use crate::state::{Action, Notice, State};
+use crate::state::{Action, State};
 
 #[derive(Properties, Clone, PartialEq)]
 pub struct AppProps {
@@ -36,11 +36,7 @@ pub fn App(props: &AppProps) -> Html {
     let initial = props.initial.clone();
     let store: Store = use_reducer(move || match initial {
         Some(ws) => State::new(ws, None),
-        None => {
-            let (ws, notice, previous) = browser::initial_workspace();
-            let what = notice.as_ref().map(|n| n.text.clone()).unwrap_or_default();
-            State::new(ws, notice).keeping(previous, &what)
-        }
+        None => State::new(browser::initial_workspace(), None),
     });
 
     // Autosave: every change of the workspace goes to localStorage.
@@ -77,25 +73,20 @@ pub fn App(props: &AppProps) -> Html {
         });
     }
 
-    // A share link pasted into the address bar of an open playground.
+    // A share link in the address: the one the page was opened with (when the page is not
+    // given its workspace), then any pasted into the address bar of the open playground.
     {
         let dispatcher = store.dispatcher();
+        let startup = props.initial.is_none();
         use_effect_with((), move |_| {
+            if startup {
+                let d = dispatcher.clone();
+                browser::open_link_in_address(true, move |a| d.dispatch(a));
+            }
             let listener = web_sys::window().map(|w| {
                 EventListener::new(&w, "hashchange", move |_| {
-                    match browser::open_fragment(&browser::fragment()) {
-                        Ok(Some(ws)) => {
-                            browser::clear_fragment();
-                            dispatcher.dispatch(Action::Load(
-                                Box::new(ws),
-                                Notice::info("Opened the shared scenario from the link."),
-                            ));
-                        }
-                        Ok(None) => {}
-                        Err(e) => dispatcher.dispatch(Action::Notify(Notice::error(format!(
-                            "Could not open the link: {e}."
-                        )))),
-                    }
+                    let d = dispatcher.clone();
+                    browser::open_link_in_address(false, move |a| d.dispatch(a));
                 })
             });
             move || drop(listener)

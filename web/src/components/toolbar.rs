@@ -35,12 +35,8 @@ pub fn Toolbar() -> Html {
     let share = {
         let store = store.clone();
         Callback::from(move |_| {
-            let url = browser::share_url(&store.ws);
-            browser::copy_to_clipboard(&url);
-            store.dispatch(Action::ShowShareLink(Some(url)));
-            store.dispatch(Action::Notify(Notice::info(
-                "Share link copied. It holds the whole scenario; nothing is uploaded.",
-            )));
+            let d = store.dispatcher();
+            browser::share(&store.ws, move |a| d.dispatch(a));
         })
     };
     let close_share = {

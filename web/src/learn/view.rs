@@ -343,10 +343,7 @@ fn LessonPage(props: &LessonProps) -> Html {
             if ws.name.is_empty() {
                 ws.name = format!("Lesson {}: {}", lesson.number, lesson.title);
             }
-            let url = browser::share_url(&ws);
-            if let Some(w) = web_sys::window() {
-                let _ = w.location().set_href(&url);
-            }
+            browser::open_in_playground(&ws);
         })
     };
 
