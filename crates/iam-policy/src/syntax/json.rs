@@ -226,9 +226,7 @@ struct Slot {
 #[derive(Debug, Clone)]
 pub struct Doc<'t> {
     text: &'t str,
-    decoded: String,
-    items: Vec<Node>,
-    members: Vec<Slot>,
+    bufs: Buffers,
     root: Node,
 }
 
@@ -283,20 +281,21 @@ pub fn parse_doc(text: &str) -> Result<Doc<'_>, JsonError> {
             span: Span::default(),
         });
     }
-    // About one element and one member per 40 bytes of a policy's text.
+    let mut bufs = Buffers::take();
+    // About one element and one member per 40 bytes of a policy's text;
+    // nine pending members cover a policy's nesting.
     let guess = text.len() / 40 + 4;
+    bufs.doc_items.reserve(guess);
+    bufs.doc_members.reserve(guess);
+    bufs.members.reserve(9);
+    bufs.items.reserve(16);
     let mut p = Parser {
         text,
         bytes: text.as_bytes(),
         i: 0,
         pos: Position::START,
         depth: 0,
-        // Nine pending members cover a policy's nesting.
-        members: Vec::with_capacity(9),
-        items: Vec::with_capacity(16),
-        doc_items: Vec::with_capacity(guess),
-        doc_members: Vec::with_capacity(guess),
-        decoded: String::new(),
+        bufs,
     };
     p.skip_ws();
     if p.peek().is_none() {
@@ -315,11 +314,68 @@ pub fn parse_doc(text: &str) -> Result<Doc<'_>, JsonError> {
     }
     Ok(Doc {
         text,
-        decoded: p.decoded,
-        items: p.doc_items,
-        members: p.doc_members,
+        bufs: p.bufs,
         root,
     })
+}
+
+/// The vectors a document is read into. A thread keeps those of its last
+/// document (when they are not large), so that reading the next one
+/// allocates nothing while it fits in them: the playground and the CLI
+/// read policy after policy.
+#[derive(Debug, Clone, Default)]
+struct Buffers {
+    /// The members of the objects being read, innermost last: each object
+    /// moves its own off the top into `doc_members` when it closes.
+    members: Vec<Slot>,
+    /// The same for array elements.
+    items: Vec<Node>,
+    /// Every array's elements, each array's contiguous.
+    doc_items: Vec<Node>,
+    /// Every object's members, each object's contiguous.
+    doc_members: Vec<Slot>,
+    /// The decoded text of the strings that hold escapes.
+    decoded: String,
+}
+
+thread_local! {
+    static SPARE: std::cell::Cell<Option<Buffers>> = const { std::cell::Cell::new(None) };
+}
+
+impl Buffers {
+    /// Buffers above this size (in bytes) are freed rather than kept.
+    const KEEP: usize = 256 * 1024;
+
+    fn take() -> Buffers {
+        SPARE
+            .try_with(std::cell::Cell::take)
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+    }
+
+    fn give_back(mut self) {
+        use std::mem::size_of;
+        let bytes = (self.members.capacity() + self.doc_members.capacity()) * size_of::<Slot>()
+            + (self.items.capacity() + self.doc_items.capacity()) * size_of::<Node>()
+            + self.decoded.capacity();
+        if bytes > Self::KEEP {
+            return;
+        }
+        self.members.clear();
+        self.items.clear();
+        self.doc_items.clear();
+        self.doc_members.clear();
+        self.decoded.clear();
+        // (during a thread's teardown there is nowhere to keep them)
+        let _ = SPARE.try_with(|s| s.set(Some(self)));
+    }
+}
+
+impl Drop for Doc<'_> {
+    fn drop(&mut self) {
+        std::mem::take(&mut self.bufs).give_back();
+    }
 }
 
 impl<'t> Doc<'t> {
@@ -331,7 +387,7 @@ impl<'t> Doc<'t> {
     fn str(&self, s: Str) -> &str {
         let (start, end) = (s.start as usize, s.start as usize + s.len as usize);
         if s.decoded {
-            self.decoded.get(start..end)
+            self.bufs.decoded.get(start..end)
         } else {
             self.text.get(start..end)
         }
@@ -355,11 +411,19 @@ impl<'t> Doc<'t> {
             NodeKind::String(s) => ValueKind::String(self.str(s)),
             NodeKind::Array { first, len } => ValueKind::Array(Array {
                 doc: self,
-                nodes: self.items.get(range(first, len)).unwrap_or_default(),
+                nodes: self
+                    .bufs
+                    .doc_items
+                    .get(range(first, len))
+                    .unwrap_or_default(),
             }),
             NodeKind::Object { first, len } => ValueKind::Object(Object {
                 doc: self,
-                slots: self.members.get(range(first, len)).unwrap_or_default(),
+                slots: self
+                    .bufs
+                    .doc_members
+                    .get(range(first, len))
+                    .unwrap_or_default(),
             }),
         }
     }
@@ -466,7 +530,8 @@ impl<'t> Doc<'t> {
             NodeKind::Number(s) => JsonKind::Number(self.tree_str(s)),
             NodeKind::String(s) => JsonKind::String(self.tree_str(s)),
             NodeKind::Array { first, len } => JsonKind::Array(
-                self.items
+                self.bufs
+                    .doc_items
                     .get(first as usize..first as usize + len as usize)
                     .unwrap_or_default()
                     .iter()
@@ -474,7 +539,8 @@ impl<'t> Doc<'t> {
                     .collect(),
             ),
             NodeKind::Object { first, len } => JsonKind::Object(
-                self.members
+                self.bufs
+                    .doc_members
                     .get(first as usize..first as usize + len as usize)
                     .unwrap_or_default()
                     .iter()
@@ -586,14 +652,7 @@ struct Parser<'t> {
     /// The members of the objects being read, innermost last: each object
     /// takes its own off the top when it closes, into a vector of exactly
     /// their number (no reallocation while reading).
-    members: Vec<Slot>,
-    /// The same for array elements.
-    items: Vec<Node>,
-    /// Where closed arrays put their elements, and objects their members.
-    doc_items: Vec<Node>,
-    doc_members: Vec<Slot>,
-    /// The decoded text of the strings that hold escapes.
-    decoded: String,
+    bufs: Buffers,
 }
 
 fn describe(c: char) -> String {
@@ -646,7 +705,7 @@ impl<'t> Parser<'t> {
     fn str_of(&self, s: Str) -> &str {
         let (start, end) = (s.start as usize, s.start as usize + s.len as usize);
         if s.decoded {
-            self.decoded.get(start..end)
+            self.bufs.decoded.get(start..end)
         } else {
             self.text.get(start..end)
         }
@@ -666,8 +725,8 @@ impl<'t> Parser<'t> {
                 decoded: false,
             };
         }
-        let at = self.decoded.len();
-        self.decoded.push_str(s);
+        let at = self.bufs.decoded.len();
+        self.bufs.decoded.push_str(s);
         Str {
             start: at as u32,
             len: s.len() as u32,
@@ -853,7 +912,7 @@ impl<'t> Parser<'t> {
         let start = self.pos;
         self.enter()?;
         self.bump_ascii(); // '{'
-        let base = self.members.len();
+        let base = self.bufs.members.len();
         self.skip_ws();
         if self.peek() == Some('}') {
             self.bump_ascii();
@@ -923,7 +982,7 @@ impl<'t> Parser<'t> {
             }
             self.skip_ws();
             let value = self.value()?;
-            self.members.push(Slot {
+            self.bufs.members.push(Slot {
                 key,
                 key_span,
                 value,
@@ -959,9 +1018,11 @@ impl<'t> Parser<'t> {
             }
         }
         self.depth -= 1;
-        let first = self.doc_members.len() as u32;
-        self.doc_members.extend(self.members.drain(base..));
-        let len = self.doc_members.len() as u32 - first;
+        let first = self.bufs.doc_members.len() as u32;
+        self.bufs
+            .doc_members
+            .extend(self.bufs.members.drain(base..));
+        let len = self.bufs.doc_members.len() as u32 - first;
         Ok(Node {
             kind: NodeKind::Object { first, len },
             span: Span::new(start, self.pos),
@@ -972,7 +1033,7 @@ impl<'t> Parser<'t> {
         let start = self.pos;
         self.enter()?;
         self.bump_ascii(); // '['
-        let base = self.items.len();
+        let base = self.bufs.items.len();
         self.skip_ws();
         if self.peek() == Some(']') {
             self.bump_ascii();
@@ -998,7 +1059,7 @@ impl<'t> Parser<'t> {
                 ));
             }
             let v = self.value()?;
-            self.items.push(v);
+            self.bufs.items.push(v);
             self.skip_ws();
             match self.peek() {
                 Some(',') => {
@@ -1029,9 +1090,9 @@ impl<'t> Parser<'t> {
             }
         }
         self.depth -= 1;
-        let first = self.doc_items.len() as u32;
-        self.doc_items.extend(self.items.drain(base..));
-        let len = self.doc_items.len() as u32 - first;
+        let first = self.bufs.doc_items.len() as u32;
+        self.bufs.doc_items.extend(self.bufs.items.drain(base..));
+        let len = self.bufs.doc_items.len() as u32 - first;
         Ok(Node {
             kind: NodeKind::Array { first, len },
             span: Span::new(start, self.pos),
@@ -1052,7 +1113,7 @@ impl<'t> Parser<'t> {
                 decoded: false,
             });
         }
-        let mut out = std::mem::take(&mut self.decoded);
+        let mut out = std::mem::take(&mut self.bufs.decoded);
         let from = out.len();
         out.push_str(run);
         loop {
@@ -1073,7 +1134,7 @@ impl<'t> Parser<'t> {
                         len: (out.len() - from) as u32,
                         decoded: true,
                     };
-                    self.decoded = out;
+                    self.bufs.decoded = out;
                     return Ok(s);
                 }
                 Some('\n') => {
@@ -1387,6 +1448,38 @@ mod tests {
         let e = parse("[\"ü\",\n \"\u{1F600}\" 2]").unwrap_err();
         assert_eq!((e.span.start.line, e.span.start.column), (2, 6));
         assert_eq!(e.span.start.offset, 11);
+    }
+
+    /// A thread reuses the vectors of its last document: the next
+    /// document's strings, elements and members are its own, and an error
+    /// halfway leaves nothing behind.
+    #[test]
+    fn reused_buffers_hold_only_the_current_document() {
+        let first = parse_doc(r#"{"a\"b": ["x\ty", [1, {"k": "\u00e9"}]], "c": {}}"#).unwrap();
+        let tree = parse(r#"{"a\"b": ["x\ty", [1, {"k": "\u00e9"}]], "c": {}}"#).unwrap();
+        drop(first);
+        assert!(parse_doc(r#"{"p": ["\n", [true, {"q": "\"#).is_err());
+        let doc = parse_doc(r#"[{"z\\": "w\/"}, "v", []]"#).unwrap();
+        let items: Vec<_> = match doc.root().kind() {
+            ValueKind::Array(a) => a.iter().collect(),
+            _ => panic!(),
+        };
+        assert_eq!(items.len(), 3);
+        let m = items[0].as_object().unwrap().first().unwrap();
+        assert_eq!((m.key, m.value.as_str()), ("z\\", Some("w/")));
+        assert_eq!(items[0].as_object().unwrap().len(), 1);
+        assert_eq!(items[1].as_str(), Some("v"));
+        assert!(matches!(items[2].kind(), ValueKind::Array(a) if a.is_empty()));
+        let again = parse(r#"{"a\"b": ["x\ty", [1, {"k": "\u00e9"}]], "c": {}}"#).unwrap();
+        assert_eq!(again, tree);
+        let JsonKind::Object(members) = &tree.kind else {
+            panic!()
+        };
+        assert_eq!(members[0].key, "a\"b");
+        assert_eq!(
+            members[0].value.to_serde(),
+            serde_json::json!(["x\ty", [1, {"k": "é"}]])
+        );
     }
 
     #[test]
