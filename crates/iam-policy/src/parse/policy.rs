@@ -177,16 +177,7 @@ fn dedupe<'d>(members: json::Object<'d>, what: &str, diags: &mut Vec<Diagnostic>
         ));
     };
     if members.len() <= SMALL {
-        let mut keys = [""; SMALL];
-        for (slot, k) in keys.iter_mut().zip(members.keys()) {
-            *slot = k;
-        }
-        let keys = keys.get(..members.len()).unwrap_or_default();
-        let repeats = keys
-            .iter()
-            .enumerate()
-            .any(|(i, k)| keys.get(..i).is_some_and(|before| before.contains(k)));
-        if !repeats {
+        if !members.repeats_a_key_small() {
             return Members::All(members);
         }
         let mut out: Vec<JsonMember<'d>> = Vec::with_capacity(members.len());

@@ -299,15 +299,15 @@ pub fn parse_doc(text: &str) -> Result<Doc<'_>, JsonError> {
     };
     p.skip_ws();
     if p.peek().is_none() {
-        return Err(p.error_here(
+        return Err(*p.error_here(
             "the text is empty",
             "write a JSON object, for example {\"Version\": \"2012-10-17\", \"Statement\": []}",
         ));
     }
-    let root = p.value()?;
+    let root = p.value().map_err(|e| *e)?;
     p.skip_ws();
     if let Some(c) = p.peek() {
-        return Err(p.error_here(
+        return Err(*p.error_here(
             &format!("unexpected {} after the end of the JSON value", describe(c)),
             "remove the extra text, or wrap several values in an array",
         ));
@@ -466,6 +466,19 @@ impl<'d> Object<'d> {
         }
     }
 
+    /// Whether a key appears twice, comparing each pair of keys: for
+    /// small objects (quadratic).
+    pub fn repeats_a_key_small(&self) -> bool {
+        let doc = self.doc;
+        self.slots.iter().enumerate().any(|(i, a)| {
+            self.slots.get(..i).is_some_and(|before| {
+                before
+                    .iter()
+                    .any(|b| b.key.len == a.key.len && doc.str(b.key) == doc.str(a.key))
+            })
+        })
+    }
+
     /// The keys alone, in source order.
     pub fn keys(&self) -> impl Iterator<Item = &'d str> + 'd {
         let doc = self.doc;
@@ -610,6 +623,10 @@ impl<'d> Value<'d> {
 
 const MAX_DEPTH: u32 = 256;
 
+/// A syntax error while reading: boxed, so that the results passed up
+/// through every nested value stay small.
+type Fail = Box<JsonError>;
+
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGH: u64 = 0x8080_8080_8080_8080;
 
@@ -734,57 +751,57 @@ impl<'t> Parser<'t> {
         }
     }
 
-    fn error_here(&self, message: &str, hint: &str) -> JsonError {
+    fn error_here(&self, message: &str, hint: &str) -> Fail {
         let mut end = self.pos;
         if self.peek().is_some() {
             end.column += 1;
             end.offset += 1;
         }
-        JsonError {
+        Box::new(JsonError {
             message: message.to_string(),
             hint: hint.to_string(),
             span: Span::new(self.pos, end),
-        }
+        })
     }
 
-    fn error_at(&self, start: Position, message: &str, hint: &str) -> JsonError {
-        JsonError {
+    fn error_at(&self, start: Position, message: &str, hint: &str) -> Fail {
+        Box::new(JsonError {
             message: message.to_string(),
             hint: hint.to_string(),
             span: Span::new(start, self.pos),
-        }
+        })
     }
 
     fn skip_ws(&mut self) {
-        loop {
-            // a run of blanks (the indentation of a line), then maybe a line break
-            let rest = self.bytes.get(self.i..).unwrap_or_default();
-            // eight spaces at a time (indentation), then byte by byte
-            let mut n = 0;
-            while let Some(w) = rest.get(n..n + 8) {
-                if u64::from_ne_bytes(w.try_into().unwrap_or_default())
-                    != u64::from_ne_bytes([b' '; 8])
-                {
-                    break;
+        // most calls (after a key, a value or a comma) find no blank: every
+        // byte above the space is not one
+        if self.bytes.get(self.i).is_some_and(|&b| b > b' ') {
+            return;
+        }
+        // blanks and line breaks are ASCII: one character per byte
+        let start = self.i;
+        let mut i = start;
+        let mut lines = 0;
+        let mut line_start = None;
+        while let Some(&b) = self.bytes.get(i) {
+            match b {
+                b' ' | b'\t' | b'\r' => {}
+                b'\n' => {
+                    lines += 1;
+                    line_start = Some(i + 1);
                 }
-                n += 8;
+                _ => break,
             }
-            n += rest
-                .get(n..)
-                .unwrap_or_default()
-                .iter()
-                .position(|&b| !matches!(b, b' ' | b'\t' | b'\r'))
-                .unwrap_or(rest.len() - n);
-            self.i += n;
-            self.pos.column += n as u32;
-            self.pos.offset += n as u32;
-            if self.bytes.get(self.i) != Some(&b'\n') {
-                return;
+            i += 1;
+        }
+        self.i = i;
+        self.pos.offset += (i - start) as u32;
+        match line_start {
+            Some(from) => {
+                self.pos.line += lines;
+                self.pos.column = 1 + (i - from) as u32;
             }
-            self.i += 1;
-            self.pos.line += 1;
-            self.pos.column = 1;
-            self.pos.offset += 1;
+            None => self.pos.column += (i - start) as u32,
         }
     }
 
@@ -840,7 +857,7 @@ impl<'t> Parser<'t> {
         run
     }
 
-    fn value(&mut self) -> Result<Node, JsonError> {
+    fn value(&mut self) -> Result<Node, Fail> {
         let start = self.pos;
         match self.peek() {
             Some('{') => self.object(),
@@ -897,7 +914,7 @@ impl<'t> Parser<'t> {
         }
     }
 
-    fn enter(&mut self) -> Result<(), JsonError> {
+    fn enter(&mut self) -> Result<(), Fail> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             return Err(self.error_here(
@@ -908,7 +925,7 @@ impl<'t> Parser<'t> {
         Ok(())
     }
 
-    fn object(&mut self) -> Result<Node, JsonError> {
+    fn object(&mut self) -> Result<Node, Fail> {
         let start = self.pos;
         self.enter()?;
         self.bump_ascii(); // '{'
@@ -1029,7 +1046,7 @@ impl<'t> Parser<'t> {
         })
     }
 
-    fn array(&mut self) -> Result<Node, JsonError> {
+    fn array(&mut self) -> Result<Node, Fail> {
         let start = self.pos;
         self.enter()?;
         self.bump_ascii(); // '['
@@ -1099,7 +1116,7 @@ impl<'t> Parser<'t> {
         })
     }
 
-    fn string(&mut self) -> Result<Str, JsonError> {
+    fn string(&mut self) -> Result<Str, Fail> {
         let start = self.pos;
         self.bump_ascii(); // opening quote
         let run_start = self.i;
@@ -1138,11 +1155,11 @@ impl<'t> Parser<'t> {
                     return Ok(s);
                 }
                 Some('\n') => {
-                    return Err(JsonError {
+                    return Err(Box::new(JsonError {
                         message: "line break inside a string".to_string(),
                         hint: "close the string with a double quote before the end of the line, or write \\n".to_string(),
                         span: Span::new(start, here),
-                    })
+                    }))
                 }
                 Some('\\') => {
                     let esc_start = here;
@@ -1204,7 +1221,7 @@ impl<'t> Parser<'t> {
         }
     }
 
-    fn hex4(&mut self, esc_start: Position) -> Result<u32, JsonError> {
+    fn hex4(&mut self, esc_start: Position) -> Result<u32, Fail> {
         let mut v = 0u32;
         for _ in 0..4 {
             match self.peek().and_then(|c| c.to_digit(16)) {
@@ -1224,7 +1241,7 @@ impl<'t> Parser<'t> {
         Ok(v)
     }
 
-    fn number(&mut self) -> Result<Node, JsonError> {
+    fn number(&mut self) -> Result<Node, Fail> {
         let start = self.pos;
         let mut s = String::new();
         let bad = |p: &Parser<'t>, s: &str| {
