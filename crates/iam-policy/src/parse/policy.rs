@@ -10,13 +10,13 @@ use crate::pattern::glob::toks_text;
 use crate::pattern::template::Tokens;
 use crate::pattern::{check_arn_pattern, ArnPattern, ArnProblem, Glob, Template};
 use crate::span::{Span, Spanned};
-use crate::syntax::json::{self, JsonKind};
+use crate::syntax::json::{self, ValueKind as JsonKind};
 use crate::syntax::text::Text;
-use std::borrow::Cow;
 
-/// The JSON the policy parser reads: strings borrowed from the text.
-type JsonValue<'t> = json::JsonValue<Cow<'t, str>>;
-type JsonMember<'t> = json::JsonMember<Cow<'t, str>>;
+/// The JSON the policy parser reads: views of a [`json::Doc`], whose
+/// strings borrow from the text unless they held escapes.
+type JsonValue<'d> = json::Value<'d>;
+type JsonMember<'d> = json::Member<'d>;
 use crate::values;
 use std::collections::HashMap;
 
@@ -109,7 +109,7 @@ pub fn parse_policy_as(text: &str, kind: PolicyKind) -> ParsedPolicy {
             )],
         };
     }
-    let root = match json::parse_borrowed(text) {
+    let doc = match json::parse_doc(text) {
         Ok(v) => v,
         Err(e) => {
             return ParsedPolicy {
@@ -125,7 +125,7 @@ pub fn parse_policy_as(text: &str, kind: PolicyKind) -> ParsedPolicy {
         diags: Vec::new(),
         variables: false,
     };
-    let policy = b.policy(&root);
+    let policy = b.policy(&doc.root());
     let mut diagnostics = b.diags;
     diagnostics.sort_by_key(|d| (d.span.start, d.severity));
     ParsedPolicy {
@@ -159,11 +159,7 @@ struct Builder {
 /// Reports duplicate keys in an object and returns the members to use: the
 /// last of each key, as AWS does, in the order of their last occurrence.
 /// Linear in the number of members.
-fn dedupe<'a, 't>(
-    members: &'a [JsonMember<'t>],
-    what: &str,
-    diags: &mut Vec<Diagnostic>,
-) -> Members<'a, 't> {
+fn dedupe<'d>(members: json::Object<'d>, what: &str, diags: &mut Vec<Diagnostic>) -> Members<'d> {
     // Objects of a policy have a handful of members: compare keys directly
     // below this size (no hashing), use a hash map above it.
     const SMALL: usize = 12;
@@ -181,19 +177,14 @@ fn dedupe<'a, 't>(
         ));
     };
     if members.len() <= SMALL {
-        let repeats = members.iter().enumerate().any(|(i, m)| {
-            members
-                .get(..i)
-                .is_some_and(|before| before.iter().any(|b| b.key == m.key))
-        });
-        if !repeats {
+        if !members.repeats_a_key_small() {
             return Members::All(members);
         }
-        let mut out: Vec<&JsonMember<'_>> = Vec::with_capacity(members.len());
-        for m in members {
+        let mut out: Vec<JsonMember<'d>> = Vec::with_capacity(members.len());
+        for m in members.iter() {
             if let Some(i) = out.iter().position(|o| o.key == m.key) {
                 if let Some(prev) = out.get(i) {
-                    report(prev, m);
+                    report(prev, &m);
                 }
                 out.remove(i);
             }
@@ -203,34 +194,59 @@ fn dedupe<'a, 't>(
         return Members::Last(out);
     }
     // key -> index of its last occurrence
-    let mut last: HashMap<&str, usize> = HashMap::with_capacity(members.len());
-    for (i, m) in members.iter().enumerate() {
-        if let Some(prev) = last.insert(&*m.key, i).and_then(|p| members.get(p)) {
+    let all: Vec<JsonMember<'d>> = members.iter().collect();
+    let mut last: HashMap<&str, usize> = HashMap::with_capacity(all.len());
+    for (i, m) in all.iter().enumerate() {
+        if let Some(prev) = last.insert(m.key, i).and_then(|p| all.get(p)) {
             report(prev, m);
         }
     }
     Members::Last(
-        members
-            .iter()
+        all.iter()
             .enumerate()
-            .filter(|(i, m)| last.get(&*m.key) == Some(i))
-            .map(|(_, m)| m)
+            .filter(|(i, m)| last.get(m.key) == Some(i))
+            .map(|(_, m)| *m)
             .collect(),
     )
 }
 
 /// The members of an object to read: all of them when no key repeats,
 /// otherwise the last of each key (see [`dedupe`]).
-enum Members<'a, 't> {
-    All(&'a [JsonMember<'t>]),
-    Last(Vec<&'a JsonMember<'t>>),
+enum Members<'d> {
+    All(json::Object<'d>),
+    Last(Vec<JsonMember<'d>>),
 }
 
-impl<'a, 't> Members<'a, 't> {
-    fn iter(&self) -> impl Iterator<Item = &'a JsonMember<'t>> + '_ {
+/// The members of [`Members`], one by one.
+enum MembersIter<'a, 'd> {
+    All(json::Members<'d>),
+    Last(std::slice::Iter<'a, JsonMember<'d>>),
+}
+
+impl<'d> Iterator for MembersIter<'_, 'd> {
+    type Item = JsonMember<'d>;
+
+    fn next(&mut self) -> Option<JsonMember<'d>> {
+        match self {
+            MembersIter::All(it) => it.next(),
+            MembersIter::Last(it) => it.next().copied(),
+        }
+    }
+}
+
+impl<'d> Members<'d> {
+    fn iter(&self) -> MembersIter<'_, 'd> {
+        match self {
+            Members::All(s) => MembersIter::All(s.iter()),
+            Members::Last(v) => MembersIter::Last(v.iter()),
+        }
+    }
+
+    /// The keys alone.
+    fn iter_keys(&self) -> impl Iterator<Item = &'d str> + '_ {
         let (all, last) = match self {
-            Members::All(s) => (Some(s.iter()), None),
-            Members::Last(v) => (None, Some(v.iter().copied())),
+            Members::All(s) => (Some(s.keys()), None),
+            Members::Last(v) => (None, Some(v.iter().map(|m| m.key))),
         };
         all.into_iter().flatten().chain(last.into_iter().flatten())
     }
@@ -275,7 +291,7 @@ impl Builder {
     }
 
     fn unknown_key(&mut self, m: &JsonMember<'_>, known: &[&str], place: &str) {
-        let hint = match did_you_mean(&m.key, known.iter().copied()) {
+        let hint = match did_you_mean(m.key, known.iter().copied()) {
             Some(s) => format!("did you mean \"{s}\"? Element names are case-sensitive"),
             None => format!("remove it; {place} may hold only {}", known.join(", ")),
         };
@@ -306,7 +322,7 @@ impl Builder {
         let mut statements = Vec::new();
         let mut saw_statement = false;
         for m in members.iter() {
-            match &*m.key {
+            match m.key {
                 "Version" => match m.value.as_str() {
                     Some("2012-10-17") => {
                         version = Some(Spanned::new(PolicyVersion::V2012, m.value.span))
@@ -335,7 +351,7 @@ impl Builder {
                 },
                 "Statement" => {
                     saw_statement = true;
-                    match &m.value.kind {
+                    match &m.value.kind() {
                         JsonKind::Object(_) => {
                             if let Some(s) = self.statement(&m.value, 0) {
                                 statements.push(s);
@@ -352,7 +368,7 @@ impl Builder {
                                 );
                             }
                             for (i, item) in items.iter().enumerate() {
-                                if let Some(s) = self.statement(item, i) {
+                                if let Some(s) = self.statement(&item, i) {
                                     statements.push(s);
                                 }
                             }
@@ -368,7 +384,7 @@ impl Builder {
                         ),
                     }
                 }
-                _ => self.unknown_key(m, &POLICY_ELEMENTS, "a policy"),
+                _ => self.unknown_key(&m, &POLICY_ELEMENTS, "a policy"),
             }
         }
         if !saw_statement {
@@ -467,8 +483,8 @@ impl Builder {
         let mut saw_effect = false;
         // which of the elements that exclude each other are present, in one pass
         let mut present = [false; 6];
-        for m in members.iter() {
-            let i = match &*m.key {
+        for key in members.iter_keys() {
+            let i = match key {
                 "Action" => 0,
                 "NotAction" => 1,
                 "Resource" => 2,
@@ -501,7 +517,7 @@ impl Builder {
             }
         }
         for m in members.iter() {
-            match &*m.key {
+            match m.key {
                 "Sid" => match m.value.as_str() {
                     Some(s) => {
                         if self.kind != PolicyKind::Resource
@@ -563,7 +579,7 @@ impl Builder {
                 }
                 "Action" | "NotAction" => {
                     let negated = m.key == "NotAction";
-                    let strs = self.strings(m);
+                    let strs = self.strings(&m);
                     let mut patterns = Vec::with_capacity(strs.len());
                     for (text, span) in strs.iter() {
                         patterns.extend(self.action_pattern(text, span));
@@ -576,7 +592,7 @@ impl Builder {
                 }
                 "Resource" | "NotResource" => {
                     let negated = m.key == "NotResource";
-                    let strs = self.strings(m);
+                    let strs = self.strings(&m);
                     let mut patterns = Vec::with_capacity(strs.len());
                     for (text, span) in strs.iter() {
                         patterns.push(self.resource_pattern(text, span));
@@ -605,10 +621,10 @@ impl Builder {
                             "use \"Principal\": \"*\" with a condition on aws:PrincipalArn (ArnNotLike) instead",
                         );
                     }
-                    st.principal = self.principal(m, negated);
+                    st.principal = self.principal(&m, negated);
                 }
                 "Condition" => st.conditions = self.conditions(&m.value),
-                _ => self.unknown_key(m, &STATEMENT_ELEMENTS, "a statement"),
+                _ => self.unknown_key(&m, &STATEMENT_ELEMENTS, "a statement"),
             }
         }
         let head = Span::new(v.span.start, v.span.start);
@@ -684,12 +700,12 @@ impl Builder {
     }
 
     /// A string or an array of strings; reports anything else.
-    fn strings<'a, 't>(&mut self, m: &'a JsonMember<'t>) -> Strs<'a, 't> {
-        match &m.value.kind {
+    fn strings<'d>(&mut self, m: &JsonMember<'d>) -> Strs<'d> {
+        match &m.value.kind() {
             JsonKind::String(s) => Strs::One(s, m.value.span),
             JsonKind::Array(items) => {
                 if items.is_empty() {
-                    let aws_error = match &*m.key {
+                    let aws_error = match m.key {
                         "Action" | "NotAction" => aws::MISSING_ACTIONS,
                         "Resource" | "NotResource" => aws::MISSING_RESOURCES,
                         _ => aws::SYNTAX,
@@ -714,7 +730,7 @@ impl Builder {
                         "write the entry in double quotes",
                     );
                 }
-                Strs::Many(items)
+                Strs::Many(*items)
             }
             _ => {
                 self.err(
@@ -730,7 +746,7 @@ impl Builder {
                         m.key, m.key
                     ),
                 );
-                Strs::Many(&[])
+                Strs::None
             }
         }
     }
@@ -911,14 +927,14 @@ impl Builder {
 
     fn principal(&mut self, m: &JsonMember<'_>, negated: bool) -> Option<PrincipalElement> {
         let mut entries = Vec::new();
-        match &m.value.kind {
-            JsonKind::String(s) if s == "*" => entries.push(PrincipalEntry {
+        match &m.value.kind() {
+            JsonKind::String(s) if *s == "*" => entries.push(PrincipalEntry {
                 kind: PrincipalType::Everyone,
                 text: Text::from("*"),
                 span: m.value.span,
             }),
             JsonKind::Object(members) => {
-                let members = dedupe(members, &m.key, &mut self.diags);
+                let members = dedupe(*members, m.key, &mut self.diags);
                 if members.is_empty() {
                     self.err(
                         C::EmptyValue,
@@ -928,17 +944,17 @@ impl Builder {
                     );
                 }
                 for pm in members.iter() {
-                    let kind = match &*pm.key {
+                    let kind = match pm.key {
                         "AWS" => PrincipalType::Aws,
                         "Service" => PrincipalType::Service,
                         "Federated" => PrincipalType::Federated,
                         "CanonicalUser" => PrincipalType::CanonicalUser,
                         _ => {
-                            self.unknown_key(pm, &PRINCIPAL_TYPES, &m.key);
+                            self.unknown_key(&pm, &PRINCIPAL_TYPES, m.key);
                             continue;
                         }
                     };
-                    for (text, span) in self.strings(pm).iter() {
+                    for (text, span) in self.strings(&pm).iter() {
                         self.check_principal(kind, text, span);
                         entries.push(PrincipalEntry {
                             kind,
@@ -1023,9 +1039,9 @@ impl Builder {
         };
         out.reserve_exact(ops.len());
         for op_m in dedupe(ops, "the Condition block", &mut self.diags).iter() {
-            let operator = match Operator::parse(&op_m.key) {
+            let operator = match Operator::parse(op_m.key) {
                 Ok(op) => {
-                    if !op.is_canonical(&op_m.key) {
+                    if !op.is_canonical(op_m.key) {
                         let canonical = op.canonical_name();
                         // IAM matches operator names exactly: "Invalid
                         // Condition type : stringEquals".
@@ -1045,7 +1061,7 @@ impl Builder {
                 Err(_) => {
                     let names = all_names();
                     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-                    let base = op_m.key.rsplit(':').next().unwrap_or(&op_m.key);
+                    let base = op_m.key.rsplit(':').next().unwrap_or(op_m.key);
                     let hint = match did_you_mean(base, refs.iter().copied()) {
                         Some(s) if op_m.key.contains(':') => format!(
                             "did you mean \"{}:{s}\"? The prefix may only be ForAllValues: or ForAnyValue:",
@@ -1054,7 +1070,7 @@ impl Builder {
                         Some(s) => format!("did you mean \"{s}\"?"),
                         None => "use a documented operator such as StringEquals, StringLike, ArnLike, IpAddress, Bool, NumericLessThan, DateGreaterThan or Null".to_string(),
                     };
-                    if op_m.value.as_object().is_some_and(<[_]>::is_empty) {
+                    if op_m.value.as_object().is_some_and(|o| o.is_empty()) {
                         // AWS stores an unknown operator that names no key.
                         self.inert(
                             C::UnknownOperator,
@@ -1105,14 +1121,14 @@ impl Builder {
                 );
             }
             // one text for every key of the operator
-            let operator_text = Text::from(&*op_m.key);
-            for key_m in dedupe(keys, &op_m.key, &mut self.diags).iter() {
-                let values = self.condition_values(operator, key_m);
+            let operator_text = Text::from(op_m.key);
+            for key_m in dedupe(keys, op_m.key, &mut self.diags).iter() {
+                let values = self.condition_values(operator, &key_m);
                 out.push(Condition {
                     operator,
                     operator_text: operator_text.clone(),
                     operator_span: op_m.key_span,
-                    key: Text::from(&*key_m.key),
+                    key: Text::from(key_m.key),
                     key_span: key_m.key_span,
                     values,
                     key_lower: if key_m.key.is_ascii() {
@@ -1127,7 +1143,7 @@ impl Builder {
     }
 
     fn condition_values(&mut self, op: Operator, m: &JsonMember<'_>) -> Vec<ConditionValue> {
-        let raw: &[JsonValue<'_>] = match &m.value.kind {
+        let (one, many) = match m.value.kind() {
             JsonKind::Array(items) => {
                 if items.is_empty() {
                     self.inert(
@@ -1137,15 +1153,18 @@ impl Builder {
                         "give at least one value",
                     );
                 }
-                items
+                (None, Some(items))
             }
-            _ => std::slice::from_ref(&m.value),
+            _ => (Some(m.value), None),
         };
-        let mut out = Vec::with_capacity(raw.len());
+        let mut out = Vec::with_capacity(many.map_or(1, |a| a.len()));
         let family = op.base.family();
         let variables = self.variables && op.base.takes_variables();
         let wildcards = op.base.takes_wildcards();
-        for v in raw {
+        for v in one
+            .into_iter()
+            .chain(many.into_iter().flat_map(|a| a.iter()))
+        {
             let Some(text) = v.scalar_str().map(Text::from) else {
                 self.err(
                     C::WrongType,
@@ -1209,26 +1228,29 @@ impl Builder {
 
 /// The strings of an element written as a string or an array of strings
 /// (entries of another type were reported).
-enum Strs<'a, 't> {
-    One(&'a str, Span),
-    Many(&'a [JsonValue<'t>]),
+enum Strs<'d> {
+    One(&'d str, Span),
+    Many(json::Array<'d>),
+    None,
 }
 
-impl<'a> Strs<'a, '_> {
+impl<'d> Strs<'d> {
     fn len(&self) -> usize {
         match self {
             Strs::One(..) => 1,
             Strs::Many(items) => items.len(),
+            Strs::None => 0,
         }
     }
 
-    fn iter(&self) -> impl Iterator<Item = (&'a str, Span)> + '_ {
+    fn iter(&self) -> impl Iterator<Item = (&'d str, Span)> + '_ {
         let (one, many) = match *self {
             Strs::One(s, span) => (Some((s, span)), None),
             Strs::Many(items) => (
                 None,
                 Some(items.iter().filter_map(|it| Some((it.as_str()?, it.span)))),
             ),
+            Strs::None => (None, None),
         };
         one.into_iter().chain(many.into_iter().flatten())
     }
@@ -1316,7 +1338,7 @@ fn is_full_access(st: &Statement) -> bool {
 
 /// A short rendering of a value for messages.
 fn show(v: &JsonValue<'_>) -> String {
-    match &v.kind {
+    match &v.kind() {
         JsonKind::String(s) => format!("\"{s}\""),
         JsonKind::Number(n) => n.to_string(),
         _ => v.type_name().to_string(),

@@ -141,16 +141,22 @@ impl<'t> JsonStr<'t> for Cow<'t, str> {
 
 /// Parses a whole text as one JSON value.
 ///
-/// Reads through [`parse_borrowed`] and then copies the borrowed strings, so
-/// that the parser is compiled once (a second copy of it would cost the
-/// playground's WebAssembly about 8 KB).
+/// Reads through [`parse_doc`] and then builds the tree, so that the parser
+/// is compiled once (a second copy of it would cost the playground's
+/// WebAssembly about 8 KB).
 pub fn parse(text: &str) -> Result<JsonValue, JsonError> {
-    parse_borrowed(text).map(JsonValue::into_owned)
+    parse_doc(text).map(|d| d.tree(&d.root))
+}
+
+/// Parses a whole text as one JSON value whose strings borrow from the text
+/// (unless they hold escapes).
+pub fn parse_borrowed(text: &str) -> Result<JsonValue<Cow<'_, str>>, JsonError> {
+    parse_doc(text).map(|d| d.tree(&d.root))
 }
 
 impl JsonValue<Cow<'_, str>> {
     /// The same value with owned strings (an escaped string is moved, not
-    /// copied; arrays and objects keep their allocations).
+    /// copied).
     pub fn into_owned(self) -> JsonValue {
         let kind = match self.kind {
             JsonKind::Null => JsonKind::Null,
@@ -178,44 +184,448 @@ impl JsonValue<Cow<'_, str>> {
     }
 }
 
-/// Parses a whole text as one JSON value whose strings borrow from the text
-/// (unless they hold escapes).
-pub fn parse_borrowed(text: &str) -> Result<JsonValue<Cow<'_, str>>, JsonError> {
-    parse_as(text)
+/// A string of a [`Doc`]: a byte range of the text, or (when it held
+/// escapes) of the document's buffer of decoded strings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Str {
+    start: u32,
+    len: u32,
+    decoded: bool,
 }
 
-fn parse_as<'t, S: JsonStr<'t>>(text: &'t str) -> Result<JsonValue<S>, JsonError> {
+/// A value as a [`Doc`] stores it: arrays and objects are ranges of the
+/// document's arrays of elements and members.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Node {
+    kind: NodeKind,
+    span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum NodeKind {
+    Null,
+    Bool(bool),
+    Number(Str),
+    String(Str),
+    Array { first: u32, len: u32 },
+    Object { first: u32, len: u32 },
+}
+
+/// An object member as a [`Doc`] stores it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Slot {
+    key: Str,
+    key_span: Span,
+    value: Node,
+}
+
+/// A whole JSON text read into three arrays (every array's elements, every
+/// object's members, the decoded text of the strings that held escapes)
+/// instead of one allocation per object, array and escaped string; other
+/// strings are ranges of the text. Read it through [`Doc::root`].
+#[derive(Debug, Clone)]
+pub struct Doc<'t> {
+    text: &'t str,
+    bufs: Buffers,
+    root: Node,
+}
+
+/// A value of a [`Doc`], with its span; [`Value::kind`] tells what it is.
+#[derive(Debug, Clone, Copy)]
+pub struct Value<'d> {
+    pub span: Span,
+    doc: &'d Doc<'d>,
+    node: &'d Node,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum ValueKind<'d> {
+    Null,
+    Bool(bool),
+    /// The number as written (validated JSON number syntax).
+    Number(&'d str),
+    String(&'d str),
+    Array(Array<'d>),
+    /// Members in source order, duplicates included.
+    Object(Object<'d>),
+}
+
+/// The elements of an array of a [`Doc`].
+#[derive(Debug, Clone, Copy)]
+pub struct Array<'d> {
+    doc: &'d Doc<'d>,
+    nodes: &'d [Node],
+}
+
+/// The members of an object of a [`Doc`], in source order.
+#[derive(Debug, Clone, Copy)]
+pub struct Object<'d> {
+    doc: &'d Doc<'d>,
+    slots: &'d [Slot],
+}
+
+/// A member of an object of a [`Doc`].
+#[derive(Debug, Clone, Copy)]
+pub struct Member<'d> {
+    pub key: &'d str,
+    pub key_span: Span,
+    pub value: Value<'d>,
+}
+
+/// Parses a whole text as one JSON value into a [`Doc`].
+pub fn parse_doc(text: &str) -> Result<Doc<'_>, JsonError> {
+    if u32::try_from(text.len()).is_err() {
+        return Err(JsonError {
+            message: "the text is too large (4 GiB or more)".to_string(),
+            hint: "split it into smaller texts".to_string(),
+            span: Span::default(),
+        });
+    }
+    let mut bufs = Buffers::take();
+    // About one element and one member per 40 bytes of a policy's text;
+    // nine pending members cover a policy's nesting.
+    let guess = text.len() / 40 + 4;
+    bufs.doc_items.reserve(guess);
+    bufs.doc_members.reserve(guess);
+    bufs.members.reserve(9);
+    bufs.items.reserve(16);
     let mut p = Parser {
         text,
         bytes: text.as_bytes(),
         i: 0,
         pos: Position::START,
         depth: 0,
-        // Nine pending members (936 bytes) cover a policy's nesting; the
-        // scratch stays below glibc's large-chunk size (1 KiB), whose
-        // allocation would first consolidate every freed small chunk.
-        members: Vec::with_capacity(9),
-        items: Vec::with_capacity(16),
+        bufs,
     };
     p.skip_ws();
     if p.peek().is_none() {
-        return Err(p.error_here(
+        return Err(*p.error_here(
             "the text is empty",
             "write a JSON object, for example {\"Version\": \"2012-10-17\", \"Statement\": []}",
         ));
     }
-    let v = p.value()?;
+    let root = p.value().map_err(|e| *e)?;
     p.skip_ws();
     if let Some(c) = p.peek() {
-        return Err(p.error_here(
+        return Err(*p.error_here(
             &format!("unexpected {} after the end of the JSON value", describe(c)),
             "remove the extra text, or wrap several values in an array",
         ));
     }
-    Ok(v)
+    Ok(Doc {
+        text,
+        bufs: p.bufs,
+        root,
+    })
+}
+
+/// The vectors a document is read into. A thread keeps those of its last
+/// document (when they are not large), so that reading the next one
+/// allocates nothing while it fits in them: the playground and the CLI
+/// read policy after policy.
+#[derive(Debug, Clone, Default)]
+struct Buffers {
+    /// The members of the objects being read, innermost last: each object
+    /// moves its own off the top into `doc_members` when it closes.
+    members: Vec<Slot>,
+    /// The same for array elements.
+    items: Vec<Node>,
+    /// Every array's elements, each array's contiguous.
+    doc_items: Vec<Node>,
+    /// Every object's members, each object's contiguous.
+    doc_members: Vec<Slot>,
+    /// The decoded text of the strings that hold escapes.
+    decoded: String,
+}
+
+thread_local! {
+    static SPARE: std::cell::Cell<Option<Buffers>> = const { std::cell::Cell::new(None) };
+}
+
+impl Buffers {
+    /// Buffers above this size (in bytes) are freed rather than kept.
+    const KEEP: usize = 256 * 1024;
+
+    fn take() -> Buffers {
+        SPARE
+            .try_with(std::cell::Cell::take)
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+    }
+
+    fn give_back(mut self) {
+        use std::mem::size_of;
+        let bytes = (self.members.capacity() + self.doc_members.capacity()) * size_of::<Slot>()
+            + (self.items.capacity() + self.doc_items.capacity()) * size_of::<Node>()
+            + self.decoded.capacity();
+        if bytes > Self::KEEP {
+            return;
+        }
+        self.members.clear();
+        self.items.clear();
+        self.doc_items.clear();
+        self.doc_members.clear();
+        self.decoded.clear();
+        // (during a thread's teardown there is nowhere to keep them)
+        let _ = SPARE.try_with(|s| s.set(Some(self)));
+    }
+}
+
+impl Drop for Doc<'_> {
+    fn drop(&mut self) {
+        std::mem::take(&mut self.bufs).give_back();
+    }
+}
+
+impl<'t> Doc<'t> {
+    /// The value of the whole text.
+    pub fn root(&self) -> Value<'_> {
+        self.value(&self.root)
+    }
+
+    fn str(&self, s: Str) -> &str {
+        let (start, end) = (s.start as usize, s.start as usize + s.len as usize);
+        if s.decoded {
+            self.bufs.decoded.get(start..end)
+        } else {
+            self.text.get(start..end)
+        }
+        .unwrap_or_default()
+    }
+
+    fn value<'d>(&'d self, n: &'d Node) -> Value<'d> {
+        Value {
+            span: n.span,
+            doc: self,
+            node: n,
+        }
+    }
+
+    fn kind<'d>(&'d self, n: &Node) -> ValueKind<'d> {
+        let range = |first: u32, len: u32| first as usize..first as usize + len as usize;
+        match n.kind {
+            NodeKind::Null => ValueKind::Null,
+            NodeKind::Bool(b) => ValueKind::Bool(b),
+            NodeKind::Number(s) => ValueKind::Number(self.str(s)),
+            NodeKind::String(s) => ValueKind::String(self.str(s)),
+            NodeKind::Array { first, len } => ValueKind::Array(Array {
+                doc: self,
+                nodes: self
+                    .bufs
+                    .doc_items
+                    .get(range(first, len))
+                    .unwrap_or_default(),
+            }),
+            NodeKind::Object { first, len } => ValueKind::Object(Object {
+                doc: self,
+                slots: self
+                    .bufs
+                    .doc_members
+                    .get(range(first, len))
+                    .unwrap_or_default(),
+            }),
+        }
+    }
+}
+
+impl<'d> Array<'d> {
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    pub fn iter(&self) -> Items<'d> {
+        Items {
+            doc: self.doc,
+            nodes: self.nodes.iter(),
+        }
+    }
+}
+
+impl<'d> Object<'d> {
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+
+    pub fn first(&self) -> Option<Member<'d>> {
+        self.slots.first().map(|s| self.doc.member(s))
+    }
+
+    pub fn iter(&self) -> Members<'d> {
+        Members {
+            doc: self.doc,
+            slots: self.slots.iter(),
+        }
+    }
+
+    /// Whether a key appears twice, comparing each pair of keys: for
+    /// small objects (quadratic).
+    pub fn repeats_a_key_small(&self) -> bool {
+        let doc = self.doc;
+        self.slots.iter().enumerate().any(|(i, a)| {
+            self.slots.get(..i).is_some_and(|before| {
+                before
+                    .iter()
+                    .any(|b| b.key.len == a.key.len && doc.str(b.key) == doc.str(a.key))
+            })
+        })
+    }
+
+    /// The keys alone, in source order.
+    pub fn keys(&self) -> impl Iterator<Item = &'d str> + 'd {
+        let doc = self.doc;
+        self.slots.iter().map(move |s| doc.str(s.key))
+    }
+}
+
+/// The elements of an [`Array`].
+#[derive(Debug, Clone)]
+pub struct Items<'d> {
+    doc: &'d Doc<'d>,
+    nodes: std::slice::Iter<'d, Node>,
+}
+
+impl<'d> Iterator for Items<'d> {
+    type Item = Value<'d>;
+
+    fn next(&mut self) -> Option<Value<'d>> {
+        self.nodes.next().map(|n| self.doc.value(n))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.nodes.size_hint()
+    }
+}
+
+/// The members of an [`Object`].
+#[derive(Debug, Clone)]
+pub struct Members<'d> {
+    doc: &'d Doc<'d>,
+    slots: std::slice::Iter<'d, Slot>,
+}
+
+impl<'d> Iterator for Members<'d> {
+    type Item = Member<'d>;
+
+    fn next(&mut self) -> Option<Member<'d>> {
+        self.slots.next().map(|s| self.doc.member(s))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.slots.size_hint()
+    }
+}
+
+impl<'t> Doc<'t> {
+    /// A string of the document: borrowed from the text, or a copy of the
+    /// decoded text of a string that held escapes.
+    fn tree_str<S: JsonStr<'t>>(&self, s: Str) -> S {
+        let start = s.start as usize;
+        match (s.decoded, self.text.get(start..start + s.len as usize)) {
+            (false, Some(t)) => S::borrowed(t),
+            _ => S::owned(self.str(s).to_string()),
+        }
+    }
+
+    /// A value as a tree.
+    fn tree<S: JsonStr<'t>>(&self, n: &Node) -> JsonValue<S> {
+        let kind = match n.kind {
+            NodeKind::Null => JsonKind::Null,
+            NodeKind::Bool(b) => JsonKind::Bool(b),
+            NodeKind::Number(s) => JsonKind::Number(self.tree_str(s)),
+            NodeKind::String(s) => JsonKind::String(self.tree_str(s)),
+            NodeKind::Array { first, len } => JsonKind::Array(
+                self.bufs
+                    .doc_items
+                    .get(first as usize..first as usize + len as usize)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|v| self.tree(v))
+                    .collect(),
+            ),
+            NodeKind::Object { first, len } => JsonKind::Object(
+                self.bufs
+                    .doc_members
+                    .get(first as usize..first as usize + len as usize)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|m| JsonMember {
+                        key: self.tree_str(m.key),
+                        key_span: m.key_span,
+                        value: self.tree(&m.value),
+                    })
+                    .collect(),
+            ),
+        };
+        JsonValue { kind, span: n.span }
+    }
+
+    fn member<'d>(&'d self, s: &'d Slot) -> Member<'d> {
+        Member {
+            key: self.str(s.key),
+            key_span: s.key_span,
+            value: self.value(&s.value),
+        }
+    }
+}
+
+impl<'d> Value<'d> {
+    /// What the value is, with its strings, elements or members.
+    pub fn kind(&self) -> ValueKind<'d> {
+        self.doc.kind(self.node)
+    }
+
+    /// A short name of the value's type, for messages ("a string", "an array").
+    pub fn type_name(&self) -> &'static str {
+        match self.node.kind {
+            NodeKind::Null => "null",
+            NodeKind::Bool(_) => "a boolean",
+            NodeKind::Number(_) => "a number",
+            NodeKind::String(_) => "a string",
+            NodeKind::Array { .. } => "an array",
+            NodeKind::Object { .. } => "an object",
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&'d str> {
+        match self.node.kind {
+            NodeKind::String(s) => Some(self.doc.str(s)),
+            _ => None,
+        }
+    }
+
+    pub fn as_object(&self) -> Option<Object<'d>> {
+        match self.kind() {
+            ValueKind::Object(o) => Some(o),
+            _ => None,
+        }
+    }
+
+    /// Scalars as the text a policy means by them: strings as is, numbers as
+    /// written, booleans as `true`/`false`.
+    pub fn scalar_str(&self) -> Option<&'d str> {
+        match self.kind() {
+            ValueKind::String(s) | ValueKind::Number(s) => Some(s),
+            ValueKind::Bool(true) => Some("true"),
+            ValueKind::Bool(false) => Some("false"),
+            _ => None,
+        }
+    }
 }
 
 const MAX_DEPTH: u32 = 256;
+
+/// A syntax error while reading: boxed, so that the results passed up
+/// through every nested value stay small.
+type Fail = Box<JsonError>;
 
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGH: u64 = 0x8080_8080_8080_8080;
@@ -249,7 +659,7 @@ static STRING_STOP: [bool; 256] = {
 
 /// Reads the text in place, byte by byte (positions still count
 /// characters).
-struct Parser<'t, S> {
+struct Parser<'t> {
     text: &'t str,
     bytes: &'t [u8],
     /// Byte index of the next character.
@@ -259,9 +669,7 @@ struct Parser<'t, S> {
     /// The members of the objects being read, innermost last: each object
     /// takes its own off the top when it closes, into a vector of exactly
     /// their number (no reallocation while reading).
-    members: Vec<JsonMember<S>>,
-    /// The same for array elements.
-    items: Vec<JsonValue<S>>,
+    bufs: Buffers,
 }
 
 fn describe(c: char) -> String {
@@ -273,7 +681,7 @@ fn describe(c: char) -> String {
     }
 }
 
-impl<'t, S: JsonStr<'t>> Parser<'t, S> {
+impl<'t> Parser<'t> {
     fn peek(&self) -> Option<char> {
         let b = *self.bytes.get(self.i)?;
         if b < 0x80 {
@@ -310,57 +718,90 @@ impl<'t, S: JsonStr<'t>> Parser<'t, S> {
         Some(c)
     }
 
-    fn error_here(&self, message: &str, hint: &str) -> JsonError {
+    /// A string of the document read so far.
+    fn str_of(&self, s: Str) -> &str {
+        let (start, end) = (s.start as usize, s.start as usize + s.len as usize);
+        if s.decoded {
+            self.bufs.decoded.get(start..end)
+        } else {
+            self.text.get(start..end)
+        }
+        .unwrap_or_default()
+    }
+
+    /// `s`, the text of a value that started at `start` and ends here: a
+    /// range of the text when it reads so there, else a decoded copy.
+    fn text_str(&mut self, start: Position, s: &str) -> Str {
+        let from = self
+            .i
+            .saturating_sub(self.pos.offset.saturating_sub(start.offset) as usize);
+        if self.text.get(from..self.i) == Some(s) {
+            return Str {
+                start: from as u32,
+                len: s.len() as u32,
+                decoded: false,
+            };
+        }
+        let at = self.bufs.decoded.len();
+        self.bufs.decoded.push_str(s);
+        Str {
+            start: at as u32,
+            len: s.len() as u32,
+            decoded: true,
+        }
+    }
+
+    fn error_here(&self, message: &str, hint: &str) -> Fail {
         let mut end = self.pos;
         if self.peek().is_some() {
             end.column += 1;
             end.offset += 1;
         }
-        JsonError {
+        Box::new(JsonError {
             message: message.to_string(),
             hint: hint.to_string(),
             span: Span::new(self.pos, end),
-        }
+        })
     }
 
-    fn error_at(&self, start: Position, message: &str, hint: &str) -> JsonError {
-        JsonError {
+    fn error_at(&self, start: Position, message: &str, hint: &str) -> Fail {
+        Box::new(JsonError {
             message: message.to_string(),
             hint: hint.to_string(),
             span: Span::new(start, self.pos),
-        }
+        })
     }
 
     fn skip_ws(&mut self) {
-        loop {
-            // a run of blanks (the indentation of a line), then maybe a line break
-            let rest = self.bytes.get(self.i..).unwrap_or_default();
-            // eight spaces at a time (indentation), then byte by byte
-            let mut n = 0;
-            while let Some(w) = rest.get(n..n + 8) {
-                if u64::from_ne_bytes(w.try_into().unwrap_or_default())
-                    != u64::from_ne_bytes([b' '; 8])
-                {
-                    break;
+        // most calls (after a key, a value or a comma) find no blank: every
+        // byte above the space is not one
+        if self.bytes.get(self.i).is_some_and(|&b| b > b' ') {
+            return;
+        }
+        // blanks and line breaks are ASCII: one character per byte
+        let start = self.i;
+        let mut i = start;
+        let mut lines = 0;
+        let mut line_start = None;
+        while let Some(&b) = self.bytes.get(i) {
+            match b {
+                b' ' | b'\t' | b'\r' => {}
+                b'\n' => {
+                    lines += 1;
+                    line_start = Some(i + 1);
                 }
-                n += 8;
+                _ => break,
             }
-            n += rest
-                .get(n..)
-                .unwrap_or_default()
-                .iter()
-                .position(|&b| !matches!(b, b' ' | b'\t' | b'\r'))
-                .unwrap_or(rest.len() - n);
-            self.i += n;
-            self.pos.column += n as u32;
-            self.pos.offset += n as u32;
-            if self.bytes.get(self.i) != Some(&b'\n') {
-                return;
+            i += 1;
+        }
+        self.i = i;
+        self.pos.offset += (i - start) as u32;
+        match line_start {
+            Some(from) => {
+                self.pos.line += lines;
+                self.pos.column = 1 + (i - from) as u32;
             }
-            self.i += 1;
-            self.pos.line += 1;
-            self.pos.column = 1;
-            self.pos.offset += 1;
+            None => self.pos.column += (i - start) as u32,
         }
     }
 
@@ -416,15 +857,15 @@ impl<'t, S: JsonStr<'t>> Parser<'t, S> {
         run
     }
 
-    fn value(&mut self) -> Result<JsonValue<S>, JsonError> {
+    fn value(&mut self) -> Result<Node, Fail> {
         let start = self.pos;
         match self.peek() {
             Some('{') => self.object(),
             Some('[') => self.array(),
             Some('"') => {
                 let s = self.string()?;
-                Ok(JsonValue {
-                    kind: JsonKind::String(s),
+                Ok(Node {
+                    kind: NodeKind::String(s),
                     span: Span::new(start, self.pos),
                 })
             }
@@ -440,9 +881,9 @@ impl<'t, S: JsonStr<'t>> Parser<'t, S> {
                     }
                 }
                 let kind = match word.as_str() {
-                    "true" => JsonKind::Bool(true),
-                    "false" => JsonKind::Bool(false),
-                    "null" => JsonKind::Null,
+                    "true" => NodeKind::Bool(true),
+                    "false" => NodeKind::Bool(false),
+                    "null" => NodeKind::Null,
                     other => {
                         let hint = match other.to_ascii_lowercase().as_str() {
                             "true" | "false" | "null" => {
@@ -453,7 +894,7 @@ impl<'t, S: JsonStr<'t>> Parser<'t, S> {
                         return Err(self.error_at(start, &format!("unexpected word '{other}'"), &hint));
                     }
                 };
-                Ok(JsonValue {
+                Ok(Node {
                     kind,
                     span: Span::new(start, self.pos),
                 })
@@ -473,7 +914,7 @@ impl<'t, S: JsonStr<'t>> Parser<'t, S> {
         }
     }
 
-    fn enter(&mut self) -> Result<(), JsonError> {
+    fn enter(&mut self) -> Result<(), Fail> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             return Err(self.error_here(
@@ -484,17 +925,17 @@ impl<'t, S: JsonStr<'t>> Parser<'t, S> {
         Ok(())
     }
 
-    fn object(&mut self) -> Result<JsonValue<S>, JsonError> {
+    fn object(&mut self) -> Result<Node, Fail> {
         let start = self.pos;
         self.enter()?;
         self.bump_ascii(); // '{'
-        let base = self.members.len();
+        let base = self.bufs.members.len();
         self.skip_ws();
         if self.peek() == Some('}') {
             self.bump_ascii();
             self.depth -= 1;
-            return Ok(JsonValue {
-                kind: JsonKind::Object(Vec::new()),
+            return Ok(Node {
+                kind: NodeKind::Object { first: 0, len: 0 },
                 span: Span::new(start, self.pos),
             });
         }
@@ -543,7 +984,7 @@ impl<'t, S: JsonStr<'t>> Parser<'t, S> {
                     return Err(self.error_here(
                         &format!(
                             "expected ':' after the key \"{}\", found {}",
-                            key.as_ref(),
+                            self.str_of(key),
                             describe(c)
                         ),
                         "separate each key from its value with a colon",
@@ -558,7 +999,7 @@ impl<'t, S: JsonStr<'t>> Parser<'t, S> {
             }
             self.skip_ws();
             let value = self.value()?;
-            self.members.push(JsonMember {
+            self.bufs.members.push(Slot {
                 key,
                 key_span,
                 value,
@@ -594,24 +1035,28 @@ impl<'t, S: JsonStr<'t>> Parser<'t, S> {
             }
         }
         self.depth -= 1;
-        let members = self.members.drain(base..).collect();
-        Ok(JsonValue {
-            kind: JsonKind::Object(members),
+        let first = self.bufs.doc_members.len() as u32;
+        self.bufs
+            .doc_members
+            .extend(self.bufs.members.drain(base..));
+        let len = self.bufs.doc_members.len() as u32 - first;
+        Ok(Node {
+            kind: NodeKind::Object { first, len },
             span: Span::new(start, self.pos),
         })
     }
 
-    fn array(&mut self) -> Result<JsonValue<S>, JsonError> {
+    fn array(&mut self) -> Result<Node, Fail> {
         let start = self.pos;
         self.enter()?;
         self.bump_ascii(); // '['
-        let base = self.items.len();
+        let base = self.bufs.items.len();
         self.skip_ws();
         if self.peek() == Some(']') {
             self.bump_ascii();
             self.depth -= 1;
-            return Ok(JsonValue {
-                kind: JsonKind::Array(Vec::new()),
+            return Ok(Node {
+                kind: NodeKind::Array { first: 0, len: 0 },
                 span: Span::new(start, self.pos),
             });
         }
@@ -631,7 +1076,7 @@ impl<'t, S: JsonStr<'t>> Parser<'t, S> {
                 ));
             }
             let v = self.value()?;
-            self.items.push(v);
+            self.bufs.items.push(v);
             self.skip_ws();
             match self.peek() {
                 Some(',') => {
@@ -662,23 +1107,31 @@ impl<'t, S: JsonStr<'t>> Parser<'t, S> {
             }
         }
         self.depth -= 1;
-        let items = self.items.drain(base..).collect();
-        Ok(JsonValue {
-            kind: JsonKind::Array(items),
+        let first = self.bufs.doc_items.len() as u32;
+        self.bufs.doc_items.extend(self.bufs.items.drain(base..));
+        let len = self.bufs.doc_items.len() as u32 - first;
+        Ok(Node {
+            kind: NodeKind::Array { first, len },
             span: Span::new(start, self.pos),
         })
     }
 
-    fn string(&mut self) -> Result<S, JsonError> {
+    fn string(&mut self) -> Result<Str, Fail> {
         let start = self.pos;
         self.bump_ascii(); // opening quote
+        let run_start = self.i;
         let run = self.plain_run();
         if self.bytes.get(self.i) == Some(&b'"') {
             // no escape: the text itself
             self.bump_ascii();
-            return Ok(S::borrowed(run));
+            return Ok(Str {
+                start: run_start as u32,
+                len: run.len() as u32,
+                decoded: false,
+            });
         }
-        let mut out = String::with_capacity(run.len() + 16);
+        let mut out = std::mem::take(&mut self.bufs.decoded);
+        let from = out.len();
         out.push_str(run);
         loop {
             let run = self.plain_run();
@@ -692,13 +1145,21 @@ impl<'t, S: JsonStr<'t>> Parser<'t, S> {
                         "close the string with a double quote",
                     ))
                 }
-                Some('"') => return Ok(S::owned(out)),
+                Some('"') => {
+                    let s = Str {
+                        start: from as u32,
+                        len: (out.len() - from) as u32,
+                        decoded: true,
+                    };
+                    self.bufs.decoded = out;
+                    return Ok(s);
+                }
                 Some('\n') => {
-                    return Err(JsonError {
+                    return Err(Box::new(JsonError {
                         message: "line break inside a string".to_string(),
                         hint: "close the string with a double quote before the end of the line, or write \\n".to_string(),
                         span: Span::new(start, here),
-                    })
+                    }))
                 }
                 Some('\\') => {
                     let esc_start = here;
@@ -760,7 +1221,7 @@ impl<'t, S: JsonStr<'t>> Parser<'t, S> {
         }
     }
 
-    fn hex4(&mut self, esc_start: Position) -> Result<u32, JsonError> {
+    fn hex4(&mut self, esc_start: Position) -> Result<u32, Fail> {
         let mut v = 0u32;
         for _ in 0..4 {
             match self.peek().and_then(|c| c.to_digit(16)) {
@@ -780,10 +1241,10 @@ impl<'t, S: JsonStr<'t>> Parser<'t, S> {
         Ok(v)
     }
 
-    fn number(&mut self) -> Result<JsonValue<S>, JsonError> {
+    fn number(&mut self) -> Result<Node, Fail> {
         let start = self.pos;
         let mut s = String::new();
-        let bad = |p: &Parser<'t, S>, s: &str| {
+        let bad = |p: &Parser<'t>, s: &str| {
             p.error_at(
                 start,
                 &format!("'{s}' is not a valid JSON number"),
@@ -850,8 +1311,9 @@ impl<'t, S: JsonStr<'t>> Parser<'t, S> {
             }
             return Err(bad(self, &s));
         }
-        Ok(JsonValue {
-            kind: JsonKind::Number(S::owned(s)),
+        let number = self.text_str(start, &s);
+        Ok(Node {
+            kind: NodeKind::Number(number),
             span: Span::new(start, self.pos),
         })
     }
@@ -1003,6 +1465,38 @@ mod tests {
         let e = parse("[\"ü\",\n \"\u{1F600}\" 2]").unwrap_err();
         assert_eq!((e.span.start.line, e.span.start.column), (2, 6));
         assert_eq!(e.span.start.offset, 11);
+    }
+
+    /// A thread reuses the vectors of its last document: the next
+    /// document's strings, elements and members are its own, and an error
+    /// halfway leaves nothing behind.
+    #[test]
+    fn reused_buffers_hold_only_the_current_document() {
+        let first = parse_doc(r#"{"a\"b": ["x\ty", [1, {"k": "\u00e9"}]], "c": {}}"#).unwrap();
+        let tree = parse(r#"{"a\"b": ["x\ty", [1, {"k": "\u00e9"}]], "c": {}}"#).unwrap();
+        drop(first);
+        assert!(parse_doc(r#"{"p": ["\n", [true, {"q": "\"#).is_err());
+        let doc = parse_doc(r#"[{"z\\": "w\/"}, "v", []]"#).unwrap();
+        let items: Vec<_> = match doc.root().kind() {
+            ValueKind::Array(a) => a.iter().collect(),
+            _ => panic!(),
+        };
+        assert_eq!(items.len(), 3);
+        let m = items[0].as_object().unwrap().first().unwrap();
+        assert_eq!((m.key, m.value.as_str()), ("z\\", Some("w/")));
+        assert_eq!(items[0].as_object().unwrap().len(), 1);
+        assert_eq!(items[1].as_str(), Some("v"));
+        assert!(matches!(items[2].kind(), ValueKind::Array(a) if a.is_empty()));
+        let again = parse(r#"{"a\"b": ["x\ty", [1, {"k": "\u00e9"}]], "c": {}}"#).unwrap();
+        assert_eq!(again, tree);
+        let JsonKind::Object(members) = &tree.kind else {
+            panic!()
+        };
+        assert_eq!(members[0].key, "a\"b");
+        assert_eq!(
+            members[0].value.to_serde(),
+            serde_json::json!(["x\ty", [1, {"k": "é"}]])
+        );
     }
 
     #[test]
