@@ -600,22 +600,15 @@ pub(crate) fn record(
     };
     let toks = &cache.toks;
     let start = records.values.len();
-    for (j, rv) in e.values.iter().enumerate() {
-        let from = records.matched.len();
-        let (valid, r) = judge_value(
-            c,
-            how,
-            vars.as_deref(),
-            toks,
-            rv,
-            parsed.get(j),
-            Some(&mut records.matched),
-        );
-        records.values.push(ValueRecord {
-            valid,
-            result: valid && r,
-            matched: Range32::new(from, records.matched.len()),
-        });
+    if vars.is_none()
+        && matches!(
+            how.positive,
+            BaseOperator::StringEquals | BaseOperator::StringLike
+        )
+    {
+        record_strings(c, how.negated, &e.values, records);
+    } else {
+        record_values(c, how, vars.as_deref(), toks, &e.values, parsed, records);
     }
     let range = Range32::new(start, records.values.len());
     let result = combine(
@@ -628,6 +621,70 @@ pub(crate) fn record(
         outcome: OutcomeRecord::Compared,
         values: Some(range),
         null: false,
+    }
+}
+
+/// Records every request value of a condition compared as strings with
+/// policy values without variables (the common case): [`judge_value`]'s
+/// first branch for all values at once, without a call per value.
+fn record_strings(c: &Condition, negated: bool, texts: &[Text], records: &mut Records) {
+    // a policy value of the wrong type makes the negated form false too
+    let any_invalid = c.values.iter().any(|v| matches!(v.typed, Typed::Invalid));
+    for t in texts {
+        let from = records.matched.len();
+        for (i, v) in (0u32..).zip(&c.values) {
+            if matches!(v.typed, Typed::Invalid) {
+                continue;
+            }
+            let Some(g) = v.template.fixed() else {
+                continue;
+            };
+            // StringEquals and StringLike are case-sensitive: a value
+            // without wildcards matches the text equal to it
+            let hit = match g.as_literal() {
+                Some(l) => l == t.as_str(),
+                None => g.matches(t),
+            };
+            if hit {
+                records.matched.push(i);
+            }
+        }
+        let any = records.matched.len() > from;
+        records.values.push(ValueRecord {
+            valid: true,
+            result: if negated { !any && !any_invalid } else { any },
+            matched: Range32::new(from, records.matched.len()),
+        });
+    }
+}
+
+/// Records every request value of a condition, each judged by
+/// [`judge_value`].
+fn record_values(
+    c: &Condition,
+    how: Judge,
+    vars: Option<&[Resolved<'_>]>,
+    toks: &[Tok],
+    texts: &[Text],
+    parsed: &[Val],
+    records: &mut Records,
+) {
+    for (j, rv) in texts.iter().enumerate() {
+        let from = records.matched.len();
+        let (valid, r) = judge_value(
+            c,
+            how,
+            vars,
+            toks,
+            rv,
+            parsed.get(j),
+            Some(&mut records.matched),
+        );
+        records.values.push(ValueRecord {
+            valid,
+            result: valid && r,
+            matched: Range32::new(from, records.matched.len()),
+        });
     }
 }
 
