@@ -607,6 +607,8 @@ pub(crate) fn record(
         )
     {
         record_strings(c, how.negated, &e.values, records);
+    } else if vars.is_none() && how.positive == BaseOperator::IpAddress {
+        record_addresses(c, how.negated, e.values.len(), parsed, records);
     } else {
         record_values(c, how, vars.as_deref(), toks, &e.values, parsed, records);
     }
@@ -647,6 +649,44 @@ fn record_strings(c: &Condition, negated: bool, texts: &[Text], records: &mut Re
             };
             if hit {
                 records.matched.push(i);
+            }
+        }
+        let any = records.matched.len() > from;
+        records.values.push(ValueRecord {
+            valid: true,
+            result: if negated { !any && !any_invalid } else { any },
+            matched: Range32::new(from, records.matched.len()),
+        });
+    }
+}
+
+/// Records every request value of an `IpAddress`/`NotIpAddress` condition
+/// (the `count` request values parsed once per request, in `parsed`):
+/// [`judge_value`]'s verdicts, without a call per value.
+fn record_addresses(
+    c: &Condition,
+    negated: bool,
+    count: usize,
+    parsed: &[Val],
+    records: &mut Records,
+) {
+    let any_invalid = c.values.iter().any(|v| matches!(v.typed, Typed::Invalid));
+    for j in 0..count {
+        let val = parsed.get(j);
+        let from = records.matched.len();
+        if matches!(val, Some(Val::Invalid)) {
+            records.values.push(ValueRecord {
+                valid: false,
+                result: false,
+                matched: Range32::new(from, from),
+            });
+            continue;
+        }
+        if let Some(Val::Ip(ip)) = val {
+            for (i, v) in (0u32..).zip(&c.values) {
+                if matches!(&v.typed, Typed::Cidr(net) if net.contains(ip)) {
+                    records.matched.push(i);
+                }
             }
         }
         let any = records.matched.len() > from;
