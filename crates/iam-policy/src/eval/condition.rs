@@ -600,22 +600,17 @@ pub(crate) fn record(
     };
     let toks = &cache.toks;
     let start = records.values.len();
-    for (j, rv) in e.values.iter().enumerate() {
-        let from = records.matched.len();
-        let (valid, r) = judge_value(
-            c,
-            how,
-            vars.as_deref(),
-            toks,
-            rv,
-            parsed.get(j),
-            Some(&mut records.matched),
-        );
-        records.values.push(ValueRecord {
-            valid,
-            result: valid && r,
-            matched: Range32::new(from, records.matched.len()),
-        });
+    if vars.is_none()
+        && matches!(
+            how.positive,
+            BaseOperator::StringEquals | BaseOperator::StringLike
+        )
+    {
+        record_strings(c, how.negated, &e.values, records);
+    } else if vars.is_none() && how.positive == BaseOperator::IpAddress {
+        record_addresses(c, how.negated, e.values.len(), parsed, records);
+    } else {
+        record_values(c, how, vars.as_deref(), toks, &e.values, parsed, records);
     }
     let range = Range32::new(start, records.values.len());
     let result = combine(
@@ -628,6 +623,108 @@ pub(crate) fn record(
         outcome: OutcomeRecord::Compared,
         values: Some(range),
         null: false,
+    }
+}
+
+/// Records every request value of a condition compared as strings with
+/// policy values without variables (the common case): [`judge_value`]'s
+/// first branch for all values at once, without a call per value.
+fn record_strings(c: &Condition, negated: bool, texts: &[Text], records: &mut Records) {
+    // a policy value of the wrong type makes the negated form false too
+    let any_invalid = c.values.iter().any(|v| matches!(v.typed, Typed::Invalid));
+    for t in texts {
+        let from = records.matched.len();
+        for (i, v) in (0u32..).zip(&c.values) {
+            if matches!(v.typed, Typed::Invalid) {
+                continue;
+            }
+            let Some(g) = v.template.fixed() else {
+                continue;
+            };
+            // StringEquals and StringLike are case-sensitive: a value
+            // without wildcards matches the text equal to it
+            let hit = match g.as_literal() {
+                Some(l) => l == t.as_str(),
+                None => g.matches(t),
+            };
+            if hit {
+                records.matched.push(i);
+            }
+        }
+        let any = records.matched.len() > from;
+        records.values.push(ValueRecord {
+            valid: true,
+            result: if negated { !any && !any_invalid } else { any },
+            matched: Range32::new(from, records.matched.len()),
+        });
+    }
+}
+
+/// Records every request value of an `IpAddress`/`NotIpAddress` condition
+/// (the `count` request values parsed once per request, in `parsed`):
+/// [`judge_value`]'s verdicts, without a call per value.
+fn record_addresses(
+    c: &Condition,
+    negated: bool,
+    count: usize,
+    parsed: &[Val],
+    records: &mut Records,
+) {
+    let any_invalid = c.values.iter().any(|v| matches!(v.typed, Typed::Invalid));
+    for j in 0..count {
+        let val = parsed.get(j);
+        let from = records.matched.len();
+        if matches!(val, Some(Val::Invalid)) {
+            records.values.push(ValueRecord {
+                valid: false,
+                result: false,
+                matched: Range32::new(from, from),
+            });
+            continue;
+        }
+        if let Some(Val::Ip(ip)) = val {
+            for (i, v) in (0u32..).zip(&c.values) {
+                if matches!(&v.typed, Typed::Cidr(net) if net.contains(ip)) {
+                    records.matched.push(i);
+                }
+            }
+        }
+        let any = records.matched.len() > from;
+        records.values.push(ValueRecord {
+            valid: true,
+            result: if negated { !any && !any_invalid } else { any },
+            matched: Range32::new(from, records.matched.len()),
+        });
+    }
+}
+
+/// Records every request value of a condition, each judged by
+/// [`judge_value`].
+fn record_values(
+    c: &Condition,
+    how: Judge,
+    vars: Option<&[Resolved<'_>]>,
+    toks: &[Tok],
+    texts: &[Text],
+    parsed: &[Val],
+    records: &mut Records,
+) {
+    for (j, rv) in texts.iter().enumerate() {
+        let from = records.matched.len();
+        let (valid, r) = judge_value(
+            c,
+            how,
+            vars,
+            toks,
+            rv,
+            parsed.get(j),
+            Some(&mut records.matched),
+        );
+        records.values.push(ValueRecord {
+            valid,
+            result: valid && r,
+            matched: Range32::new(from, records.matched.len()),
+        });
     }
 }
 
@@ -729,5 +826,120 @@ pub(crate) fn expand(
         values,
         outcome,
         result: rec.result,
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    /// Each request value's (valid, verdict, matched policy values).
+    type Verdicts = Vec<(bool, bool, Vec<u32>)>;
+
+    fn verdicts(records: &Records, range: Range32) -> Verdicts {
+        range
+            .of(&records.values)
+            .iter()
+            .map(|v| (v.valid, v.result, v.matched.of(&records.matched).to_vec()))
+            .collect()
+    }
+
+    /// The verdicts of [`judge_value`], value by value (the general path,
+    /// which the decision path shares).
+    fn judged(c: &Condition, ctx: &RequestContext) -> Option<Verdicts> {
+        let (index, e) = ctx.lookup(&c.key_lower)?;
+        let how = Judge::of(c);
+        let mut cache = RequestCache::default();
+        let mut toks = Vec::new();
+        let vars = resolve_values(c, ctx, &mut toks, None);
+        let parsed = cache
+            .parsed
+            .get(ctx, index, e, how.positive.family())
+            .to_vec();
+        let mut records = Records::default();
+        record_values(
+            c,
+            how,
+            vars.as_deref(),
+            &toks,
+            &e.values,
+            &parsed,
+            &mut records,
+        );
+        Some(verdicts(&records, Range32::new(0, records.values.len())))
+    }
+
+    /// The string and address loops of [`record`] give every request value
+    /// the verdict [`judge_value`] gives it, and the condition the result of
+    /// the decision path ([`holds`]).
+    #[test]
+    fn recording_loops_agree_with_judging_each_value() {
+        let operators = [
+            (r#""StringEquals""#, r#"["env", "team", "owner"]"#),
+            (r#""StringNotEquals""#, r#"["env", "team"]"#),
+            (r#""StringLike""#, r#"["blue*", "gr?en", "env"]"#),
+            (r#""StringNotLike""#, r#"["blue*", "*-1"]"#),
+            (r#""StringEqualsIfExists""#, r#"["env"]"#),
+            (
+                r#""ForAllValues:StringEquals""#,
+                r#"["env", "team", "owner"]"#,
+            ),
+            (r#""ForAnyValue:StringLike""#, r#"["b*", "t?am"]"#),
+            (r#""ForAllValues:StringNotLike""#, r#"["*e*"]"#),
+            (r#""StringEquals""#, r#"["${aws:username}", "env"]"#),
+            (r#""IpAddress""#, r#"["10.0.0.0/8", "192.168.0.0/16"]"#),
+            (r#""NotIpAddress""#, r#"["10.0.0.0/8", "192.168.0.0/16"]"#),
+            (r#""IpAddress""#, r#"["10.0.0.0/8", "not an address"]"#),
+            (r#""NotIpAddress""#, r#"["10.0.0.0/8", "not an address"]"#),
+            (
+                r#""ForAnyValue:IpAddress""#,
+                r#"["192.168.0.0/16", "10.1.0.0/16"]"#,
+            ),
+            (r#""ForAllValues:NotIpAddress""#, r#"["10.0.0.0/8"]"#),
+        ];
+        let contexts: [&[&str]; 9] = [
+            &["env"],
+            &["ENV"],
+            &["blue-1"],
+            &["green", "env", "team"],
+            &["x"],
+            &["10.1.2.3"],
+            &["172.16.0.1"],
+            &["not-an-ip"],
+            &["10.1.1.1", "bad", "192.168.1.1"],
+        ];
+        let mut compared = 0;
+        for (op, values) in operators {
+            let text = format!(
+                r#"{{"Version": "2012-10-17", "Statement": {{"Effect": "Allow",
+                  "Action": "s3:GetObject", "Resource": "*",
+                  "Condition": {{{op}: {{"aws:RequestTag/k": {values}}}}}}}}}"#
+            );
+            let policy = crate::parse::policy::parse_policy(&text).policy.unwrap();
+            let c = &policy.statements[0].conditions[0];
+            for values in contexts {
+                for multivalued in [false, true] {
+                    let mut ctx = RequestContext::new();
+                    ctx.insert_single("aws:username", "env");
+                    ctx.insert(
+                        "aws:RequestTag/K",
+                        values.iter().map(|v| v.to_string()).collect(),
+                        multivalued || values.len() > 1,
+                    );
+                    let mut records = Records::default();
+                    let r = record(c, &ctx, &mut RequestCache::default(), &mut records);
+                    let ctx_text = format!("{op} {values:?}");
+                    assert_eq!(r.result, holds(c, &ctx).0, "{ctx_text}");
+                    assert_eq!(
+                        r.values.map(|range| verdicts(&records, range)),
+                        judged(c, &ctx),
+                        "{ctx_text}"
+                    );
+                    compared += 1;
+                }
+            }
+        }
+        assert_eq!(compared, 15 * 9 * 2);
     }
 }

@@ -27,6 +27,10 @@ pub struct RequestContext {
     entries: Vec<ContextEntry>,
 }
 
+/// Contexts of at most this many keys are looked up by a scan of the index
+/// rather than a search.
+const SCAN_UP_TO: usize = 8;
+
 impl PartialEq for RequestContext {
     fn eq(&self, other: &Self) -> bool {
         self.index.len() == other.index.len()
@@ -133,7 +137,14 @@ impl RequestContext {
     /// A key already lower-cased: its entry and the entry's number
     /// (`0..self.len()`, stable while the context is not changed).
     pub(crate) fn lookup(&self, lower: &str) -> Option<(usize, &ContextEntry)> {
-        let i = *self.index.get(lower)?;
+        let i = if self.index.len() <= SCAN_UP_TO {
+            // a few keys (the usual request): scanned, lengths compared
+            // first, which costs less than the ordered search (every
+            // condition of every statement looks its key up)
+            *self.index.iter().find(|(k, _)| k.as_str() == lower)?.1
+        } else {
+            *self.index.get(lower)?
+        };
         Some((i, self.entries.get(i)?))
     }
 
