@@ -127,6 +127,24 @@ pub async fn deflate_raw(bytes: &[u8]) -> Result<Vec<u8>, String> {
         .ok_or_else(failed)
 }
 
+/// Base64url without padding (RFC 4648 §5, as `iam-share` writes it), by the browser's `btoa`
+/// of the bytes as a binary string (one character per byte); decoding stays in `iam-share`.
+fn base64url(bytes: &[u8]) -> Result<String, String> {
+    let binary: String = bytes.iter().map(|&b| char::from(b)).collect();
+    let b64 = web_sys::window()
+        .and_then(|w| w.btoa(&binary).ok())
+        .ok_or_else(|| "this browser cannot encode it (btoa)".to_string())?;
+    Ok(b64
+        .trim_end_matches('=')
+        .chars()
+        .map(|c| match c {
+            '+' => '-',
+            '/' => '_',
+            c => c,
+        })
+        .collect())
+}
+
 /// Raw INFLATE with the browser's `DecompressionStream`, stopping at `iam_share::MAX_PAYLOAD`.
 pub async fn inflate_raw(packed: &[u8]) -> Result<Vec<u8>, ShareError> {
     let codec = DecompressionStream::new("deflate-raw").map_err(|_| ShareError::BadCompression)?;
@@ -223,9 +241,9 @@ pub fn share_url(ws: &Workspace, done: impl FnOnce(Result<String, String>) + 'st
     let [scenario, workspace] = share::payloads(ws);
     wasm_bindgen_futures::spawn_local(async move {
         let link = async {
-            let s = deflate_raw(&scenario).await?;
-            let p = deflate_raw(&workspace).await?;
-            Ok(format!("{base}#{}", share::fragment_of_packed(&s, &p)))
+            let s = base64url(&deflate_raw(&scenario).await?)?;
+            let p = base64url(&deflate_raw(&workspace).await?)?;
+            Ok(format!("{base}#{}", share::fragment_of_encoded(&s, &p)))
         };
         done(link.await);
     });

@@ -146,6 +146,14 @@ pub fn example_request(json: &str) -> Option<RequestSpec> {
     RequestSpec::from_json(json).ok()
 }
 
+/// A managed policy's document as HTML lines (`<span class="doc-line">`, with `deciding` on
+/// the lines of the given ranges, 1-based and inclusive), built by the lazy part. None when
+/// it is not loaded.
+pub fn document_html(text: &str, lines: &[(u32, u32)]) -> Option<String> {
+    let ranges: Vec<String> = lines.iter().map(|(a, b)| format!("{a}-{b}")).collect();
+    js::call("managedDoc", text, &ranges.join(" "), "")
+}
+
 /// Starts loading the managed policies (once per page); `done` gets the line about the data
 /// or why it failed.
 pub fn start(done: impl Fn(Result<String, String>) + 'static) {
@@ -164,6 +172,8 @@ mod js {
         fn managed_search(query: &str) -> Result<String, JsValue>;
         #[wasm_bindgen(catch, js_namespace = IamEditor, js_name = managedShow)]
         fn managed_show(name: &str) -> Result<String, JsValue>;
+        #[wasm_bindgen(catch, js_namespace = IamEditor, js_name = managedDoc)]
+        fn managed_doc(text: &str, lines: &str) -> Result<String, JsValue>;
         #[wasm_bindgen(catch, js_namespace = IamEditor)]
         fn diff(old: &str, new: &str, kind: &str) -> Result<String, JsValue>;
     }
@@ -175,6 +185,7 @@ mod js {
         match f {
             "managedSearch" => managed_search(a).ok(),
             "managedShow" => managed_show(a).ok(),
+            "managedDoc" => managed_doc(a, b).ok(),
             _ => diff(a, b, c).ok(),
         }
     }
@@ -258,6 +269,7 @@ mod tests {
         assert!(show("AWSImageBuilderFullAccess").is_err());
         assert_eq!(search("x").html, "");
         assert_eq!(diff("{}", "{}", "identity"), None);
+        assert_eq!(document_html("{}", &[(1, 1)]), None);
     }
 
     /// "You can attach AWS managed policies to users, groups and roles; you cannot change

@@ -40,12 +40,11 @@ pub fn payloads(ws: &Workspace) -> [Vec<u8>; 2] {
 }
 
 /// The fragment (without `#`) from the two payloads of [`payloads`], each compressed with raw
-/// DEFLATE (the browser's `CompressionStream("deflate-raw")`: `browser::share_url`).
-pub fn fragment_of_packed(scenario: &[u8], workspace: &[u8]) -> String {
-    let s = iam_share::fragment_of_packed(scenario);
-    let p = iam_share::fragment_of_packed(workspace);
-    let p = p.strip_prefix(iam_share::PREFIX).unwrap_or(&p);
-    format!("{s}&{WORKSPACE_PREFIX}{p}")
+/// DEFLATE and base64url-encoded without padding by the browser (`CompressionStream` and
+/// `btoa`: `browser::share_url`, so the page's WebAssembly has no base64 encoder).
+pub fn fragment_of_encoded(scenario: &str, workspace: &str) -> String {
+    let prefix = iam_share::PREFIX;
+    format!("{prefix}{SHARE_VERSION}.{scenario}&{WORKSPACE_PREFIX}{SHARE_VERSION}.{workspace}")
 }
 
 /// The compressed payload of a fragment: the workspace part (`p=`) when there is one, else the
@@ -101,9 +100,13 @@ mod tests {
     /// The codec of the CLI and the npm package (crate `iam-share`'s miniz_oxide), in place of
     /// the browser's: the links are the same format.
     fn encode(ws: &Workspace) -> String {
-        let packed = payloads(ws)
-            .map(|p| iam_share::packed_payload(&iam_share::encode_bytes(&p)).expect("a payload"));
-        fragment_of_packed(&packed[0], &packed[1])
+        let encoded = payloads(ws).map(|p| {
+            let f = iam_share::encode_bytes(&p);
+            f.strip_prefix(&format!("{}{SHARE_VERSION}.", iam_share::PREFIX))
+                .expect("iam-share's format")
+                .to_string()
+        });
+        fragment_of_encoded(&encoded[0], &encoded[1])
     }
 
     fn decode(fragment: &str) -> Result<Shared, ShareError> {

@@ -7,8 +7,8 @@
 //     whatWouldChange(scenario), the engine's suggestions for the scenario's one request as
 //     tab-separated lines; for web/src/managed.rs: diff(old, new, kind), what access changed
 //     as HTML, and the AWS managed policies, fetched only when asked for (loadManaged(done),
-//     widget/managed-policies.json), managedSearch(query), the picker's results as HTML, and
-//     managedShow(name) as lines;
+//     widget/managed-policies.json), managedSearch(query), the picker's results as HTML,
+//     managedShow(name) as lines, and managedDoc(text, ranges), a document's lines as HTML;
 //   - in every editor: completion of actions, condition keys and ARN templates, and the
 //     popover listing what a wildcard action expands to.
 // CodeMirror itself is not bundled again: editor.js passes the classes this module needs.
@@ -483,6 +483,20 @@ function showText(r) {
   return [p.name, p.arn, p.versionId, p.updateDate].map(lineField).join("\t") + "\n" + p.document;
 }
 
+// managedDoc: a managed policy's document as HTML lines, those in the ranges ("3-5 9-12",
+// 1-based, inclusive: the deciding statements) marked (web/src/components/managed.rs).
+function docLines(text, ranges) {
+  const lit = ranges.split(" ").filter(Boolean).map((r) => r.split("-").map(Number));
+  return text
+    .replace(/\r?\n$/, "")
+    .split(/\r?\n/)
+    .map((l, i) => {
+      const deciding = lit.some(([a, b]) => a <= i + 1 && i + 1 <= b) ? " deciding" : "";
+      return `<span class="doc-line${deciding}">${esc(l)}\n</span>`;
+    })
+    .join("");
+}
+
 const CHANGE_WORDS = {
   granted: "granted",
   revoked: "revoked",
@@ -596,6 +610,7 @@ export async function setup(cm, install) {
     },
     managedSearch: (query) => searchHtml(wasm.managedSearch(query, { limit: 40 })),
     managedShow: (name) => showText(wasm.managedShow(name)),
+    managedDoc: docLines,
   });
   const marker = cm.StateField.define({ create: () => true, update: (v) => v });
   install({ ext: [marker, theme(cm), completion(cm, wasm), wildcardPopover(cm, wasm)], marker });

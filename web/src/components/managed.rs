@@ -82,16 +82,18 @@ pub fn ManagedPicker() -> Html {
 }
 
 /// The document of an AWS managed policy, read-only, with the deciding statements of the
-/// selected request marked.
+/// selected request marked: its lines as HTML built by the lazy part (which gave the
+/// document), plain text if it is gone.
 fn document(text: &str, highlight: &[Span]) -> Html {
-    let lines = text.lines().enumerate().map(|(i, l)| {
-        let n = u32::try_from(i + 1).unwrap_or(u32::MAX);
-        let lit = highlight
-            .iter()
-            .any(|s| s.start.line <= n && n <= s.end.line);
-        html! { <span class={classes!("doc-line", lit.then_some("deciding"))}>{ l }{ "\n" }</span> }
-    });
-    html! { <pre class="managed-doc" tabindex="0" aria-label="The policy document (read-only)">{ for lines }</pre> }
+    let lines: Vec<(u32, u32)> = highlight
+        .iter()
+        .map(|s| (s.start.line, s.end.line))
+        .collect();
+    let body = match crate::managed::document_html(text, &lines) {
+        Some(h) => Html::from_html_unchecked(AttrValue::from(h)),
+        None => html! { { text.to_string() } },
+    };
+    html! { <pre class="managed-doc" tabindex="0" aria-label="The policy document (read-only)">{ body }</pre> }
 }
 
 /// The pane of an AWS managed policy: its name, version and last update, read-only; while
