@@ -60,3 +60,37 @@ fn fast_and_traced_paths_agree_on_the_corpus() {
     }
     assert!(compared > 200, "{compared}");
 }
+
+/// The compact trace ([`iam_policy::RequestSpec::evaluate_traced`]), expanded, is the full
+/// trace; before expansion its answer is the decision-only answer (every request of the corpus).
+#[test]
+fn expanded_traces_equal_full_traces_on_the_corpus() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/scenarios");
+    let mut files = Vec::new();
+    scenario_files(&root, &mut files);
+    let mut compared = 0;
+    for f in files {
+        let s = Scenario::from_json(&std::fs::read_to_string(&f).unwrap()).unwrap();
+        let set = s.compile();
+        for (i, r) in s.requests.iter().enumerate() {
+            let ctx = format!("{} #{i}", f.display());
+            let full = r.evaluate_with(&set, Detail::Full);
+            let fast = r.evaluate_with(&set, Detail::Decision);
+            let traced = r.evaluate_traced(&set);
+            let (Ok(full), Ok(fast), Ok(traced)) = (full, fast, traced) else {
+                continue;
+            };
+            assert_eq!(traced.authorization, fast, "{ctx}");
+            assert_eq!(traced.expand(&set).unwrap(), full, "{ctx}");
+            let statements: usize = full
+                .layers
+                .iter()
+                .flat_map(|l| &l.policies)
+                .map(|p| p.statements.len())
+                .sum();
+            assert_eq!(traced.trace.statements(), statements, "{ctx}");
+            compared += 1;
+        }
+    }
+    assert!(compared > 200, "{compared}");
+}

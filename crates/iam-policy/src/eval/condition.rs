@@ -626,6 +626,18 @@ pub(crate) fn record(
     }
 }
 
+/// Closes the record of a request value compared with every policy value,
+/// the policy values it matched pushed since `from`: true when one matched
+/// (the negated form: when none did and no policy value was of the wrong type).
+fn close_compared(records: &mut Records, from: usize, negated: bool, any_invalid: bool) {
+    let any = records.matched.len() > from;
+    records.values.push(ValueRecord {
+        valid: true,
+        result: if negated { !any && !any_invalid } else { any },
+        matched: Range32::new(from, records.matched.len()),
+    });
+}
+
 /// Records every request value of a condition compared as strings with
 /// policy values without variables (the common case): [`judge_value`]'s
 /// first branch for all values at once, without a call per value.
@@ -651,12 +663,7 @@ fn record_strings(c: &Condition, negated: bool, texts: &[Text], records: &mut Re
                 records.matched.push(i);
             }
         }
-        let any = records.matched.len() > from;
-        records.values.push(ValueRecord {
-            valid: true,
-            result: if negated { !any && !any_invalid } else { any },
-            matched: Range32::new(from, records.matched.len()),
-        });
+        close_compared(records, from, negated, any_invalid);
     }
 }
 
@@ -689,12 +696,7 @@ fn record_addresses(
                 }
             }
         }
-        let any = records.matched.len() > from;
-        records.values.push(ValueRecord {
-            valid: true,
-            result: if negated { !any && !any_invalid } else { any },
-            matched: Range32::new(from, records.matched.len()),
-        });
+        close_compared(records, from, negated, any_invalid);
     }
 }
 

@@ -18,24 +18,31 @@ pub struct Arn<'a> {
     pub resource: &'a str,
 }
 
+/// The byte offsets of the first `N` colons of `text` (at most `N`) and how
+/// many there are, found in one pass over the bytes (':' is ASCII).
+fn first_colons<const N: usize>(text: &str) -> ([usize; N], usize) {
+    let mut colons = [0usize; N];
+    let mut k = 0;
+    for (i, b) in text.bytes().enumerate() {
+        if b == b':' {
+            if let Some(c) = colons.get_mut(k) {
+                *c = i;
+            }
+            k += 1;
+            if k == N {
+                break;
+            }
+        }
+    }
+    (colons, k)
+}
+
 impl<'a> Arn<'a> {
     /// Parses a concrete ARN; `None` when the text is not one.
     pub fn parse(text: &'a str) -> Option<Arn<'a>> {
         let rest = text.strip_prefix("arn:")?;
-        // the next four colons, found byte by byte (':' is ASCII)
-        let mut cut = [0usize; 4];
-        let mut n = 0;
-        for (i, b) in rest.bytes().enumerate() {
-            if b == b':' {
-                if let Some(c) = cut.get_mut(n) {
-                    *c = i;
-                }
-                n += 1;
-                if n == 4 {
-                    break;
-                }
-            }
-        }
+        // the next four colons
+        let (cut, n) = first_colons::<4>(rest);
         if n < 4 {
             return None;
         }
@@ -97,20 +104,8 @@ pub fn check_arn_pattern(text: &str) -> Result<(), ArnProblem> {
         }
         return Err(ArnProblem::MissingPrefix);
     }
-    // the parts `splitn(6, ':')` gives, found in one pass over the bytes
-    let mut colons = [0usize; 5];
-    let mut k = 0;
-    for (i, b) in text.bytes().enumerate() {
-        if b == b':' {
-            if let Some(c) = colons.get_mut(k) {
-                *c = i;
-            }
-            k += 1;
-            if k == colons.len() {
-                break;
-            }
-        }
-    }
+    // the parts `splitn(6, ':')` gives
+    let (colons, k) = first_colons::<5>(text);
     let n = k + 1;
     let part = |j: usize| -> &str {
         if j >= n {
