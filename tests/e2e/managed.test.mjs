@@ -220,9 +220,9 @@ describe("the diff view", () => {
 });
 
 describe("screenshots of the picker and the diff view", () => {
-  test("1440×900 and 390×844, light and dark", async () => {
+  test("1440×900, 1024×768 and 390×844, light and dark", async () => {
     for (const theme of ["light", "dark"]) {
-      for (const [width, height] of [[1440, 900], [390, 844]]) {
+      for (const [width, height] of [[1440, 900], [1024, 768], [390, 844]]) {
         const phone = width < 600;
         const { context, page: p } = await page({ viewport: { width, height }, colorScheme: theme, isMobile: phone, hasTouch: phone });
         await p.setInputFiles("#upload", scenarioFile("shots.json", SCENARIO));
