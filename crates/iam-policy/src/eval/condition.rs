@@ -455,12 +455,7 @@ fn judge_value(
                 }
             }
         }
-        let result = if how.negated {
-            !any && !any_invalid
-        } else {
-            any
-        };
-        return (true, result);
+        return (true, verdict(how.negated, any, any_invalid));
     }
     for (i, v) in c.values.iter().enumerate() {
         if matches!(v.typed, Typed::Invalid) {
@@ -485,12 +480,18 @@ fn judge_value(
             }
         }
     }
-    let result = if how.negated {
+    (true, verdict(how.negated, any, any_invalid))
+}
+
+/// A request value's verdict once compared with every policy value: true when
+/// one matched (`any`); the negated form, when none did and no policy value
+/// was of the wrong type (`any_invalid` makes it false too).
+fn verdict(negated: bool, any: bool, any_invalid: bool) -> bool {
+    if negated {
         !any && !any_invalid
     } else {
         any
-    };
-    (true, result)
+    }
 }
 
 // ------------------------------------------------------------ entry points
@@ -627,13 +628,12 @@ pub(crate) fn record(
 }
 
 /// Closes the record of a request value compared with every policy value,
-/// the policy values it matched pushed since `from`: true when one matched
-/// (the negated form: when none did and no policy value was of the wrong type).
+/// the policy values it matched pushed since `from` ([`verdict`]).
 fn close_compared(records: &mut Records, from: usize, negated: bool, any_invalid: bool) {
     let any = records.matched.len() > from;
     records.values.push(ValueRecord {
         valid: true,
-        result: if negated { !any && !any_invalid } else { any },
+        result: verdict(negated, any, any_invalid),
         matched: Range32::new(from, records.matched.len()),
     });
 }
