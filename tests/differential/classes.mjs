@@ -152,6 +152,19 @@ export const CLASSES = [
     }
   },
   {
+    id: 'notresource-variable-without-value-named',
+    verdict: 'the peer departs from AWS: a NotResource entry whose variable has no value in the request "will not match any resource", so it excludes nothing and the statement applies; the peer lets such an entry exclude a named resource (it reads it so only for a request on *)',
+    test: (r) => {
+      const unresolved = unresolvedIn(r)
+      return relevantWithVariables(r).some(
+        (st) =>
+          'NotResource' in st &&
+          list(st.NotResource).some(unresolved) &&
+          ((st.Effect === 'Deny' && r.ours === 'explicitDeny' && r.peer !== 'explicitDeny') || (st.Effect === 'Allow' && r.ours === 'allowed' && r.peer !== 'allowed'))
+      )
+    }
+  },
+  {
     id: 'trust-policy-user-boundary',
     verdict: 'the peer departs from AWS: a trust policy naming the caller still needs the caller\'s permissions boundary to allow sts:AssumeRole; the peer lets the trust policy alone allow',
     test: (r) =>
