@@ -303,6 +303,36 @@ pub fn file_name(ws: &Workspace) -> String {
     }
 }
 
+/// `s` with its first letter upper-cased (Unicode's full mapping: "ß" becomes "SS"), as the
+/// trace's headings and the starter's request names show a sentence or a label. In the browser
+/// a non-ASCII first letter is upper-cased by JavaScript's `toUpperCase` (the same Unicode
+/// mapping), so the page's WebAssembly carries no upper-case table of its own (12 KB).
+pub fn capitalized(s: &str) -> String {
+    let mut chars = s.chars();
+    let Some(first) = chars.next() else {
+        return String::new();
+    };
+    let mut out = String::with_capacity(s.len() + 2);
+    if first.is_ascii() {
+        out.push(first.to_ascii_uppercase());
+    } else {
+        out.push_str(&upper_case_letter(first));
+    }
+    out.push_str(chars.as_str());
+    out
+}
+
+#[cfg(target_arch = "wasm32")]
+fn upper_case_letter(c: char) -> String {
+    let mut buf = [0u8; 4];
+    String::from(js_sys::JsString::from(&*c.encode_utf8(&mut buf)).to_upper_case())
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn upper_case_letter(c: char) -> String {
+    c.to_uppercase().collect()
+}
+
 /// performance.now(), in milliseconds.
 pub fn now_ms() -> f64 {
     web_sys::window()
@@ -336,4 +366,25 @@ pub async fn fetch_text(url: &str) -> Result<String, String> {
         .await
         .map_err(describe)?;
     text.as_string().ok_or_else(|| format!("{url} is not text"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::capitalized;
+
+    #[test]
+    fn capitalized_upper_cases_the_first_letter_only() {
+        assert_eq!(
+            capitalized("statement 0 \"IPAllow\""),
+            "Statement 0 \"IPAllow\""
+        );
+        assert_eq!(
+            capitalized("aws:SourceIp is absent"),
+            "Aws:SourceIp is absent"
+        );
+        assert_eq!(capitalized("élan vital"), "Élan vital");
+        assert_eq!(capitalized("ßtraße"), "SStraße");
+        assert_eq!(capitalized("1 request"), "1 request");
+        assert_eq!(capitalized(""), "");
+    }
 }

@@ -89,7 +89,10 @@ pub fn read(workspace: bool, bytes: Vec<u8>) -> Result<Shared, ShareError> {
     for kind in PolicyKind::ALL {
         all.set_on(kind, true);
     }
-    iam_share::check_limits(&serde_json::to_value(all.scenario()).unwrap_or_default())?;
+    // Through the scenario's text (the writer and reader the page has anyway, where
+    // `serde_json::to_value` would add a second serializer of every scenario type).
+    let scenario = serde_json::from_str(&all.scenario().to_json_pretty()).unwrap_or_default();
+    iam_share::check_limits(&scenario)?;
     Ok(Shared::Workspace(Box::new(ws)))
 }
 

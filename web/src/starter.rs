@@ -11,6 +11,7 @@ use iam_policy::{
     PolicyKind, PrincipalType, Statement,
 };
 
+use crate::browser::capitalized;
 use crate::model::{ContextField, RequestRow, ValueKind, Workspace, SOURCE_IP_KEY};
 
 /// The caller when no policy or row names one.
@@ -314,14 +315,6 @@ pub fn requests_from_statements(ws: &Workspace, principal: &str) -> Vec<RequestR
         }
     }
     out
-}
-
-fn capitalized(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
-        None => String::new(),
-    }
 }
 
 #[cfg(test)]

@@ -319,6 +319,30 @@ fn bench_runs_in_the_browser() {
     assert!(v["medianMs"].as_f64().unwrap() >= 0.0);
 }
 
+/// In the browser a non-ASCII first letter is upper-cased by JavaScript (no upper-case table
+/// in the page's WebAssembly): the same full Unicode mapping as Rust's `char::to_uppercase`.
+#[wasm_bindgen_test]
+fn capitalized_in_the_browser_matches_rust() {
+    use iam_playground::browser::capitalized;
+    for s in [
+        "élan vital",
+        "ßtraße",
+        "ǆemal",
+        "ﬁle",
+        "ωmega",
+        "statement 2",
+        "",
+        "1 request",
+    ] {
+        let mut c = s.chars();
+        let rust = c
+            .next()
+            .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+            .unwrap_or_default();
+        assert_eq!(capitalized(s), rust, "{s}");
+    }
+}
+
 #[wasm_bindgen_test]
 fn the_page_mounts_with_autosave_on() {
     // yew::Renderer::new() mounts the App with AppProps::default().

@@ -12,6 +12,7 @@ use yew::prelude::*;
 
 use super::problems::diagnostic_item;
 use super::{decision_badge, use_store, Store};
+use crate::browser::capitalized;
 use crate::state::Action;
 
 /// Which part of the explanation: the answer (decision, its reason, the deciding statements)
@@ -26,14 +27,6 @@ pub enum Part {
 pub struct ExplanationProps {
     pub index: usize,
     pub part: Part,
-}
-
-fn capitalized(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
-        None => String::new(),
-    }
 }
 
 /// The name the user gave a policy (the engine's title if it has none); an AWS managed
