@@ -633,7 +633,10 @@ mod tests {
     fn free_disk_space_is_read_from_df() {
         // df -Pk on the repository's own disk: a positive byte count, in kibibytes times 1024.
         let free = free_disk_bytes(&root());
-        assert!(matches!(free, Some(n) if n > 0 && n % 1024 == 0), "{free:?}");
+        assert!(
+            matches!(free, Some(n) if n > 0 && n % 1024 == 0),
+            "{free:?}"
+        );
         assert_eq!(free_disk_bytes(Path::new("/no/such/dir/at/all")), None);
         assert_eq!(fmt_bytes(4_800_000_000), "4.8 GB");
     }
