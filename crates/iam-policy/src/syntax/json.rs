@@ -772,12 +772,19 @@ impl<'t> Parser<'t> {
         })
     }
 
+    #[inline(always)]
     fn skip_ws(&mut self) {
         // most calls (after a key, a value or a comma) find no blank: every
         // byte above the space is not one
         if self.bytes.get(self.i).is_some_and(|&b| b > b' ') {
             return;
         }
+        self.skip_blanks();
+    }
+
+    /// [`Parser::skip_ws`] where a blank may follow.
+    #[inline(never)]
+    fn skip_blanks(&mut self) {
         // blanks and line breaks are ASCII: one character per byte
         let start = self.i;
         let mut i = start;
@@ -785,14 +792,25 @@ impl<'t> Parser<'t> {
         let mut line_start = None;
         while let Some(&b) = self.bytes.get(i) {
             match b {
-                b' ' | b'\t' | b'\r' => {}
+                b' ' | b'\t' | b'\r' => i += 1,
                 b'\n' => {
                     lines += 1;
-                    line_start = Some(i + 1);
+                    i += 1;
+                    line_start = Some(i);
+                    // the indentation that follows: spaces, eight at a time
+                    // (the first byte of a word that is not a space ends it)
+                    while let Some(w) = self.bytes.get(i..i + 8) {
+                        let w = u64::from_le_bytes(w.try_into().unwrap_or_default());
+                        let other = w ^ (ONES * 0x20);
+                        if other != 0 {
+                            i += (other.trailing_zeros() / 8) as usize;
+                            break;
+                        }
+                        i += 8;
+                    }
                 }
                 _ => break,
             }
-            i += 1;
         }
         self.i = i;
         self.pos.offset += (i - start) as u32;
