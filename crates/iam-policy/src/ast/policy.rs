@@ -174,7 +174,7 @@ pub struct Condition {
     pub values: Vec<ConditionValue>,
     /// The key lower-cased (context keys are case-insensitive), for lookups
     /// without folding it per request.
-    pub(crate) key_lower: String,
+    pub(crate) key_lower: Text,
 }
 
 #[derive(Debug, Clone)]

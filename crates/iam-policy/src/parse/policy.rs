@@ -124,6 +124,9 @@ pub fn parse_policy_as(text: &str, kind: PolicyKind) -> ParsedPolicy {
         kind,
         diags: Vec::new(),
         variables: false,
+        src: Text::from(text),
+        base: text.as_ptr() as usize,
+        lower: None,
     };
     let policy = b.policy(&doc.root());
     let mut diagnostics = b.diags;
@@ -154,6 +157,14 @@ struct Builder {
     /// Policy variables are substituted (Version 2012-10-17), read before
     /// the statements so that each string is compiled once.
     variables: bool,
+    /// A copy of the source: the strings the policy keeps are parts of it
+    /// ([`Builder::text`]), one allocation for all of them.
+    src: Text,
+    /// The address of the text being read (see [`Builder::src_range`]).
+    base: usize,
+    /// The source with ASCII letters lower-cased (same byte offsets), made
+    /// when a case-insensitive pattern first needs it.
+    lower: Option<Text>,
 }
 
 /// Reports duplicate keys in an object and returns the members to use: the
@@ -260,6 +271,41 @@ impl<'d> Members<'d> {
 }
 
 impl Builder {
+    /// A string of the source as a [`Text`]: a part of the policy's copy of
+    /// its source, or its own copy when it is not in the source (a string
+    /// that held escapes).
+    fn text(&self, s: &str) -> Text {
+        self.src_range(s)
+            .and_then(|r| self.src.slice(r))
+            .unwrap_or_else(|| Text::from(s))
+    }
+
+    /// Where `s` lies in the source, when it is a part of it (borrowed from
+    /// the text being read: memory that lies within the text is the text).
+    fn src_range(&self, s: &str) -> Option<std::ops::Range<usize>> {
+        let offset = (s.as_ptr() as usize).checked_sub(self.base)?;
+        let end = offset.checked_add(s.len())?;
+        (end <= self.src.len()).then_some(offset..end)
+    }
+
+    /// `s` (a string of the source) with ASCII letters lower-cased, as a
+    /// part of the lower-cased copy of the source when it is in the source.
+    fn lower_text(&mut self, s: &str) -> Text {
+        let Some(range) = self.src_range(s) else {
+            return Text::from(s.to_ascii_lowercase());
+        };
+        let src = &self.src;
+        self.lower
+            .get_or_insert_with(|| {
+                Text::build(|l| {
+                    l.push_str(src);
+                    l.make_ascii_lowercase();
+                })
+            })
+            .slice(range)
+            .unwrap_or_else(|| Text::from(s.to_ascii_lowercase()))
+    }
+
     /// AWS rejects the policy as a syntax error ("Syntax errors in policy.").
     fn err(&mut self, code: C, span: Span, message: impl Into<String>, hint: impl Into<String>) {
         self.reject(code, span, message, hint, aws::SYNTAX);
@@ -537,7 +583,7 @@ impl Builder {
                                 self.warn(C::InvalidSid, m.value.span, message, hint);
                             }
                         }
-                        st.sid = Some(Spanned::new(Text::from(s), m.value.span));
+                        st.sid = Some(Spanned::new(self.text(s), m.value.span));
                     }
                     None => self.err(
                         C::WrongType,
@@ -830,14 +876,18 @@ impl Builder {
             problem,
             Some(ActionProblem::NoName | ActionProblem::BadName)
         );
+        let shared = self.text(text);
+        let glob = if inert {
+            Glob::never()
+        } else if text.bytes().any(|b| b.is_ascii_uppercase()) {
+            Glob::wildcard_ignore_case_text(&self.lower_text(text))
+        } else {
+            Glob::wildcard_ignore_case_text(&shared)
+        };
         Some(ActionPattern {
-            glob: if inert {
-                Glob::never()
-            } else {
-                Glob::wildcard_ignore_case(text)
-            },
+            glob,
             inert,
-            text: Text::from(text),
+            text: shared,
             span,
         })
     }
@@ -883,7 +933,7 @@ impl Builder {
                 "name the partition, service, region and account literally; compare them with a condition such as StringEquals on aws:ResourceAccount",
             );
         }
-        let shared = Text::from(text);
+        let shared = self.text(text);
         let matcher = if self.variables && text.contains("${") {
             match Tokens::of_resource(text, true, true) {
                 (Tokens::Fixed(toks), _) => {
@@ -958,7 +1008,7 @@ impl Builder {
                         self.check_principal(kind, text, span);
                         entries.push(PrincipalEntry {
                             kind,
-                            text: Text::from(text),
+                            text: self.text(text),
                             span,
                         });
                     }
@@ -1121,20 +1171,20 @@ impl Builder {
                 );
             }
             // one text for every key of the operator
-            let operator_text = Text::from(op_m.key);
+            let operator_text = self.text(op_m.key);
             for key_m in dedupe(keys, op_m.key, &mut self.diags).iter() {
                 let values = self.condition_values(operator, &key_m);
                 out.push(Condition {
                     operator,
                     operator_text: operator_text.clone(),
                     operator_span: op_m.key_span,
-                    key: Text::from(key_m.key),
+                    key: self.text(key_m.key),
                     key_span: key_m.key_span,
                     values,
                     key_lower: if key_m.key.is_ascii() {
-                        key_m.key.to_ascii_lowercase()
+                        self.lower_text(key_m.key)
                     } else {
-                        key_m.key.to_lowercase()
+                        key_m.key.to_lowercase().into()
                     },
                 });
             }
@@ -1165,7 +1215,7 @@ impl Builder {
             .into_iter()
             .chain(many.into_iter().flat_map(|a| a.iter()))
         {
-            let Some(text) = v.scalar_str().map(Text::from) else {
+            let Some(text) = v.scalar_str().map(|s| self.text(s)) else {
                 self.err(
                     C::WrongType,
                     v.span,

@@ -59,14 +59,18 @@ impl Tok {
 }
 
 /// A compiled wildcard pattern.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Glob {
-    /// The whole pattern when it has no wildcard; otherwise the literal
-    /// prefix (before the first wildcard) followed by the literal suffix
-    /// (after the last one). ASCII lower-cased when `fold`.
+    /// The whole pattern when it has no wildcard; otherwise its literal
+    /// prefix (before the first wildcard) at the start and its literal
+    /// suffix (after the last one) at the end: the pattern's own text when
+    /// it has one `*` (shared, not copied), else the two joined. ASCII
+    /// lower-cased when `fold`.
     lit: Text,
     /// The prefix's length in bytes, within `lit`.
     prefix: usize,
+    /// Where the suffix starts in `lit` (`prefix`, or past the `*`).
+    suffix: usize,
     /// ASCII letters match either case.
     fold: bool,
     shape: Shape,
@@ -140,6 +144,18 @@ fn eq_bytes(pattern: &[u8], text: &[u8], fold: bool) -> bool {
     }
 }
 
+/// Patterns are equal when they match alike: the same prefix, suffix,
+/// case and middle, however their text is held.
+impl PartialEq for Glob {
+    fn eq(&self, other: &Glob) -> bool {
+        self.prefix_suffix() == other.prefix_suffix()
+            && self.fold == other.fold
+            && self.shape == other.shape
+    }
+}
+
+impl Eq for Glob {}
+
 impl Glob {
     /// Builds a pattern from tokens (consecutive `*` are collapsed).
     pub fn from_toks(toks: impl IntoIterator<Item = Tok>) -> Glob {
@@ -189,6 +205,7 @@ impl Glob {
             });
             return Glob {
                 prefix: lit.len(),
+                suffix: lit.len(),
                 lit,
                 fold,
                 shape: Shape::Literal,
@@ -236,6 +253,7 @@ impl Glob {
         Glob {
             lit,
             prefix,
+            suffix: prefix,
             fold,
             shape,
         }
@@ -255,6 +273,7 @@ impl Glob {
     pub fn literal_text(text: Text) -> Glob {
         Glob {
             prefix: text.len(),
+            suffix: text.len(),
             lit: text,
             fold: false,
             shape: Shape::Literal,
@@ -277,10 +296,17 @@ impl Glob {
         Glob::compile_text(text, None, true)
     }
 
+    /// [`Glob::wildcard_ignore_case`], sharing the text when it holds no
+    /// upper-case ASCII letter and at most one `*` (pass it lower-cased).
+    pub fn wildcard_ignore_case_text(text: &Text) -> Glob {
+        Glob::compile_text(text, Some(text), true)
+    }
+
     fn compile_text(text: &str, shared: Option<&Text>, fold: bool) -> Glob {
         let mut stars = 0usize;
         let mut star_at = 0usize;
         let mut other = false;
+        let mut upper = false;
         for (i, b) in text.bytes().enumerate() {
             match b {
                 b'*' => {
@@ -288,42 +314,43 @@ impl Glob {
                     star_at = i;
                 }
                 b'?' => other = true,
+                b'A'..=b'Z' => upper = true,
                 _ => {}
             }
         }
-        if stars == 0 && !other {
-            let lit = match shared {
-                Some(t) if !(fold && t.bytes().any(|b| b.is_ascii_uppercase())) => t.clone(),
-                _ if fold => Text::build(|s| {
-                    s.push_str(text);
-                    s.make_ascii_lowercase();
-                }),
-                _ => text.into(),
+        if stars <= 1 && !other {
+            let (prefix, shape) = if stars == 0 {
+                (text.len(), Shape::Literal)
+            } else {
+                (star_at, Shape::Star { colon: true })
             };
-            return Glob {
-                lit,
-                prefix: text.len(),
-                fold,
-                shape: Shape::Literal,
-            };
-        }
-        if stars == 1 && !other {
-            let (head, tail) = (
-                text.get(..star_at).unwrap_or_default(),
-                text.get(star_at + 1..).unwrap_or_default(),
-            );
-            let lit = Text::build(|s| {
-                s.push_str(head);
-                s.push_str(tail);
-                if fold {
-                    s.make_ascii_lowercase();
+            return match shared {
+                // the text itself, shared: its `*` lies between the prefix
+                // and the suffix
+                Some(t) if !(fold && upper) => Glob {
+                    lit: t.clone(),
+                    prefix,
+                    suffix: (prefix + 1).min(text.len()),
+                    fold,
+                    shape,
+                },
+                // the prefix and the suffix, joined
+                _ => {
+                    let lit = Text::build(|s| {
+                        s.push_str(text.get(..prefix).unwrap_or_default());
+                        s.push_str(text.get(prefix + 1..).unwrap_or_default());
+                        if fold {
+                            s.make_ascii_lowercase();
+                        }
+                    });
+                    Glob {
+                        suffix: prefix,
+                        lit,
+                        prefix,
+                        fold,
+                        shape,
+                    }
                 }
-            });
-            return Glob {
-                lit,
-                prefix: head.len(),
-                fold,
-                shape: Shape::Star { colon: true },
             };
         }
         let mut toks = Vec::with_capacity(text.len());
@@ -342,7 +369,7 @@ impl Glob {
 
     /// True when the pattern is exactly `*`.
     pub fn is_match_all(&self) -> bool {
-        self.shape == Shape::Star { colon: true } && self.lit.is_empty()
+        self.shape == Shape::Star { colon: true } && self.prefix_suffix() == ("", "")
     }
 
     /// True when the pattern holds no wildcard.
@@ -359,7 +386,7 @@ impl Glob {
     fn prefix_suffix(&self) -> (&str, &str) {
         (
             self.lit.get(..self.prefix).unwrap_or_default(),
-            self.lit.get(self.prefix..).unwrap_or_default(),
+            self.lit.get(self.suffix..).unwrap_or_default(),
         )
     }
 
@@ -432,11 +459,11 @@ impl Glob {
     #[inline]
     fn between<'t>(&self, text: &'t str) -> Option<&'t str> {
         let (lit, t) = (self.lit.as_bytes(), text.as_bytes());
-        let end = t.len().checked_sub(lit.len() - self.prefix)?;
+        let (prefix, suffix) = (lit.get(..self.prefix)?, lit.get(self.suffix..)?);
+        let end = t.len().checked_sub(suffix.len())?;
         if end < self.prefix {
             return None;
         }
-        let (prefix, suffix) = lit.split_at_checked(self.prefix)?;
         if eq_bytes(prefix, t.get(..self.prefix)?, self.fold)
             && eq_bytes(suffix, t.get(end..)?, self.fold)
         {
