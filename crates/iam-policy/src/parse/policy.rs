@@ -8,7 +8,7 @@ use crate::layer::PolicyKind;
 use crate::parse::diagnostic::{aws_errors as aws, did_you_mean, Diagnostic, DiagnosticCode as C};
 use crate::pattern::glob::toks_text;
 use crate::pattern::template::Tokens;
-use crate::pattern::{check_arn_pattern, ArnPattern, ArnProblem, Glob, Template};
+use crate::pattern::{ArnPattern, ArnProblem, Glob, Template};
 use crate::span::{Span, Spanned};
 use crate::syntax::json::{self, ValueKind as JsonKind};
 use crate::syntax::text::Text;
@@ -149,6 +149,24 @@ const STATEMENT_ELEMENTS: [&str; 9] = [
     "NotResource",
     "Condition",
 ];
+/// The index of a statement element in [`STATEMENT_ELEMENTS`]' order of
+/// exclusive pairs: Action 0, NotAction 1, Resource 2, NotResource 3,
+/// Principal 4, NotPrincipal 5, then Sid, Effect, Condition.
+fn statement_element(key: &str) -> Option<u32> {
+    Some(match key {
+        "Action" => 0,
+        "NotAction" => 1,
+        "Resource" => 2,
+        "NotResource" => 3,
+        "Principal" => 4,
+        "NotPrincipal" => 5,
+        "Sid" => 6,
+        "Effect" => 7,
+        "Condition" => 8,
+        _ => return None,
+    })
+}
+
 const PRINCIPAL_TYPES: [&str; 4] = ["AWS", "Service", "Federated", "CanonicalUser"];
 
 struct Builder {
@@ -251,15 +269,6 @@ impl<'d> Members<'d> {
             Members::All(s) => MembersIter::All(s.iter()),
             Members::Last(v) => MembersIter::Last(v.iter()),
         }
-    }
-
-    /// The keys alone.
-    fn iter_keys(&self) -> impl Iterator<Item = &'d str> + '_ {
-        let (all, last) = match self {
-            Members::All(s) => (Some(s.keys()), None),
-            Members::Last(v) => (None, Some(v.iter().map(|m| m.key))),
-        };
-        all.into_iter().flatten().chain(last.into_iter().flatten())
     }
 
     fn is_empty(&self) -> bool {
@@ -514,7 +523,26 @@ impl Builder {
             .first()
             .map(|m| m.key_span.start)
             .unwrap_or(v.span.start);
-        let members = dedupe(members, "the statement", &mut self.diags);
+        // which elements are present, by one match of each key: a key can
+        // repeat only when an element is seen twice or two keys are unknown
+        let mut seen = 0u16;
+        let mut repeat = false;
+        let mut unknown = 0;
+        for key in members.keys() {
+            match statement_element(key) {
+                Some(i) => {
+                    repeat |= seen & (1 << i) != 0;
+                    seen |= 1 << i;
+                }
+                None => unknown += 1,
+            }
+        }
+        // (removing the earlier of repeated keys leaves the same elements)
+        let members = if repeat || unknown > 1 {
+            dedupe(members, "the statement", &mut self.diags)
+        } else {
+            Members::All(members)
+        };
         let mut st = Statement {
             index,
             sid: None,
@@ -527,22 +555,6 @@ impl Builder {
             anchor,
         };
         let mut saw_effect = false;
-        // which of the elements that exclude each other are present, in one pass
-        let mut present = [false; 6];
-        for key in members.iter_keys() {
-            let i = match key {
-                "Action" => 0,
-                "NotAction" => 1,
-                "Resource" => 2,
-                "NotResource" => 3,
-                "Principal" => 4,
-                "NotPrincipal" => 5,
-                _ => continue,
-            };
-            if let Some(p) = present.get_mut(i) {
-                *p = true;
-            }
-        }
         let find = |k: &str| members.iter().find(|m| m.key == k).map(|m| m.key_span);
         for (pair, (a, b)) in [
             ("Action", "NotAction"),
@@ -552,7 +564,7 @@ impl Builder {
         .into_iter()
         .enumerate()
         {
-            let both = present.get(2 * pair..2 * pair + 2) == Some(&[true, true]);
+            let both = (seen >> (2 * pair)) & 0b11 == 0b11;
             if let Some(sb) = both.then(|| find(b)).flatten() {
                 self.err(
                     C::ConflictingElements,
@@ -893,7 +905,8 @@ impl Builder {
     }
 
     fn resource_pattern(&mut self, text: &str, span: Span) -> ResourcePattern {
-        match check_arn_pattern(text) {
+        let colons = crate::pattern::arn::five_colons(text);
+        match crate::pattern::arn::check_arn_pattern_at(text, colons) {
             Ok(()) => {}
             Err(ArnProblem::MissingPrefix) => self.reject(
                 C::MalformedArn,
@@ -923,9 +936,14 @@ impl Builder {
                 aws::RESOURCE_VENDOR,
             ),
         }
-        let head = crate::pattern::arn::fifth_colon(text);
+        let head = match colons {
+            ([.., fifth], 5) => Some(fifth),
+            _ => None,
+        };
         let head_end = head.unwrap_or(text.len());
-        if text.starts_with("arn:") && text.get(..head_end).is_some_and(|h| h.contains("${")) {
+        // where the first variable starts, if any
+        let var_at = variable_at(text);
+        if text.starts_with("arn:") && var_at.is_some_and(|v| v + 2 <= head_end) {
             self.inert(
                 C::MalformedArn,
                 span,
@@ -934,7 +952,7 @@ impl Builder {
             );
         }
         let shared = self.text(text);
-        let matcher = if self.variables && text.contains("${") {
+        let matcher = if self.variables && var_at.is_some() {
             match Tokens::of_resource(text, true, true) {
                 (Tokens::Fixed(toks), _) => {
                     let shown = toks_text(&toks);
@@ -1306,6 +1324,16 @@ impl<'d> Strs<'d> {
     }
 }
 
+/// Where the first `${` of `text` starts (most texts hold no `$`: one
+/// `memchr`).
+fn variable_at(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    if !bytes.contains(&b'$') {
+        return None;
+    }
+    bytes.windows(2).position(|w| w == b"${")
+}
+
 /// Why an Action entry is not a well-formed action.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum ActionProblem {
@@ -1329,31 +1357,49 @@ fn action_problem(text: &str) -> Option<ActionProblem> {
     if text == "*" {
         return None;
     }
-    let Some((vendor, name)) = text.split_once(':') else {
+    // one pass over each side of the first colon (every character the
+    // checks accept is ASCII: a byte of a longer character fails them too)
+    let Some(colon) = text.bytes().position(|b| b == b':') else {
         return Some(ActionProblem::NoVendor);
     };
+    let (vendor, name) = (
+        text.get(..colon).unwrap_or_default(),
+        text.get(colon + 1..).unwrap_or_default(),
+    );
     if vendor.is_empty() {
         return Some(ActionProblem::NoVendor);
     }
-    if vendor.contains(['*', '?']) {
+    let (mut wildcard, mut bad) = (false, false);
+    for b in vendor.bytes() {
+        match b {
+            b'*' | b'?' => wildcard = true,
+            b'-' | b'.' => {}
+            b if b.is_ascii_alphanumeric() => {}
+            _ => bad = true,
+        }
+    }
+    if wildcard {
         return Some(ActionProblem::VendorWildcard);
     }
-    if !vendor
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
-    {
+    if bad {
         return Some(ActionProblem::BadVendor(vendor.to_string()));
     }
-    if name.contains(':') {
+    let (mut colon, mut bad) = (false, false);
+    for b in name.bytes() {
+        match b {
+            b':' => colon = true,
+            b'*' | b'?' | b'-' | b'_' | b'.' => {}
+            b if b.is_ascii_alphanumeric() => {}
+            _ => bad = true,
+        }
+    }
+    if colon {
         return Some(ActionProblem::TwoColons);
     }
     if name.is_empty() {
         return Some(ActionProblem::NoName);
     }
-    if !name
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '*' | '?' | '-' | '_' | '.'))
-    {
+    if bad {
         return Some(ActionProblem::BadName);
     }
     None

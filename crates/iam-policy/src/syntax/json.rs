@@ -825,6 +825,7 @@ impl<'t> Parser<'t> {
 
     /// Consumes a run of string characters that need no decoding (no quote,
     /// backslash or control character) and returns it.
+    #[inline(always)]
     fn plain_run(&mut self) -> &'t str {
         let start = self.i;
         let rest = self.bytes.get(start..).unwrap_or_default();
@@ -1134,6 +1135,7 @@ impl<'t> Parser<'t> {
         })
     }
 
+    #[inline(always)]
     fn string(&mut self) -> Result<Str, Fail> {
         let start = self.pos;
         self.bump_ascii(); // opening quote
@@ -1148,6 +1150,13 @@ impl<'t> Parser<'t> {
                 decoded: false,
             });
         }
+        self.escaped_string(start, run)
+    }
+
+    /// The rest of a string that holds escapes (or ends badly), `run` read
+    /// so far: decoded into the document's buffer.
+    #[inline(never)]
+    fn escaped_string(&mut self, start: Position, run: &str) -> Result<Str, Fail> {
         let mut out = std::mem::take(&mut self.bufs.decoded);
         let from = out.len();
         out.push_str(run);
