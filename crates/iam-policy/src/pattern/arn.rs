@@ -297,8 +297,18 @@ impl ArnPattern {
         // the fifth colon, if any: the reading rewrites only wildcards
         // before it, and pads a pattern that has none
         if let Some(h) = head {
-            let wild = |h: &str| h.bytes().any(|b| b == b'*' || b == b'?');
-            if !text.get(..h).is_some_and(wild) {
+            // the reading changes nothing when every wildcard before the
+            // fifth colon is a `*` that ends its segment (it may cross
+            // colons, as a plain `*` does): no `?` there, and each `*`
+            // followed by a colon (the fifth colon follows the last)
+            let plain = text.as_bytes().get(..=h).is_some_and(|upto| {
+                !upto.contains(&b'?')
+                    && upto.windows(2).all(|w| match w {
+                        [b'*', next] => *next == b':',
+                        _ => true,
+                    })
+            });
+            if plain {
                 return whole(Glob::wildcard_text(text));
             }
         }
