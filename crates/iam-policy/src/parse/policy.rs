@@ -285,7 +285,7 @@ impl Builder {
     /// that held escapes).
     fn text(&self, s: &str) -> Text {
         self.src_range(s)
-            .and_then(|r| self.src.slice(r))
+            .and_then(|r| self.src.slice_of_str(r))
             .unwrap_or_else(|| Text::from(s))
     }
 
@@ -311,7 +311,7 @@ impl Builder {
                     l.make_ascii_lowercase();
                 })
             })
-            .slice(range)
+            .slice_of_str(range)
             .unwrap_or_else(|| Text::from(s.to_ascii_lowercase()))
     }
 

@@ -776,10 +776,14 @@ impl<'t> Parser<'t> {
     fn skip_ws(&mut self) {
         // most calls (after a key, a value or a comma) find no blank: every
         // byte above the space is not one
-        if self.bytes.get(self.i).is_some_and(|&b| b > b' ') {
-            return;
+        match self.bytes.get(self.i) {
+            Some(&b) if b > b' ' => {}
+            // one space, as after a colon
+            Some(b' ') if self.bytes.get(self.i + 1).is_some_and(|&b| b > b' ') => {
+                self.bump_ascii()
+            }
+            _ => self.skip_blanks(),
         }
-        self.skip_blanks();
     }
 
     /// [`Parser::skip_ws`] where a blank may follow.

@@ -51,6 +51,14 @@ impl Text {
     /// character boundaries.
     pub fn slice(&self, range: std::ops::Range<usize>) -> Option<Text> {
         self.as_str().get(range.clone())?;
+        self.slice_of_str(range)
+    }
+
+    /// [`Text::slice`] of a range known to be a `&str` within this text
+    /// (its bounds are not checked again: a wrong range reads as an empty
+    /// text, never out of bounds).
+    #[inline]
+    pub(crate) fn slice_of_str(&self, range: std::ops::Range<usize>) -> Option<Text> {
         Some(Text {
             buf: self.buf.clone(),
             start: self.start.checked_add(u32::try_from(range.start).ok()?)?,
