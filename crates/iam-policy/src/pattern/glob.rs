@@ -106,6 +106,60 @@ enum Nfa {
     Wide(WideNfa),
 }
 
+/// What a pattern's text holds, found in one pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct Scan {
+    /// How many `*`, and where the last one is.
+    stars: usize,
+    star_at: usize,
+    /// A `?`.
+    question: bool,
+    /// An upper-case ASCII letter.
+    upper: bool,
+}
+
+impl Scan {
+    /// Eight bytes at a time: for each byte of a word, whether it is a `*`,
+    /// a `?` or in `A`..=`Z`, as the high bit of the byte in a mask (exact
+    /// per byte: the 7-bit sums below never carry into the next byte).
+    fn of(bytes: &[u8]) -> Scan {
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        const LOW7: u64 = ONES * 0x7F;
+        const HIGH: u64 = ONES * 0x80;
+        // the bytes of `x` that are zero
+        let zero = |x: u64| !(((x & LOW7) + LOW7) | x) & HIGH;
+        let mut scan = Scan::default();
+        let mut words = bytes.chunks_exact(8);
+        let mut at = 0;
+        for w in words.by_ref() {
+            let w = u64::from_le_bytes(w.try_into().unwrap_or_default());
+            let star = zero(w ^ (ONES * u64::from(b'*')));
+            if star != 0 {
+                scan.stars += star.count_ones() as usize;
+                scan.star_at = at + (63 - star.leading_zeros() as usize) / 8;
+            }
+            scan.question |= zero(w ^ (ONES * u64::from(b'?'))) != 0;
+            let low = w & LOW7;
+            let at_least_a = low + ONES * (0x80 - u64::from(b'A'));
+            let above_z = low + ONES * (0x7F - u64::from(b'Z'));
+            scan.upper |= at_least_a & !above_z & !w & HIGH != 0;
+            at += 8;
+        }
+        for (i, &b) in words.remainder().iter().enumerate() {
+            match b {
+                b'*' => {
+                    scan.stars += 1;
+                    scan.star_at = at + i;
+                }
+                b'?' => scan.question = true,
+                b'A'..=b'Z' => scan.upper = true,
+                _ => {}
+            }
+        }
+        scan
+    }
+}
+
 /// Appends a token, collapsing consecutive stars into one (the broader kind).
 fn push_collapsed(out: &mut Vec<Tok>, t: Tok) {
     if let Some(last) = out.last_mut() {
@@ -303,21 +357,12 @@ impl Glob {
     }
 
     fn compile_text(text: &str, shared: Option<&Text>, fold: bool) -> Glob {
-        let mut stars = 0usize;
-        let mut star_at = 0usize;
-        let mut other = false;
-        let mut upper = false;
-        for (i, b) in text.bytes().enumerate() {
-            match b {
-                b'*' => {
-                    stars += 1;
-                    star_at = i;
-                }
-                b'?' => other = true,
-                b'A'..=b'Z' => upper = true,
-                _ => {}
-            }
-        }
+        let Scan {
+            stars,
+            star_at,
+            question: other,
+            upper,
+        } = Scan::of(text.as_bytes());
         if stars <= 1 && !other {
             let (prefix, shape) = if stars == 0 {
                 (text.len(), Shape::Literal)
@@ -831,6 +876,56 @@ impl WideNfa {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn scan_finds_stars_questions_and_upper_case_in_words_and_tails() {
+        let byte_by_byte = |t: &str| {
+            let mut s = super::Scan::default();
+            for (i, b) in t.bytes().enumerate() {
+                match b {
+                    b'*' => {
+                        s.stars += 1;
+                        s.star_at = i;
+                    }
+                    b'?' => s.question = true,
+                    b'A'..=b'Z' => s.upper = true,
+                    _ => {}
+                }
+            }
+            s
+        };
+        for t in [
+            "",
+            "*",
+            "s3:GetObject",
+            "imagebuilder:*",
+            "arn:aws:imagebuilder:*:*:component/*",
+            "a?b*c**d",
+            "@[Z`{ \u{e9}*\u{7f}\u{80}",
+            "ZZZZZZZZ*",
+            "********?",
+            "zzzzzzzzAzzzzzzz",
+            "é*É?Ω",
+        ] {
+            assert_eq!(super::Scan::of(t.as_bytes()), byte_by_byte(t), "{t}");
+        }
+        for b in 0..=255u8 {
+            let t = [b'x', b'x', b'x', b, b'x', b'x', b'x', b'x', b];
+            let mut s = super::Scan::default();
+            for (i, c) in t.iter().enumerate() {
+                match c {
+                    b'*' => {
+                        s.stars += 1;
+                        s.star_at = i;
+                    }
+                    b'?' => s.question = true,
+                    b'A'..=b'Z' => s.upper = true,
+                    _ => {}
+                }
+            }
+            assert_eq!(super::Scan::of(&t), s, "byte {b}");
+        }
+    }
+
     use super::*;
     use proptest::prelude::*;
 
