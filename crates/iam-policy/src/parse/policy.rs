@@ -579,7 +579,7 @@ impl Builder {
                 "Sid" => match m.value.as_str() {
                     Some(s) => {
                         if self.kind != PolicyKind::Resource
-                            && !s.chars().all(|c| c.is_ascii_alphanumeric())
+                            && !s.bytes().all(|b| b.is_ascii_alphanumeric())
                         {
                             let message = format!("Sid \"{s}\" holds characters other than A-Z, a-z and 0-9, which IAM rejects in {}s", self.kind.label());
                             let hint = "use letters and digits only, for example \"AllowReadLogs\"";

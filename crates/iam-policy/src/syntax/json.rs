@@ -1059,9 +1059,11 @@ impl<'t> Parser<'t> {
         }
         self.depth -= 1;
         let first = self.bufs.doc_members.len() as u32;
-        self.bufs
-            .doc_members
-            .extend(self.bufs.members.drain(base..));
+        // (copied as one block: members are plain data)
+        let bufs = &mut self.bufs;
+        bufs.doc_members
+            .extend_from_slice(bufs.members.get(base..).unwrap_or_default());
+        bufs.members.truncate(base);
         let len = self.bufs.doc_members.len() as u32 - first;
         Ok(Node {
             kind: NodeKind::Object { first, len },
@@ -1131,7 +1133,10 @@ impl<'t> Parser<'t> {
         }
         self.depth -= 1;
         let first = self.bufs.doc_items.len() as u32;
-        self.bufs.doc_items.extend(self.bufs.items.drain(base..));
+        let bufs = &mut self.bufs;
+        bufs.doc_items
+            .extend_from_slice(bufs.items.get(base..).unwrap_or_default());
+        bufs.items.truncate(base);
         let len = self.bufs.doc_items.len() as u32 - first;
         Ok(Node {
             kind: NodeKind::Array { first, len },
