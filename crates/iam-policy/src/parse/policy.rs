@@ -638,10 +638,10 @@ impl Builder {
                 "Action" | "NotAction" => {
                     let negated = m.key == "NotAction";
                     let strs = self.strings(&m);
-                    let mut patterns = Vec::with_capacity(strs.len());
-                    for (text, span) in strs.iter() {
-                        patterns.extend(self.action_pattern(text, span));
-                    }
+                    let patterns = strs
+                        .iter()
+                        .filter_map(|(text, span)| self.action_pattern(text, span))
+                        .collect();
                     st.action = Some(ActionElement {
                         negated,
                         key_span: m.key_span,
@@ -651,10 +651,10 @@ impl Builder {
                 "Resource" | "NotResource" => {
                     let negated = m.key == "NotResource";
                     let strs = self.strings(&m);
-                    let mut patterns = Vec::with_capacity(strs.len());
-                    for (text, span) in strs.iter() {
-                        patterns.push(self.resource_pattern(text, span));
-                    }
+                    let patterns = strs
+                        .iter()
+                        .map(|(text, span)| self.resource_pattern(text, span))
+                        .collect();
                     st.resource = Some(ResourceElement {
                         negated,
                         key_span: m.key_span,
@@ -1210,7 +1210,7 @@ impl Builder {
         out
     }
 
-    fn condition_values(&mut self, op: Operator, m: &JsonMember<'_>) -> Vec<ConditionValue> {
+    fn condition_values(&mut self, op: Operator, m: &JsonMember<'_>) -> Entries<ConditionValue> {
         let (one, many) = match m.value.kind() {
             JsonKind::Array(items) => {
                 if items.is_empty() {
@@ -1225,13 +1225,18 @@ impl Builder {
             }
             _ => (Some(m.value), None),
         };
-        let mut out = Vec::with_capacity(many.map_or(1, |a| a.len()));
+        one.into_iter()
+            .chain(many.into_iter().flat_map(|a| a.iter()))
+            .filter_map(|v| self.condition_value(op, &v))
+            .collect()
+    }
+
+    /// One value of a condition, parsed for its operator (reported when it
+    /// is not a scalar: `None`).
+    fn condition_value(&mut self, op: Operator, v: &JsonValue<'_>) -> Option<ConditionValue> {
         let family = op.base.family();
         let variables = self.variables && op.base.takes_variables();
         let wildcards = op.base.takes_wildcards();
-        for v in one
-            .into_iter()
-            .chain(many.into_iter().flat_map(|a| a.iter()))
         {
             let Some(text) = v.scalar_str().map(|s| self.text(s)) else {
                 self.err(
@@ -1243,7 +1248,7 @@ impl Builder {
                     ),
                     "write the value in double quotes, or list several values in an array",
                 );
-                continue;
+                return None;
             };
             let template = Template::parse_text(&text, variables, wildcards);
             let typed = Typed::of(family, &text, &template);
@@ -1282,15 +1287,14 @@ impl Builder {
                     "compare ARNs with Arn operators, other text with String operators",
                 );
             }
-            out.push(ConditionValue {
+            Some(ConditionValue {
                 shown: template.fixed().map(Glob::shared_text),
                 typed,
                 template,
                 text,
                 span: v.span,
-            });
+            })
         }
-        out
     }
 }
 
@@ -1303,14 +1307,6 @@ enum Strs<'d> {
 }
 
 impl<'d> Strs<'d> {
-    fn len(&self) -> usize {
-        match self {
-            Strs::One(..) => 1,
-            Strs::Many(items) => items.len(),
-            Strs::None => 0,
-        }
-    }
-
     fn iter(&self) -> impl Iterator<Item = (&'d str, Span)> + '_ {
         let (one, many) = match *self {
             Strs::One(s, span) => (Some((s, span)), None),
