@@ -241,7 +241,7 @@ pub struct Condition {
     /// The key as written.
     pub key: Text,
     pub key_span: Span,
-    pub values: Entries<ConditionValue>,
+    pub values: Vec<ConditionValue>,
     /// The key lower-cased (context keys are case-insensitive), for lookups
     /// without folding it per request.
     pub(crate) key_lower: Text,

@@ -1210,7 +1210,7 @@ impl Builder {
         out
     }
 
-    fn condition_values(&mut self, op: Operator, m: &JsonMember<'_>) -> Entries<ConditionValue> {
+    fn condition_values(&mut self, op: Operator, m: &JsonMember<'_>) -> Vec<ConditionValue> {
         let (one, many) = match m.value.kind() {
             JsonKind::Array(items) => {
                 if items.is_empty() {

@@ -34,8 +34,22 @@ impl Text {
     #[inline]
     pub fn as_str(&self) -> &str {
         let start = self.start as usize;
+        let end = start.wrapping_add(self.len as usize);
+        if start == 0 && end == self.buf.len() {
+            // the whole buffer: no boundary to check
+            return &self.buf;
+        }
+        self.buf.get(start..end).unwrap_or_default()
+    }
+
+    /// The text's bytes (as `str::as_bytes`, without checking character
+    /// boundaries: what matchers compare).
+    #[inline]
+    pub fn as_bytes(&self) -> &[u8] {
+        let start = self.start as usize;
         self.buf
-            .get(start..start.saturating_add(self.len as usize))
+            .as_bytes()
+            .get(start..start.wrapping_add(self.len as usize))
             .unwrap_or_default()
     }
 
