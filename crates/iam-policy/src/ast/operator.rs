@@ -162,10 +162,17 @@ impl Operator {
             Some((b, _)) => (b, true),
             None => (rest, false),
         };
+        // spelled as documented (most are), else in another case
         let base = ALL_BASE
             .iter()
             .copied()
-            .find(|b| b.name().eq_ignore_ascii_case(base_name))
+            .find(|b| b.name() == base_name)
+            .or_else(|| {
+                ALL_BASE
+                    .iter()
+                    .copied()
+                    .find(|b| b.name().eq_ignore_ascii_case(base_name))
+            })
             .ok_or_else(|| rest.to_string())?;
         if base == Null && if_exists {
             return Err(rest.to_string());

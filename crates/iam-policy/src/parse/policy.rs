@@ -8,7 +8,7 @@ use crate::layer::PolicyKind;
 use crate::parse::diagnostic::{aws_errors as aws, did_you_mean, Diagnostic, DiagnosticCode as C};
 use crate::pattern::glob::toks_text;
 use crate::pattern::template::Tokens;
-use crate::pattern::{check_arn_pattern, ArnPattern, ArnProblem, Glob, Template};
+use crate::pattern::{ArnPattern, ArnProblem, Glob, Template};
 use crate::span::{Span, Spanned};
 use crate::syntax::json::{self, ValueKind as JsonKind};
 use crate::syntax::text::Text;
@@ -124,6 +124,9 @@ pub fn parse_policy_as(text: &str, kind: PolicyKind) -> ParsedPolicy {
         kind,
         diags: Vec::new(),
         variables: false,
+        src: Text::from(text),
+        base: text.as_ptr() as usize,
+        lower: None,
     };
     let policy = b.policy(&doc.root());
     let mut diagnostics = b.diags;
@@ -146,6 +149,24 @@ const STATEMENT_ELEMENTS: [&str; 9] = [
     "NotResource",
     "Condition",
 ];
+/// The index of a statement element in [`STATEMENT_ELEMENTS`]' order of
+/// exclusive pairs: Action 0, NotAction 1, Resource 2, NotResource 3,
+/// Principal 4, NotPrincipal 5, then Sid, Effect, Condition.
+fn statement_element(key: &str) -> Option<u32> {
+    Some(match key {
+        "Action" => 0,
+        "NotAction" => 1,
+        "Resource" => 2,
+        "NotResource" => 3,
+        "Principal" => 4,
+        "NotPrincipal" => 5,
+        "Sid" => 6,
+        "Effect" => 7,
+        "Condition" => 8,
+        _ => return None,
+    })
+}
+
 const PRINCIPAL_TYPES: [&str; 4] = ["AWS", "Service", "Federated", "CanonicalUser"];
 
 struct Builder {
@@ -154,6 +175,14 @@ struct Builder {
     /// Policy variables are substituted (Version 2012-10-17), read before
     /// the statements so that each string is compiled once.
     variables: bool,
+    /// A copy of the source: the strings the policy keeps are parts of it
+    /// ([`Builder::text`]), one allocation for all of them.
+    src: Text,
+    /// The address of the text being read (see [`Builder::src_range`]).
+    base: usize,
+    /// The source with ASCII letters lower-cased (same byte offsets), made
+    /// when a case-insensitive pattern first needs it.
+    lower: Option<Text>,
 }
 
 /// Reports duplicate keys in an object and returns the members to use: the
@@ -242,15 +271,6 @@ impl<'d> Members<'d> {
         }
     }
 
-    /// The keys alone.
-    fn iter_keys(&self) -> impl Iterator<Item = &'d str> + '_ {
-        let (all, last) = match self {
-            Members::All(s) => (Some(s.keys()), None),
-            Members::Last(v) => (None, Some(v.iter().map(|m| m.key))),
-        };
-        all.into_iter().flatten().chain(last.into_iter().flatten())
-    }
-
     fn is_empty(&self) -> bool {
         match self {
             Members::All(s) => s.is_empty(),
@@ -260,6 +280,41 @@ impl<'d> Members<'d> {
 }
 
 impl Builder {
+    /// A string of the source as a [`Text`]: a part of the policy's copy of
+    /// its source, or its own copy when it is not in the source (a string
+    /// that held escapes).
+    fn text(&self, s: &str) -> Text {
+        self.src_range(s)
+            .and_then(|r| self.src.slice_of_str(r))
+            .unwrap_or_else(|| Text::from(s))
+    }
+
+    /// Where `s` lies in the source, when it is a part of it (borrowed from
+    /// the text being read: memory that lies within the text is the text).
+    fn src_range(&self, s: &str) -> Option<std::ops::Range<usize>> {
+        let offset = (s.as_ptr() as usize).checked_sub(self.base)?;
+        let end = offset.checked_add(s.len())?;
+        (end <= self.src.len()).then_some(offset..end)
+    }
+
+    /// `s` (a string of the source) with ASCII letters lower-cased, as a
+    /// part of the lower-cased copy of the source when it is in the source.
+    fn lower_text(&mut self, s: &str) -> Text {
+        let Some(range) = self.src_range(s) else {
+            return Text::from(s.to_ascii_lowercase());
+        };
+        let src = &self.src;
+        self.lower
+            .get_or_insert_with(|| {
+                Text::build(|l| {
+                    l.push_str(src);
+                    l.make_ascii_lowercase();
+                })
+            })
+            .slice_of_str(range)
+            .unwrap_or_else(|| Text::from(s.to_ascii_lowercase()))
+    }
+
     /// AWS rejects the policy as a syntax error ("Syntax errors in policy.").
     fn err(&mut self, code: C, span: Span, message: impl Into<String>, hint: impl Into<String>) {
         self.reject(code, span, message, hint, aws::SYNTAX);
@@ -468,7 +523,26 @@ impl Builder {
             .first()
             .map(|m| m.key_span.start)
             .unwrap_or(v.span.start);
-        let members = dedupe(members, "the statement", &mut self.diags);
+        // which elements are present, by one match of each key: a key can
+        // repeat only when an element is seen twice or two keys are unknown
+        let mut seen = 0u16;
+        let mut repeat = false;
+        let mut unknown = 0;
+        for key in members.keys() {
+            match statement_element(key) {
+                Some(i) => {
+                    repeat |= seen & (1 << i) != 0;
+                    seen |= 1 << i;
+                }
+                None => unknown += 1,
+            }
+        }
+        // (removing the earlier of repeated keys leaves the same elements)
+        let members = if repeat || unknown > 1 {
+            dedupe(members, "the statement", &mut self.diags)
+        } else {
+            Members::All(members)
+        };
         let mut st = Statement {
             index,
             sid: None,
@@ -481,22 +555,6 @@ impl Builder {
             anchor,
         };
         let mut saw_effect = false;
-        // which of the elements that exclude each other are present, in one pass
-        let mut present = [false; 6];
-        for key in members.iter_keys() {
-            let i = match key {
-                "Action" => 0,
-                "NotAction" => 1,
-                "Resource" => 2,
-                "NotResource" => 3,
-                "Principal" => 4,
-                "NotPrincipal" => 5,
-                _ => continue,
-            };
-            if let Some(p) = present.get_mut(i) {
-                *p = true;
-            }
-        }
         let find = |k: &str| members.iter().find(|m| m.key == k).map(|m| m.key_span);
         for (pair, (a, b)) in [
             ("Action", "NotAction"),
@@ -506,7 +564,7 @@ impl Builder {
         .into_iter()
         .enumerate()
         {
-            let both = present.get(2 * pair..2 * pair + 2) == Some(&[true, true]);
+            let both = (seen >> (2 * pair)) & 0b11 == 0b11;
             if let Some(sb) = both.then(|| find(b)).flatten() {
                 self.err(
                     C::ConflictingElements,
@@ -521,7 +579,7 @@ impl Builder {
                 "Sid" => match m.value.as_str() {
                     Some(s) => {
                         if self.kind != PolicyKind::Resource
-                            && !s.chars().all(|c| c.is_ascii_alphanumeric())
+                            && !s.bytes().all(|b| b.is_ascii_alphanumeric())
                         {
                             let message = format!("Sid \"{s}\" holds characters other than A-Z, a-z and 0-9, which IAM rejects in {}s", self.kind.label());
                             let hint = "use letters and digits only, for example \"AllowReadLogs\"";
@@ -537,7 +595,7 @@ impl Builder {
                                 self.warn(C::InvalidSid, m.value.span, message, hint);
                             }
                         }
-                        st.sid = Some(Spanned::new(Text::from(s), m.value.span));
+                        st.sid = Some(Spanned::new(self.text(s), m.value.span));
                     }
                     None => self.err(
                         C::WrongType,
@@ -580,10 +638,10 @@ impl Builder {
                 "Action" | "NotAction" => {
                     let negated = m.key == "NotAction";
                     let strs = self.strings(&m);
-                    let mut patterns = Vec::with_capacity(strs.len());
-                    for (text, span) in strs.iter() {
-                        patterns.extend(self.action_pattern(text, span));
-                    }
+                    let patterns = strs
+                        .iter()
+                        .filter_map(|(text, span)| self.action_pattern(text, span))
+                        .collect();
                     st.action = Some(ActionElement {
                         negated,
                         key_span: m.key_span,
@@ -593,10 +651,10 @@ impl Builder {
                 "Resource" | "NotResource" => {
                     let negated = m.key == "NotResource";
                     let strs = self.strings(&m);
-                    let mut patterns = Vec::with_capacity(strs.len());
-                    for (text, span) in strs.iter() {
-                        patterns.push(self.resource_pattern(text, span));
-                    }
+                    let patterns = strs
+                        .iter()
+                        .map(|(text, span)| self.resource_pattern(text, span))
+                        .collect();
                     st.resource = Some(ResourceElement {
                         negated,
                         key_span: m.key_span,
@@ -830,20 +888,25 @@ impl Builder {
             problem,
             Some(ActionProblem::NoName | ActionProblem::BadName)
         );
+        let shared = self.text(text);
+        let glob = if inert {
+            Glob::never()
+        } else if text.bytes().any(|b| b.is_ascii_uppercase()) {
+            Glob::wildcard_ignore_case_text(&self.lower_text(text))
+        } else {
+            Glob::wildcard_ignore_case_text(&shared)
+        };
         Some(ActionPattern {
-            glob: if inert {
-                Glob::never()
-            } else {
-                Glob::wildcard_ignore_case(text)
-            },
+            glob,
             inert,
-            text: Text::from(text),
+            text: shared,
             span,
         })
     }
 
     fn resource_pattern(&mut self, text: &str, span: Span) -> ResourcePattern {
-        match check_arn_pattern(text) {
+        let colons = crate::pattern::arn::five_colons(text);
+        match crate::pattern::arn::check_arn_pattern_at(text, colons) {
             Ok(()) => {}
             Err(ArnProblem::MissingPrefix) => self.reject(
                 C::MalformedArn,
@@ -873,9 +936,14 @@ impl Builder {
                 aws::RESOURCE_VENDOR,
             ),
         }
-        let head = crate::pattern::arn::fifth_colon(text);
+        let head = match colons {
+            ([.., fifth], 5) => Some(fifth),
+            _ => None,
+        };
         let head_end = head.unwrap_or(text.len());
-        if text.starts_with("arn:") && text.get(..head_end).is_some_and(|h| h.contains("${")) {
+        // where the first variable starts, if any
+        let var_at = variable_at(text);
+        if text.starts_with("arn:") && var_at.is_some_and(|v| v + 2 <= head_end) {
             self.inert(
                 C::MalformedArn,
                 span,
@@ -883,8 +951,8 @@ impl Builder {
                 "name the partition, service, region and account literally; compare them with a condition such as StringEquals on aws:ResourceAccount",
             );
         }
-        let shared = Text::from(text);
-        let matcher = if self.variables && text.contains("${") {
+        let shared = self.text(text);
+        let matcher = if self.variables && var_at.is_some() {
             match Tokens::of_resource(text, true, true) {
                 (Tokens::Fixed(toks), _) => {
                     let shown = toks_text(&toks);
@@ -958,7 +1026,7 @@ impl Builder {
                         self.check_principal(kind, text, span);
                         entries.push(PrincipalEntry {
                             kind,
-                            text: Text::from(text),
+                            text: self.text(text),
                             span,
                         });
                     }
@@ -1121,20 +1189,20 @@ impl Builder {
                 );
             }
             // one text for every key of the operator
-            let operator_text = Text::from(op_m.key);
+            let operator_text = self.text(op_m.key);
             for key_m in dedupe(keys, op_m.key, &mut self.diags).iter() {
                 let values = self.condition_values(operator, &key_m);
                 out.push(Condition {
                     operator,
                     operator_text: operator_text.clone(),
                     operator_span: op_m.key_span,
-                    key: Text::from(key_m.key),
+                    key: self.text(key_m.key),
                     key_span: key_m.key_span,
                     values,
                     key_lower: if key_m.key.is_ascii() {
-                        key_m.key.to_ascii_lowercase()
+                        self.lower_text(key_m.key)
                     } else {
-                        key_m.key.to_lowercase()
+                        key_m.key.to_lowercase().into()
                     },
                 });
             }
@@ -1157,15 +1225,20 @@ impl Builder {
             }
             _ => (Some(m.value), None),
         };
-        let mut out = Vec::with_capacity(many.map_or(1, |a| a.len()));
+        one.into_iter()
+            .chain(many.into_iter().flat_map(|a| a.iter()))
+            .filter_map(|v| self.condition_value(op, &v))
+            .collect()
+    }
+
+    /// One value of a condition, parsed for its operator (reported when it
+    /// is not a scalar: `None`).
+    fn condition_value(&mut self, op: Operator, v: &JsonValue<'_>) -> Option<ConditionValue> {
         let family = op.base.family();
         let variables = self.variables && op.base.takes_variables();
         let wildcards = op.base.takes_wildcards();
-        for v in one
-            .into_iter()
-            .chain(many.into_iter().flat_map(|a| a.iter()))
         {
-            let Some(text) = v.scalar_str().map(Text::from) else {
+            let Some(text) = v.scalar_str().map(|s| self.text(s)) else {
                 self.err(
                     C::WrongType,
                     v.span,
@@ -1175,7 +1248,7 @@ impl Builder {
                     ),
                     "write the value in double quotes, or list several values in an array",
                 );
-                continue;
+                return None;
             };
             let template = Template::parse_text(&text, variables, wildcards);
             let typed = Typed::of(family, &text, &template);
@@ -1214,15 +1287,14 @@ impl Builder {
                     "compare ARNs with Arn operators, other text with String operators",
                 );
             }
-            out.push(ConditionValue {
+            Some(ConditionValue {
                 shown: template.fixed().map(Glob::shared_text),
                 typed,
                 template,
                 text,
                 span: v.span,
-            });
+            })
         }
-        out
     }
 }
 
@@ -1235,14 +1307,6 @@ enum Strs<'d> {
 }
 
 impl<'d> Strs<'d> {
-    fn len(&self) -> usize {
-        match self {
-            Strs::One(..) => 1,
-            Strs::Many(items) => items.len(),
-            Strs::None => 0,
-        }
-    }
-
     fn iter(&self) -> impl Iterator<Item = (&'d str, Span)> + '_ {
         let (one, many) = match *self {
             Strs::One(s, span) => (Some((s, span)), None),
@@ -1254,6 +1318,16 @@ impl<'d> Strs<'d> {
         };
         one.into_iter().chain(many.into_iter().flatten())
     }
+}
+
+/// Where the first `${` of `text` starts (most texts hold no `$`: one
+/// `memchr`).
+fn variable_at(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    if !bytes.contains(&b'$') {
+        return None;
+    }
+    bytes.windows(2).position(|w| w == b"${")
 }
 
 /// Why an Action entry is not a well-formed action.
@@ -1279,31 +1353,49 @@ fn action_problem(text: &str) -> Option<ActionProblem> {
     if text == "*" {
         return None;
     }
-    let Some((vendor, name)) = text.split_once(':') else {
+    // one pass over each side of the first colon (every character the
+    // checks accept is ASCII: a byte of a longer character fails them too)
+    let Some(colon) = text.bytes().position(|b| b == b':') else {
         return Some(ActionProblem::NoVendor);
     };
+    let (vendor, name) = (
+        text.get(..colon).unwrap_or_default(),
+        text.get(colon + 1..).unwrap_or_default(),
+    );
     if vendor.is_empty() {
         return Some(ActionProblem::NoVendor);
     }
-    if vendor.contains(['*', '?']) {
+    let (mut wildcard, mut bad) = (false, false);
+    for b in vendor.bytes() {
+        match b {
+            b'*' | b'?' => wildcard = true,
+            b'-' | b'.' => {}
+            b if b.is_ascii_alphanumeric() => {}
+            _ => bad = true,
+        }
+    }
+    if wildcard {
         return Some(ActionProblem::VendorWildcard);
     }
-    if !vendor
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
-    {
+    if bad {
         return Some(ActionProblem::BadVendor(vendor.to_string()));
     }
-    if name.contains(':') {
+    let (mut colon, mut bad) = (false, false);
+    for b in name.bytes() {
+        match b {
+            b':' => colon = true,
+            b'*' | b'?' | b'-' | b'_' | b'.' => {}
+            b if b.is_ascii_alphanumeric() => {}
+            _ => bad = true,
+        }
+    }
+    if colon {
         return Some(ActionProblem::TwoColons);
     }
     if name.is_empty() {
         return Some(ActionProblem::NoName);
     }
-    if !name
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '*' | '?' | '-' | '_' | '.'))
-    {
+    if bad {
         return Some(ActionProblem::BadName);
     }
     None

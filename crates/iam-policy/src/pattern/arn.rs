@@ -94,7 +94,23 @@ impl ArnProblem {
 
 /// Checks a Resource entry as written in a policy (wildcards allowed).
 pub fn check_arn_pattern(text: &str) -> Result<(), ArnProblem> {
-    if text.chars().all(|c| c == '*') && !text.is_empty() {
+    check_arn_pattern_at(text, first_colons::<5>(text))
+}
+
+/// The byte offsets of the first five colons of `text` (at most five) and
+/// how many there are: the parts [`check_arn_pattern_at`] checks, and
+/// where the resource part of an ARN starts (after the fifth).
+pub(crate) fn five_colons(text: &str) -> ([usize; 5], usize) {
+    first_colons::<5>(text)
+}
+
+/// [`check_arn_pattern`], given the text's first colons ([`five_colons`],
+/// found once for the checks and the reading).
+pub(crate) fn check_arn_pattern_at(
+    text: &str,
+    (colons, k): ([usize; 5], usize),
+) -> Result<(), ArnProblem> {
+    if !text.is_empty() && text.bytes().all(|b| b == b'*') {
         return Ok(());
     }
     if !text.starts_with("arn:") {
@@ -105,7 +121,6 @@ pub fn check_arn_pattern(text: &str) -> Result<(), ArnProblem> {
         return Err(ArnProblem::MissingPrefix);
     }
     // the parts `splitn(6, ':')` gives
-    let (colons, k) = first_colons::<5>(text);
     let n = k + 1;
     let part = |j: usize| -> &str {
         if j >= n {
@@ -136,16 +151,6 @@ pub fn check_arn_pattern(text: &str) -> Result<(), ArnProblem> {
         });
     }
     Ok(())
-}
-
-/// The byte index of the fifth colon of `text`, where the resource part of
-/// an ARN starts.
-pub(crate) fn fifth_colon(text: &str) -> Option<usize> {
-    text.bytes()
-        .enumerate()
-        .filter(|(_, b)| *b == b':')
-        .nth(4)
-        .map(|(i, _)| i)
 }
 
 /// A compiled ARN pattern.
@@ -269,12 +274,16 @@ impl ArnPattern {
     /// variables: `*` and `?` are wildcards.
     #[cfg(test)]
     pub(crate) fn resource_text(text: &Text) -> ArnPattern {
-        ArnPattern::resource_text_at(text, fifth_colon(text))
+        let head = match five_colons(text) {
+            ([.., fifth], 5) => Some(fifth),
+            _ => None,
+        };
+        ArnPattern::resource_text_at(text, head)
     }
 
     /// The `Resource` element's reading of a pattern written without
     /// variables (`*` and `?` are wildcards), given where the text's fifth
-    /// colon is ([`fifth_colon`], found once for the checks and the reading).
+    /// colon is ([`five_colons`], found once for the checks and the reading).
     pub(crate) fn resource_text_at(text: &Text, head: Option<usize>) -> ArnPattern {
         let whole = |g: Glob| ArnPattern {
             whole: g,
@@ -288,8 +297,18 @@ impl ArnPattern {
         // the fifth colon, if any: the reading rewrites only wildcards
         // before it, and pads a pattern that has none
         if let Some(h) = head {
-            let wild = |h: &str| h.bytes().any(|b| b == b'*' || b == b'?');
-            if !text.get(..h).is_some_and(wild) {
+            // the reading changes nothing when every wildcard before the
+            // fifth colon is a `*` that ends its segment (it may cross
+            // colons, as a plain `*` does): no `?` there, and each `*`
+            // followed by a colon (the fifth colon follows the last)
+            let plain = text.as_bytes().get(..=h).is_some_and(|upto| {
+                !upto.contains(&b'?')
+                    && upto.windows(2).all(|w| match w {
+                        [b'*', next] => *next == b':',
+                        _ => true,
+                    })
+            });
+            if plain {
                 return whole(Glob::wildcard_text(text));
             }
         }

@@ -59,14 +59,18 @@ impl Tok {
 }
 
 /// A compiled wildcard pattern.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Glob {
-    /// The whole pattern when it has no wildcard; otherwise the literal
-    /// prefix (before the first wildcard) followed by the literal suffix
-    /// (after the last one). ASCII lower-cased when `fold`.
+    /// The whole pattern when it has no wildcard; otherwise its literal
+    /// prefix (before the first wildcard) at the start and its literal
+    /// suffix (after the last one) at the end: the pattern's own text when
+    /// it has one `*` (shared, not copied), else the two joined. ASCII
+    /// lower-cased when `fold`.
     lit: Text,
     /// The prefix's length in bytes, within `lit`.
     prefix: usize,
+    /// Where the suffix starts in `lit` (`prefix`, or past the `*`).
+    suffix: usize,
     /// ASCII letters match either case.
     fold: bool,
     shape: Shape,
@@ -100,6 +104,60 @@ enum Nfa {
     Long(crate::pattern::segments::Segments),
     /// Longer patterns with `:`-bound wildcards.
     Wide(WideNfa),
+}
+
+/// What a pattern's text holds, found in one pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct Scan {
+    /// How many `*`, and where the last one is.
+    stars: usize,
+    star_at: usize,
+    /// A `?`.
+    question: bool,
+    /// An upper-case ASCII letter.
+    upper: bool,
+}
+
+impl Scan {
+    /// Eight bytes at a time: for each byte of a word, whether it is a `*`,
+    /// a `?` or in `A`..=`Z`, as the high bit of the byte in a mask (exact
+    /// per byte: the 7-bit sums below never carry into the next byte).
+    fn of(bytes: &[u8]) -> Scan {
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        const LOW7: u64 = ONES * 0x7F;
+        const HIGH: u64 = ONES * 0x80;
+        // the bytes of `x` that are zero
+        let zero = |x: u64| !(((x & LOW7) + LOW7) | x) & HIGH;
+        let mut scan = Scan::default();
+        let mut words = bytes.chunks_exact(8);
+        let mut at = 0;
+        for w in words.by_ref() {
+            let w = u64::from_le_bytes(w.try_into().unwrap_or_default());
+            let star = zero(w ^ (ONES * u64::from(b'*')));
+            if star != 0 {
+                scan.stars += star.count_ones() as usize;
+                scan.star_at = at + (63 - star.leading_zeros() as usize) / 8;
+            }
+            scan.question |= zero(w ^ (ONES * u64::from(b'?'))) != 0;
+            let low = w & LOW7;
+            let at_least_a = low + ONES * (0x80 - u64::from(b'A'));
+            let above_z = low + ONES * (0x7F - u64::from(b'Z'));
+            scan.upper |= at_least_a & !above_z & !w & HIGH != 0;
+            at += 8;
+        }
+        for (i, &b) in words.remainder().iter().enumerate() {
+            match b {
+                b'*' => {
+                    scan.stars += 1;
+                    scan.star_at = at + i;
+                }
+                b'?' => scan.question = true,
+                b'A'..=b'Z' => scan.upper = true,
+                _ => {}
+            }
+        }
+        scan
+    }
 }
 
 /// Appends a token, collapsing consecutive stars into one (the broader kind).
@@ -139,6 +197,18 @@ fn eq_bytes(pattern: &[u8], text: &[u8], fold: bool) -> bool {
         pattern == text
     }
 }
+
+/// Patterns are equal when they match alike: the same prefix, suffix,
+/// case and middle, however their text is held.
+impl PartialEq for Glob {
+    fn eq(&self, other: &Glob) -> bool {
+        self.prefix_suffix() == other.prefix_suffix()
+            && self.fold == other.fold
+            && self.shape == other.shape
+    }
+}
+
+impl Eq for Glob {}
 
 impl Glob {
     /// Builds a pattern from tokens (consecutive `*` are collapsed).
@@ -189,6 +259,7 @@ impl Glob {
             });
             return Glob {
                 prefix: lit.len(),
+                suffix: lit.len(),
                 lit,
                 fold,
                 shape: Shape::Literal,
@@ -236,6 +307,7 @@ impl Glob {
         Glob {
             lit,
             prefix,
+            suffix: prefix,
             fold,
             shape,
         }
@@ -255,6 +327,7 @@ impl Glob {
     pub fn literal_text(text: Text) -> Glob {
         Glob {
             prefix: text.len(),
+            suffix: text.len(),
             lit: text,
             fold: false,
             shape: Shape::Literal,
@@ -277,54 +350,83 @@ impl Glob {
         Glob::compile_text(text, None, true)
     }
 
+    /// [`Glob::wildcard_ignore_case`], sharing the text when it holds no
+    /// upper-case ASCII letter and at most one `*` (pass it lower-cased).
+    pub fn wildcard_ignore_case_text(text: &Text) -> Glob {
+        Glob::compile_text(text, Some(text), true)
+    }
+
     fn compile_text(text: &str, shared: Option<&Text>, fold: bool) -> Glob {
-        let mut stars = 0usize;
-        let mut star_at = 0usize;
-        let mut other = false;
-        for (i, b) in text.bytes().enumerate() {
-            match b {
-                b'*' => {
-                    stars += 1;
-                    star_at = i;
+        let Scan {
+            stars,
+            star_at,
+            question: other,
+            upper,
+        } = Scan::of(text.as_bytes());
+        if stars <= 1 && !other {
+            let (prefix, shape) = if stars == 0 {
+                (text.len(), Shape::Literal)
+            } else {
+                (star_at, Shape::Star { colon: true })
+            };
+            return match shared {
+                // the text itself, shared: its `*` lies between the prefix
+                // and the suffix
+                Some(t) if !(fold && upper) => Glob {
+                    lit: t.clone(),
+                    prefix,
+                    suffix: (prefix + 1).min(text.len()),
+                    fold,
+                    shape,
+                },
+                // the prefix and the suffix, joined
+                _ => {
+                    let lit = Text::build(|s| {
+                        s.push_str(text.get(..prefix).unwrap_or_default());
+                        s.push_str(text.get(prefix + 1..).unwrap_or_default());
+                        if fold {
+                            s.make_ascii_lowercase();
+                        }
+                    });
+                    Glob {
+                        suffix: prefix,
+                        lit,
+                        prefix,
+                        fold,
+                        shape,
+                    }
                 }
-                b'?' => other = true,
-                _ => {}
+            };
+        }
+        // the tokens of a short pattern on the stack; a long one's in a vector
+        let mut stack = [Tok::AnyString; 64];
+        let mut n = 0usize;
+        let mut fits = true;
+        for c in text.chars() {
+            let t = match c {
+                '*' => Tok::AnyString,
+                '?' => Tok::AnyChar,
+                c => Tok::Lit(c),
+            };
+            if let Some(last) = n.checked_sub(1).and_then(|l| stack.get_mut(l)) {
+                if t.is_star() && last.is_star() {
+                    if t == Tok::AnyString {
+                        *last = t;
+                    }
+                    continue;
+                }
             }
-        }
-        if stars == 0 && !other {
-            let lit = match shared {
-                Some(t) if !(fold && t.bytes().any(|b| b.is_ascii_uppercase())) => t.clone(),
-                _ if fold => Text::build(|s| {
-                    s.push_str(text);
-                    s.make_ascii_lowercase();
-                }),
-                _ => text.into(),
-            };
-            return Glob {
-                lit,
-                prefix: text.len(),
-                fold,
-                shape: Shape::Literal,
-            };
-        }
-        if stars == 1 && !other {
-            let (head, tail) = (
-                text.get(..star_at).unwrap_or_default(),
-                text.get(star_at + 1..).unwrap_or_default(),
-            );
-            let lit = Text::build(|s| {
-                s.push_str(head);
-                s.push_str(tail);
-                if fold {
-                    s.make_ascii_lowercase();
+            match stack.get_mut(n) {
+                Some(slot) => *slot = t,
+                None => {
+                    fits = false;
+                    break;
                 }
-            });
-            return Glob {
-                lit,
-                prefix: head.len(),
-                fold,
-                shape: Shape::Star { colon: true },
-            };
+            }
+            n += 1;
+        }
+        if fits {
+            return Glob::build(stack.get(..n).unwrap_or_default(), fold);
         }
         let mut toks = Vec::with_capacity(text.len());
         for c in text.chars() {
@@ -342,7 +444,7 @@ impl Glob {
 
     /// True when the pattern is exactly `*`.
     pub fn is_match_all(&self) -> bool {
-        self.shape == Shape::Star { colon: true } && self.lit.is_empty()
+        self.shape == Shape::Star { colon: true } && self.prefix_suffix() == ("", "")
     }
 
     /// True when the pattern holds no wildcard.
@@ -359,7 +461,7 @@ impl Glob {
     fn prefix_suffix(&self) -> (&str, &str) {
         (
             self.lit.get(..self.prefix).unwrap_or_default(),
-            self.lit.get(self.prefix..).unwrap_or_default(),
+            self.lit.get(self.suffix..).unwrap_or_default(),
         )
     }
 
@@ -432,11 +534,11 @@ impl Glob {
     #[inline]
     fn between<'t>(&self, text: &'t str) -> Option<&'t str> {
         let (lit, t) = (self.lit.as_bytes(), text.as_bytes());
-        let end = t.len().checked_sub(lit.len() - self.prefix)?;
+        let (prefix, suffix) = (lit.get(..self.prefix)?, lit.get(self.suffix..)?);
+        let end = t.len().checked_sub(suffix.len())?;
         if end < self.prefix {
             return None;
         }
-        let (prefix, suffix) = lit.split_at_checked(self.prefix)?;
         if eq_bytes(prefix, t.get(..self.prefix)?, self.fold)
             && eq_bytes(suffix, t.get(end..)?, self.fold)
         {
@@ -774,6 +876,56 @@ impl WideNfa {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn scan_finds_stars_questions_and_upper_case_in_words_and_tails() {
+        let byte_by_byte = |t: &str| {
+            let mut s = super::Scan::default();
+            for (i, b) in t.bytes().enumerate() {
+                match b {
+                    b'*' => {
+                        s.stars += 1;
+                        s.star_at = i;
+                    }
+                    b'?' => s.question = true,
+                    b'A'..=b'Z' => s.upper = true,
+                    _ => {}
+                }
+            }
+            s
+        };
+        for t in [
+            "",
+            "*",
+            "s3:GetObject",
+            "imagebuilder:*",
+            "arn:aws:imagebuilder:*:*:component/*",
+            "a?b*c**d",
+            "@[Z`{ \u{e9}*\u{7f}\u{80}",
+            "ZZZZZZZZ*",
+            "********?",
+            "zzzzzzzzAzzzzzzz",
+            "é*É?Ω",
+        ] {
+            assert_eq!(super::Scan::of(t.as_bytes()), byte_by_byte(t), "{t}");
+        }
+        for b in 0..=255u8 {
+            let t = [b'x', b'x', b'x', b, b'x', b'x', b'x', b'x', b];
+            let mut s = super::Scan::default();
+            for (i, c) in t.iter().enumerate() {
+                match c {
+                    b'*' => {
+                        s.stars += 1;
+                        s.star_at = i;
+                    }
+                    b'?' => s.question = true,
+                    b'A'..=b'Z' => s.upper = true,
+                    _ => {}
+                }
+            }
+            assert_eq!(super::Scan::of(&t), s, "byte {b}");
+        }
+    }
+
     use super::*;
     use proptest::prelude::*;
 

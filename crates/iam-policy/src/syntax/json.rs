@@ -772,12 +772,23 @@ impl<'t> Parser<'t> {
         })
     }
 
+    #[inline(always)]
     fn skip_ws(&mut self) {
         // most calls (after a key, a value or a comma) find no blank: every
         // byte above the space is not one
-        if self.bytes.get(self.i).is_some_and(|&b| b > b' ') {
-            return;
+        match self.bytes.get(self.i) {
+            Some(&b) if b > b' ' => {}
+            // one space, as after a colon
+            Some(b' ') if self.bytes.get(self.i + 1).is_some_and(|&b| b > b' ') => {
+                self.bump_ascii()
+            }
+            _ => self.skip_blanks(),
         }
+    }
+
+    /// [`Parser::skip_ws`] where a blank may follow.
+    #[inline(never)]
+    fn skip_blanks(&mut self) {
         // blanks and line breaks are ASCII: one character per byte
         let start = self.i;
         let mut i = start;
@@ -785,14 +796,25 @@ impl<'t> Parser<'t> {
         let mut line_start = None;
         while let Some(&b) = self.bytes.get(i) {
             match b {
-                b' ' | b'\t' | b'\r' => {}
+                b' ' | b'\t' | b'\r' => i += 1,
                 b'\n' => {
                     lines += 1;
-                    line_start = Some(i + 1);
+                    i += 1;
+                    line_start = Some(i);
+                    // the indentation that follows: spaces, eight at a time
+                    // (the first byte of a word that is not a space ends it)
+                    while let Some(w) = self.bytes.get(i..i + 8) {
+                        let w = u64::from_le_bytes(w.try_into().unwrap_or_default());
+                        let other = w ^ (ONES * 0x20);
+                        if other != 0 {
+                            i += (other.trailing_zeros() / 8) as usize;
+                            break;
+                        }
+                        i += 8;
+                    }
                 }
                 _ => break,
             }
-            i += 1;
         }
         self.i = i;
         self.pos.offset += (i - start) as u32;
@@ -807,6 +829,7 @@ impl<'t> Parser<'t> {
 
     /// Consumes a run of string characters that need no decoding (no quote,
     /// backslash or control character) and returns it.
+    #[inline(always)]
     fn plain_run(&mut self) -> &'t str {
         let start = self.i;
         let rest = self.bytes.get(start..).unwrap_or_default();
@@ -1036,9 +1059,11 @@ impl<'t> Parser<'t> {
         }
         self.depth -= 1;
         let first = self.bufs.doc_members.len() as u32;
-        self.bufs
-            .doc_members
-            .extend(self.bufs.members.drain(base..));
+        // (copied as one block: members are plain data)
+        let bufs = &mut self.bufs;
+        bufs.doc_members
+            .extend_from_slice(bufs.members.get(base..).unwrap_or_default());
+        bufs.members.truncate(base);
         let len = self.bufs.doc_members.len() as u32 - first;
         Ok(Node {
             kind: NodeKind::Object { first, len },
@@ -1108,7 +1133,10 @@ impl<'t> Parser<'t> {
         }
         self.depth -= 1;
         let first = self.bufs.doc_items.len() as u32;
-        self.bufs.doc_items.extend(self.bufs.items.drain(base..));
+        let bufs = &mut self.bufs;
+        bufs.doc_items
+            .extend_from_slice(bufs.items.get(base..).unwrap_or_default());
+        bufs.items.truncate(base);
         let len = self.bufs.doc_items.len() as u32 - first;
         Ok(Node {
             kind: NodeKind::Array { first, len },
@@ -1116,6 +1144,7 @@ impl<'t> Parser<'t> {
         })
     }
 
+    #[inline(always)]
     fn string(&mut self) -> Result<Str, Fail> {
         let start = self.pos;
         self.bump_ascii(); // opening quote
@@ -1130,6 +1159,13 @@ impl<'t> Parser<'t> {
                 decoded: false,
             });
         }
+        self.escaped_string(start, run)
+    }
+
+    /// The rest of a string that holds escapes (or ends badly), `run` read
+    /// so far: decoded into the document's buffer.
+    #[inline(never)]
+    fn escaped_string(&mut self, start: Position, run: &str) -> Result<Str, Fail> {
         let mut out = std::mem::take(&mut self.bufs.decoded);
         let from = out.len();
         out.push_str(run);

@@ -1,11 +1,16 @@
 //! Text shared without copying: what a policy or a request writes is kept
 //! once, and every trace that shows it refers to it (cloning a [`Text`]
 //! increments a reference count; it copies nothing and allocates nothing).
+//! A text may be a part of a larger shared one ([`Text::part`]): a compiled
+//! policy's strings are parts of one copy of its source, so that compiling it
+//! allocates one buffer, not one per string.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::borrow::Borrow;
 use std::cell::RefCell;
+use std::cmp::Ordering;
 use std::fmt;
+use std::hash::{Hash, Hasher};
 use std::ops::Deref;
 use std::sync::Arc;
 
@@ -13,14 +18,66 @@ use std::sync::Arc;
 /// `&str` (it dereferences to one: `text.len()`, `text.starts_with(…)`,
 /// `&*text`), compares with `str`, `&str` and `String`, prints and
 /// serializes as the string it holds, and converts to a `String` with
-/// `to_string()` or `into()`.
-#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct Text(Arc<str>);
+/// `to_string()` or `into()`. Equality, order and hashing are those of the
+/// string it holds.
+#[derive(Clone, Default)]
+pub struct Text {
+    /// The shared buffer; the text is the bytes `start..start + len` of it
+    /// (on character boundaries).
+    buf: Arc<str>,
+    start: u32,
+    len: u32,
+}
 
 impl Text {
     /// The text as a `&str`.
+    #[inline]
     pub fn as_str(&self) -> &str {
-        &self.0
+        let start = self.start as usize;
+        let end = start.wrapping_add(self.len as usize);
+        if start == 0 && end == self.buf.len() {
+            // the whole buffer: no boundary to check
+            return &self.buf;
+        }
+        self.buf.get(start..end).unwrap_or_default()
+    }
+
+    /// The text's bytes (as `str::as_bytes`, without checking character
+    /// boundaries: what matchers compare).
+    #[inline]
+    pub fn as_bytes(&self) -> &[u8] {
+        let start = self.start as usize;
+        self.buf
+            .as_bytes()
+            .get(start..start.wrapping_add(self.len as usize))
+            .unwrap_or_default()
+    }
+
+    /// `part`, a slice of this text's string, as a text sharing this one's
+    /// buffer (no copy); `None` when `part` does not lie within it.
+    pub fn part(&self, part: &str) -> Option<Text> {
+        let offset = (part.as_ptr() as usize).checked_sub(self.as_ptr() as usize)?;
+        self.slice(offset..offset.checked_add(part.len())?)
+    }
+
+    /// The bytes `range` of this text, as a text sharing this one's buffer
+    /// (no copy); `None` when the range is not within the text or not on
+    /// character boundaries.
+    pub fn slice(&self, range: std::ops::Range<usize>) -> Option<Text> {
+        self.as_str().get(range.clone())?;
+        self.slice_of_str(range)
+    }
+
+    /// [`Text::slice`] of a range known to be a `&str` within this text
+    /// (its bounds are not checked again: a wrong range reads as an empty
+    /// text, never out of bounds).
+    #[inline]
+    pub(crate) fn slice_of_str(&self, range: std::ops::Range<usize>) -> Option<Text> {
+        Some(Text {
+            buf: self.buf.clone(),
+            start: self.start.checked_add(u32::try_from(range.start).ok()?)?,
+            len: u32::try_from(range.len()).ok()?,
+        })
     }
 
     /// A text written piece by piece by `write`, allocated once (in its
@@ -42,36 +99,82 @@ impl Text {
             }
         })
     }
+
+    fn whole(buf: Arc<str>) -> Text {
+        match u32::try_from(buf.len()) {
+            Ok(len) => Text { buf, start: 0, len },
+            // a text of 4 GiB or more is cut at the last character boundary
+            // it can reach (never built: inputs are limited far below)
+            Err(_) => {
+                let mut end = u32::MAX as usize;
+                while !buf.is_char_boundary(end) {
+                    end -= 1;
+                }
+                Text {
+                    buf,
+                    start: 0,
+                    len: end as u32,
+                }
+            }
+        }
+    }
+}
+
+impl PartialEq for Text {
+    fn eq(&self, other: &Text) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Text {}
+
+impl PartialOrd for Text {
+    fn partial_cmp(&self, other: &Text) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Text {
+    fn cmp(&self, other: &Text) -> Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl Hash for Text {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state)
+    }
 }
 
 impl Deref for Text {
     type Target = str;
+    #[inline]
     fn deref(&self) -> &str {
-        &self.0
+        self.as_str()
     }
 }
 
 impl AsRef<str> for Text {
     fn as_ref(&self) -> &str {
-        &self.0
+        self.as_str()
     }
 }
 
 impl Borrow<str> for Text {
     fn borrow(&self) -> &str {
-        &self.0
+        self.as_str()
     }
 }
 
 impl fmt::Display for Text {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&*self.0, f)
+        fmt::Display::fmt(self.as_str(), f)
     }
 }
 
 impl fmt::Debug for Text {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&*self.0, f)
+        fmt::Debug::fmt(self.as_str(), f)
     }
 }
 
@@ -81,61 +184,64 @@ impl From<&str> for Text {
             // shared, not allocated (the literal part of `*`, for one)
             return Text::default();
         }
-        Text(Arc::from(s))
+        Text::whole(Arc::from(s))
     }
 }
 
 impl From<&String> for Text {
     fn from(s: &String) -> Text {
-        Text(Arc::from(s.as_str()))
+        Text::from(s.as_str())
     }
 }
 
 impl From<String> for Text {
     fn from(s: String) -> Text {
-        Text(Arc::from(s))
+        if s.is_empty() {
+            return Text::default();
+        }
+        Text::whole(Arc::from(s))
     }
 }
 
 impl From<Text> for String {
     fn from(t: Text) -> String {
-        t.0.to_string()
+        t.as_str().to_string()
     }
 }
 
 impl PartialEq<str> for Text {
     fn eq(&self, other: &str) -> bool {
-        &*self.0 == other
+        self.as_str() == other
     }
 }
 
 impl PartialEq<&str> for Text {
     fn eq(&self, other: &&str) -> bool {
-        &*self.0 == *other
+        self.as_str() == *other
     }
 }
 
 impl PartialEq<String> for Text {
     fn eq(&self, other: &String) -> bool {
-        &*self.0 == other.as_str()
+        self.as_str() == other.as_str()
     }
 }
 
 impl PartialEq<Text> for str {
     fn eq(&self, other: &Text) -> bool {
-        self == &*other.0
+        self == other.as_str()
     }
 }
 
 impl PartialEq<Text> for &str {
     fn eq(&self, other: &Text) -> bool {
-        *self == &*other.0
+        *self == other.as_str()
     }
 }
 
 impl PartialEq<Text> for String {
     fn eq(&self, other: &Text) -> bool {
-        self.as_str() == &*other.0
+        self.as_str() == other.as_str()
     }
 }
 
@@ -149,7 +255,7 @@ impl FromIterator<Text> for Vec<String> {
 
 impl Serialize for Text {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0)
+        s.serialize_str(self.as_str())
     }
 }
 
@@ -190,7 +296,23 @@ mod tests {
     fn empty_texts_share_one_allocation() {
         let (a, b) = (Text::from(""), Text::build(|_| {}));
         assert_eq!(a, "");
-        assert!(Arc::ptr_eq(&a.0, &b.0));
-        assert!(Arc::ptr_eq(&a.0, &Text::default().0));
+        assert!(Arc::ptr_eq(&a.buf, &b.buf));
+        assert!(Arc::ptr_eq(&a.buf, &Text::default().buf));
+    }
+
+    #[test]
+    fn parts_share_the_buffer_and_compare_as_strings() {
+        let whole = Text::from("s3:GetObject and more");
+        let part = whole.part(&whole[3..12]).unwrap();
+        assert_eq!(part, "GetObject");
+        assert!(Arc::ptr_eq(&part.buf, &whole.buf));
+        let inner = part.part(&part[3..]).unwrap();
+        assert_eq!(inner, "Object");
+        assert_eq!(inner, Text::from("Object"));
+        assert_eq!(inner.cmp(&Text::from("Obj")), std::cmp::Ordering::Greater);
+        let set: std::collections::HashSet<Text> = [inner.clone(), Text::from("Object")].into();
+        assert_eq!(set.len(), 1);
+        assert!(whole.part("elsewhere").is_none());
+        assert_eq!(whole.part(&whole[21..]).unwrap(), "");
     }
 }
