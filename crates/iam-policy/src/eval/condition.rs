@@ -655,8 +655,11 @@ fn record_strings(c: &Condition, negated: bool, texts: &[Text], records: &mut Re
             };
             // StringEquals and StringLike are case-sensitive: a value
             // without wildcards matches the text equal to it
-            let hit = match g.as_literal() {
-                Some(l) => l == t.as_str(),
+            // (compared as bytes: a policy value is a part of its policy's
+            // shared text, whose bytes are read without re-checking
+            // character boundaries)
+            let hit = match g.literal_bytes() {
+                Some(l) => l == t.as_bytes(),
                 None => g.matches(t),
             };
             if hit {

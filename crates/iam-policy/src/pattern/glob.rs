@@ -458,6 +458,12 @@ impl Glob {
         (self.shape == Shape::Literal).then_some(&*self.lit)
     }
 
+    /// [`Glob::as_literal`]'s bytes (what an exact comparison reads).
+    #[inline]
+    pub fn literal_bytes(&self) -> Option<&[u8]> {
+        (self.shape == Shape::Literal).then(|| self.lit.as_bytes())
+    }
+
     fn prefix_suffix(&self) -> (&str, &str) {
         (
             self.lit.get(..self.prefix).unwrap_or_default(),
@@ -534,7 +540,8 @@ impl Glob {
     #[inline]
     fn between<'t>(&self, text: &'t str) -> Option<&'t str> {
         let (lit, t) = (self.lit.as_bytes(), text.as_bytes());
-        let (prefix, suffix) = (lit.get(..self.prefix)?, lit.get(self.suffix..)?);
+        let (prefix, rest) = lit.split_at_checked(self.prefix)?;
+        let suffix = rest.get(self.suffix.wrapping_sub(self.prefix)..)?;
         let end = t.len().checked_sub(suffix.len())?;
         if end < self.prefix {
             return None;
