@@ -62,82 +62,12 @@ pub struct Statement {
     pub anchor: Position,
 }
 
-/// The entries of an element: one held in place (most elements list one
-/// string: no allocation of its own), or several. It reads as a slice
-/// (`len`, `iter`, indexing, `for e in &entries`).
-#[derive(Debug, Clone)]
-pub enum Entries<T> {
-    One(T),
-    Many(Vec<T>),
-}
-
-impl<T> Entries<T> {
-    /// The entries as a slice.
-    pub fn as_slice(&self) -> &[T] {
-        match self {
-            Entries::One(e) => std::slice::from_ref(e),
-            Entries::Many(v) => v,
-        }
-    }
-}
-
-impl<T> Default for Entries<T> {
-    fn default() -> Self {
-        Entries::Many(Vec::new())
-    }
-}
-
-impl<T> std::ops::Deref for Entries<T> {
-    type Target = [T];
-    fn deref(&self) -> &[T] {
-        self.as_slice()
-    }
-}
-
-impl<T> std::ops::DerefMut for Entries<T> {
-    fn deref_mut(&mut self) -> &mut [T] {
-        match self {
-            Entries::One(e) => std::slice::from_mut(e),
-            Entries::Many(v) => v,
-        }
-    }
-}
-
-impl<'a, T> IntoIterator for &'a Entries<T> {
-    type Item = &'a T;
-    type IntoIter = std::slice::Iter<'a, T>;
-    fn into_iter(self) -> Self::IntoIter {
-        self.as_slice().iter()
-    }
-}
-
-impl<T> FromIterator<T> for Entries<T> {
-    /// One entry in place, more in a vector.
-    fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
-        let mut it = iter.into_iter();
-        let Some(first) = it.next() else {
-            return Entries::default();
-        };
-        match it.next() {
-            None => Entries::One(first),
-            Some(second) => {
-                let (low, high) = it.size_hint();
-                let mut v = Vec::with_capacity(2 + high.unwrap_or(low));
-                v.push(first);
-                v.push(second);
-                v.extend(it);
-                Entries::Many(v)
-            }
-        }
-    }
-}
-
 #[derive(Debug, Clone)]
 pub struct ActionElement {
     /// `NotAction`.
     pub negated: bool,
     pub key_span: Span,
-    pub patterns: Entries<ActionPattern>,
+    pub patterns: Vec<ActionPattern>,
 }
 
 #[derive(Debug, Clone)]
@@ -157,7 +87,7 @@ pub struct ResourceElement {
     /// `NotResource`.
     pub negated: bool,
     pub key_span: Span,
-    pub patterns: Entries<ResourcePattern>,
+    pub patterns: Vec<ResourcePattern>,
 }
 
 #[derive(Debug, Clone)]

@@ -638,10 +638,10 @@ impl Builder {
                 "Action" | "NotAction" => {
                     let negated = m.key == "NotAction";
                     let strs = self.strings(&m);
-                    let patterns = strs
-                        .iter()
-                        .filter_map(|(text, span)| self.action_pattern(text, span))
-                        .collect();
+                    let mut patterns = Vec::with_capacity(strs.len());
+                    for (text, span) in strs.iter() {
+                        patterns.extend(self.action_pattern(text, span));
+                    }
                     st.action = Some(ActionElement {
                         negated,
                         key_span: m.key_span,
@@ -651,10 +651,10 @@ impl Builder {
                 "Resource" | "NotResource" => {
                     let negated = m.key == "NotResource";
                     let strs = self.strings(&m);
-                    let patterns = strs
-                        .iter()
-                        .map(|(text, span)| self.resource_pattern(text, span))
-                        .collect();
+                    let mut patterns = Vec::with_capacity(strs.len());
+                    for (text, span) in strs.iter() {
+                        patterns.push(self.resource_pattern(text, span));
+                    }
                     st.resource = Some(ResourceElement {
                         negated,
                         key_span: m.key_span,
@@ -1225,10 +1225,14 @@ impl Builder {
             }
             _ => (Some(m.value), None),
         };
-        one.into_iter()
+        let mut out = Vec::with_capacity(many.map_or(1, |a| a.len()));
+        for v in one
+            .into_iter()
             .chain(many.into_iter().flat_map(|a| a.iter()))
-            .filter_map(|v| self.condition_value(op, &v))
-            .collect()
+        {
+            out.extend(self.condition_value(op, &v));
+        }
+        out
     }
 
     /// One value of a condition, parsed for its operator (reported when it
@@ -1307,6 +1311,14 @@ enum Strs<'d> {
 }
 
 impl<'d> Strs<'d> {
+    fn len(&self) -> usize {
+        match self {
+            Strs::One(..) => 1,
+            Strs::Many(items) => items.len(),
+            Strs::None => 0,
+        }
+    }
+
     fn iter(&self) -> impl Iterator<Item = (&'d str, Span)> + '_ {
         let (one, many) = match *self {
             Strs::One(s, span) => (Some((s, span)), None),

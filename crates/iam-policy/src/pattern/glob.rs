@@ -398,36 +398,6 @@ impl Glob {
                 }
             };
         }
-        // the tokens of a short pattern on the stack; a long one's in a vector
-        let mut stack = [Tok::AnyString; 64];
-        let mut n = 0usize;
-        let mut fits = true;
-        for c in text.chars() {
-            let t = match c {
-                '*' => Tok::AnyString,
-                '?' => Tok::AnyChar,
-                c => Tok::Lit(c),
-            };
-            if let Some(last) = n.checked_sub(1).and_then(|l| stack.get_mut(l)) {
-                if t.is_star() && last.is_star() {
-                    if t == Tok::AnyString {
-                        *last = t;
-                    }
-                    continue;
-                }
-            }
-            match stack.get_mut(n) {
-                Some(slot) => *slot = t,
-                None => {
-                    fits = false;
-                    break;
-                }
-            }
-            n += 1;
-        }
-        if fits {
-            return Glob::build(stack.get(..n).unwrap_or_default(), fold);
-        }
         let mut toks = Vec::with_capacity(text.len());
         for c in text.chars() {
             push_collapsed(
