@@ -414,24 +414,24 @@ impl Glob {
 
     /// True when the pattern is exactly `*`.
     pub fn is_match_all(&self) -> bool {
-        self.shape == Shape::Star { colon: true } && self.prefix_suffix() == ("", "")
+        matches!(self.shape, Shape::Star { colon: true }) && self.prefix_suffix() == ("", "")
     }
 
     /// True when the pattern holds no wildcard.
     pub fn is_literal(&self) -> bool {
-        self.shape == Shape::Literal
+        matches!(self.shape, Shape::Literal)
     }
 
     /// The text of a pattern without wildcards (lower-cased for a
     /// case-insensitive pattern).
     pub fn as_literal(&self) -> Option<&str> {
-        (self.shape == Shape::Literal).then_some(&*self.lit)
+        matches!(self.shape, Shape::Literal).then_some(&*self.lit)
     }
 
     /// [`Glob::as_literal`]'s bytes (what an exact comparison reads).
     #[inline]
     pub fn literal_bytes(&self) -> Option<&[u8]> {
-        (self.shape == Shape::Literal).then(|| self.lit.as_bytes())
+        matches!(self.shape, Shape::Literal).then(|| self.lit.as_bytes())
     }
 
     fn prefix_suffix(&self) -> (&str, &str) {
