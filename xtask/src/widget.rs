@@ -241,6 +241,11 @@ pub fn build(root: &Path) -> Result {
     )
     .map_err(|e| format!("cannot copy the widget module: {e}"))?;
     copy_dir(&src.join("example"), &dist.join("example"))?;
+    // The module and the engine's glue minified (esbuild, as the playground's glue).
+    run(Command::new("node")
+        .current_dir(root)
+        .arg(src.join("tools").join("minify.mjs"))
+        .arg(&dist))?;
 
     // Sizes: raw and gzip, of the widget as a page loads it (size.json beside it).
     run(Command::new("node")
