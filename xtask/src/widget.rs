@@ -182,6 +182,9 @@ pub fn build(root: &Path) -> Result {
                 .args([
                     "-Oz",
                     "--one-caller-inline-max-function-size=0",
+                    // Metadata no browser reads (as the playground's Trunk build).
+                    "--strip-producers",
+                    "--strip-target-features",
                     "--enable-bulk-memory",
                     "--enable-nontrapping-float-to-int",
                     "--enable-sign-ext",
