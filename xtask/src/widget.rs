@@ -152,27 +152,40 @@ pub fn build(root: &Path) -> Result {
             out.display()
         ));
         // --mode no-install: use the wasm-bindgen on PATH (pinned by scripts/setup.sh).
-        let mut pack = Command::new("wasm-pack");
-        pack.current_dir(root)
-            .args([
-                "build",
-                "--mode",
-                "no-install",
-                "--target",
-                target,
-                "--profile",
-                "wasm-release",
-                "--out-dir",
-            ])
-            .arg(&out)
-            .arg(&krate)
-            // After the crate's path: options for cargo (the features).
-            .args(features.iter().copied())
-            .env("CARGO_TARGET_DIR", target_dir(root));
-        if folder == "widget" && small_std(&mut pack) {
-            pack.arg("-Zbuild-std=std,panic_abort");
+        let pack = || {
+            let mut pack = Command::new("wasm-pack");
+            pack.current_dir(root)
+                .args([
+                    "build",
+                    "--mode",
+                    "no-install",
+                    "--target",
+                    target,
+                    "--profile",
+                    "wasm-release",
+                    "--out-dir",
+                ])
+                .arg(&out)
+                .arg(&krate)
+                // After the crate's path: options for cargo (the features).
+                .args(features.iter().copied())
+                .env("CARGO_TARGET_DIR", target_dir(root));
+            pack
+        };
+        let mut small = pack();
+        if folder == "widget" && small_std(&mut small) {
+            small.arg("-Zbuild-std=std,panic_abort");
+            // Unstable flags may change from one nightly to the next: a nightly that refuses
+            // them costs the widget its 16 KB, never the build.
+            if let Err(e) = run(&mut small) {
+                say(&format!(
+                    "{e}\n        the nightly build of the widget's engine failed: building it with the stable toolchain and the prebuilt standard library instead (about 16 KB gzip larger)"
+                ));
+                run(&mut pack())?;
+            }
+        } else {
+            run(&mut pack())?;
         }
-        run(&mut pack)?;
         let wasm = out.join("iam_policy_wasm_bg.wasm");
         if have("wasm-opt") {
             // Inlining a function into its only caller, whatever its size (binaryen's default),
