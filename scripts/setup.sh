@@ -46,6 +46,16 @@ if [ "$need_web" = 1 ]; then
   else
     say "installing wasm-pack 0.15.1"; cargo install wasm-pack@0.15.1
   fi
+  # The widget's engine is built with its own standard library (xtask/src/widget.rs): nightly
+  # and its rust-src (without them the widget is built anyway, about 16 KB gzip larger).
+  if rustup component list --toolchain nightly --installed 2>/dev/null | grep -q '^rust-src'; then
+    say "nightly toolchain with rust-src: present"
+  elif rustup toolchain list | grep -q '^nightly'; then
+    say "adding rust-src to the nightly toolchain"; rustup component add rust-src --toolchain nightly
+  else
+    say "installing the nightly toolchain with rust-src"
+    rustup toolchain install nightly --profile minimal --component rust-src
+  fi
   if command -v wasm-opt >/dev/null && wasm-opt --version | grep -q 'version 132'; then
     say "wasm-opt (binaryen 132): present"
   else

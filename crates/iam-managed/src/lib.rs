@@ -34,8 +34,8 @@ mod search;
 pub use lookup::{Reason, UnknownManagedPolicy};
 pub use search::SearchQuery;
 
-use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
+use iam_policy::syntax::json::{self, Object, Value, ValueKind};
+use serde::Serialize;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
@@ -122,8 +122,9 @@ pub struct SourceInfo {
 /// Why the data could not be loaded.
 #[derive(Debug)]
 pub enum LoadError {
-    /// Not valid JSON, or not the expected shape.
-    Json(serde_json::Error),
+    /// Not valid JSON (the reader's message, with its line and column), or not the
+    /// expected shape (which field is missing or of the wrong type).
+    Json(String),
     /// A `format` this crate does not understand.
     UnsupportedFormat(u32),
     /// Well-formed JSON with inconsistent content.
@@ -143,63 +144,69 @@ impl fmt::Display for LoadError {
     }
 }
 
-impl std::error::Error for LoadError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            LoadError::Json(e) => Some(e),
-            _ => None,
-        }
-    }
-}
+impl std::error::Error for LoadError {}
 
 // --- the file format (see README.md) -----------------------------------------
+//
+// Read with the engine's JSON reader (`iam_policy::syntax::json`), which the engine has
+// anyway: a serde derive of the file's shape would bring serde_json's deserializer and its
+// error messages (Rust's float formatter among them) into the browser builds.
 
-#[derive(Deserialize)]
-struct RawFile<'a> {
-    format: u32,
-    #[serde(borrow)]
-    source: RawSource<'a>,
-    count: usize,
-    #[serde(borrow)]
-    policies: Vec<RawPolicy<'a>>,
+/// A shape error: `field` is missing or is not `what`.
+fn shape(field: &str, what: &str) -> LoadError {
+    LoadError::Json(format!("`{field}` must be {what}"))
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct RawSource<'a> {
-    #[serde(borrow)]
-    package: Cow<'a, str>,
-    #[serde(borrow)]
-    version: Cow<'a, str>,
-    #[serde(borrow)]
-    license: Cow<'a, str>,
-    #[serde(borrow)]
-    latest_update: Cow<'a, str>,
+/// The value of `field` in `object` (the first, if written twice).
+fn field<'d>(object: &Object<'d>, name: &str) -> Result<Value<'d>, LoadError> {
+    object
+        .iter()
+        .find(|m| m.key == name)
+        .map(|m| m.value)
+        .ok_or_else(|| LoadError::Json(format!("missing field `{name}`")))
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct RawPolicy<'a> {
-    #[serde(borrow)]
-    name: Cow<'a, str>,
-    #[serde(borrow)]
-    arn: Cow<'a, str>,
-    #[serde(borrow)]
-    path: Cow<'a, str>,
-    #[serde(borrow)]
-    version_id: Cow<'a, str>,
-    #[serde(borrow)]
-    update_date: Cow<'a, str>,
-    services: Vec<String>,
-    /// The document's own text, exactly as written in the file.
-    #[serde(borrow)]
-    document: &'a RawValue,
+fn object<'d>(value: Value<'d>, name: &str) -> Result<Object<'d>, LoadError> {
+    value.as_object().ok_or_else(|| shape(name, "an object"))
 }
 
-/// Only the format, to tell an unsupported version from a broken file.
-#[derive(Deserialize)]
-struct Header {
-    format: u32,
+fn string<'d>(object: &Object<'d>, name: &str) -> Result<&'d str, LoadError> {
+    field(object, name)?
+        .as_str()
+        .ok_or_else(|| shape(name, "a string"))
+}
+
+fn whole_number<T: std::str::FromStr>(object: &Object<'_>, name: &str) -> Result<T, LoadError> {
+    match field(object, name)?.kind() {
+        ValueKind::Number(n) => n.parse().ok(),
+        _ => None,
+    }
+    .ok_or_else(|| shape(name, "a whole number"))
+}
+
+/// The byte offsets of the reader's character offsets, found going forward (the documents
+/// come in the order of the text).
+struct ByteOffsets<'a> {
+    text: &'a str,
+    chars: usize,
+    bytes: usize,
+}
+
+impl ByteOffsets<'_> {
+    fn of(&mut self, chars: u32) -> Option<usize> {
+        let chars = chars as usize;
+        if chars < self.chars {
+            (self.chars, self.bytes) = (0, 0);
+        }
+        let rest = self.text.get(self.bytes..)?;
+        let skip = rest
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain(std::iter::once(rest.len()))
+            .nth(chars - self.chars)?;
+        (self.chars, self.bytes) = (chars, self.bytes + skip);
+        Some(self.bytes)
+    }
 }
 
 /// All AWS managed policies of one data file, with name indexes.
@@ -231,62 +238,87 @@ impl ManagedPolicies {
         json: &'a str,
         document: impl Fn(&'a str) -> Cow<'static, str>,
     ) -> Result<ManagedPolicies, LoadError> {
-        let raw: RawFile<'a> = match serde_json::from_str(json) {
-            Ok(raw) => raw,
-            Err(e) => {
-                return Err(match serde_json::from_str::<Header>(json) {
-                    Ok(h) if h.format != FORMAT_VERSION => LoadError::UnsupportedFormat(h.format),
-                    _ => LoadError::Json(e),
-                })
-            }
-        };
-        if raw.format != FORMAT_VERSION {
-            return Err(LoadError::UnsupportedFormat(raw.format));
+        let doc = json::parse_doc(json).map_err(|e| {
+            LoadError::Json(format!(
+                "{} at line {}, column {}",
+                e.message, e.span.start.line, e.span.start.column
+            ))
+        })?;
+        let root = object(doc.root(), "the file")?;
+        let format: u32 = whole_number(&root, "format")?;
+        if format != FORMAT_VERSION {
+            return Err(LoadError::UnsupportedFormat(format));
         }
-        if raw.count != raw.policies.len() {
+        let source = object(field(&root, "source")?, "source")?;
+        let source = SourceInfo {
+            package: string(&source, "package")?.to_string(),
+            version: string(&source, "version")?.to_string(),
+            license: string(&source, "license")?.to_string(),
+            latest_update: string(&source, "latestUpdate")?.to_string(),
+        };
+        let count: usize = whole_number(&root, "count")?;
+        let ValueKind::Array(list) = field(&root, "policies")?.kind() else {
+            return Err(shape("policies", "an array"));
+        };
+        if count != list.len() {
             return Err(LoadError::Invalid(format!(
-                "count says {} policies, the file has {}",
-                raw.count,
-                raw.policies.len()
+                "count says {count} policies, the file has {}",
+                list.len()
             )));
         }
-        let source = SourceInfo {
-            package: raw.source.package.into_owned(),
-            version: raw.source.version.into_owned(),
-            license: raw.source.license.into_owned(),
-            latest_update: raw.source.latest_update.into_owned(),
+        let mut offsets = ByteOffsets {
+            text: json,
+            chars: 0,
+            bytes: 0,
         };
-        let mut policies = Vec::with_capacity(raw.policies.len());
-        for p in raw.policies {
-            let valid_path = p.path.starts_with('/') && p.path.ends_with('/');
-            let valid_name = !p.name.is_empty() && !p.name.contains('/');
+        let mut policies = Vec::with_capacity(list.len());
+        for p in list.iter() {
+            let p = object(p, "each policy")?;
+            let name = string(&p, "name")?;
+            let path = string(&p, "path")?;
+            let valid_path = path.starts_with('/') && path.ends_with('/');
+            let valid_name = !name.is_empty() && !name.contains('/');
             if !valid_path || !valid_name {
                 return Err(LoadError::Invalid(format!(
-                    "policy {:?} has path {:?}",
-                    p.name, p.path
+                    "policy {name:?} has path {path:?}"
                 )));
             }
-            let arn = format!("{ARN_PREFIX}{}{}", p.path, p.name);
-            if p.arn != arn {
+            let arn = format!("{ARN_PREFIX}{path}{name}");
+            let written = string(&p, "arn")?;
+            if written != arn {
                 return Err(LoadError::Invalid(format!(
-                    "policy {:?}: ARN {} is not {arn}",
-                    p.name, p.arn
+                    "policy {name:?}: ARN {written} is not {arn}"
                 )));
             }
-            let text = p.document.get();
+            let version_id = string(&p, "versionId")?.to_string();
+            let update_date = string(&p, "updateDate")?.to_string();
+            let ValueKind::Array(listed) = field(&p, "services")?.kind() else {
+                return Err(shape("services", "an array of strings"));
+            };
+            let services = listed
+                .iter()
+                .map(|s| s.as_str().map(str::to_string))
+                .collect::<Option<Vec<String>>>()
+                .ok_or_else(|| shape("services", "an array of strings"))?;
+            // The document's own text, exactly as written in the file.
+            let span = field(&p, "document")?.span;
+            let text = offsets
+                .of(span.start.offset)
+                .zip(offsets.of(span.end.offset))
+                .and_then(|(start, end)| json.get(start..end))
+                .unwrap_or_default();
             if !text.starts_with('{') {
                 return Err(LoadError::Invalid(format!(
-                    "policy {:?}: the document is not a JSON object",
-                    p.name
+                    "policy {name:?}: the document is not a JSON object"
                 )));
             }
             policies.push(ManagedPolicy {
-                name: p.name.into_owned(),
+                name: name.to_string(),
                 arn,
-                path: p.path.into_owned(),
-                version_id: p.version_id.into_owned(),
-                update_date: p.update_date.into_owned(),
-                services: p.services,
+                path: path.to_string(),
+                version_id,
+                update_date,
+                services,
                 document: document(text),
             });
         }
@@ -418,12 +450,92 @@ mod tests {
         assert_eq!(m.source().version, "1");
     }
 
+    /// Each field, the document's text included, is what a serde reading of the file gives
+    /// (the shipped file, and a small one with characters of several bytes before, inside and
+    /// between the documents).
+    #[cfg(feature = "embedded")]
+    #[test]
+    fn the_loader_reads_what_serde_reads() {
+        #[derive(serde::Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Raw<'a> {
+            name: String,
+            arn: String,
+            path: String,
+            version_id: String,
+            update_date: String,
+            services: Vec<String>,
+            #[serde(borrow)]
+            document: &'a serde_json::value::RawValue,
+        }
+        #[derive(serde::Deserialize)]
+        struct File<'a> {
+            #[serde(borrow)]
+            policies: Vec<Raw<'a>>,
+        }
+        let wide = SMALL
+            .replacen("\"package\":\"p\"", "\"package\":\"p\u{e9}\u{1f600}\"", 1)
+            .replacen(
+                "\"Statement\": []",
+                "\"Statement\": [], \"Id\": \"\u{e9}\u{4e2d}\"",
+                1,
+            );
+        for text in [EMBEDDED_JSON, SMALL, wide.as_str()] {
+            let m = ManagedPolicies::from_json(text).unwrap();
+            let mut want: File = serde_json::from_str(text).unwrap();
+            want.policies.sort_by(|a, b| a.name.cmp(&b.name));
+            assert_eq!(m.len(), want.policies.len());
+            for (got, want) in m.all().iter().zip(&want.policies) {
+                assert_eq!(
+                    (
+                        &got.name,
+                        &got.arn,
+                        &got.path,
+                        &got.version_id,
+                        &got.update_date
+                    ),
+                    (
+                        &want.name,
+                        &want.arn,
+                        &want.path,
+                        &want.version_id,
+                        &want.update_date
+                    )
+                );
+                assert_eq!(got.services, want.services);
+                assert_eq!(got.document, want.document.get());
+            }
+        }
+        let m = ManagedPolicies::from_json(&wide).unwrap();
+        assert_eq!(m.source().package, "p\u{e9}\u{1f600}");
+        assert!(m
+            .get("ZetaAccess")
+            .unwrap()
+            .document
+            .ends_with("\"\u{e9}\u{4e2d}\"\n}"));
+    }
+
     #[test]
     fn load_errors_are_values() {
-        assert!(matches!(
-            ManagedPolicies::from_json("{"),
-            Err(LoadError::Json(_))
-        ));
+        let e = ManagedPolicies::from_json("{").unwrap_err();
+        assert!(matches!(e, LoadError::Json(_)), "{e}");
+        assert!(
+            e.to_string()
+                .contains("the text ends inside an object at line 1, column 1"),
+            "{e}"
+        );
+        let e = ManagedPolicies::from_json(&SMALL.replacen("\"count\":2,", "", 1)).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "managed policy data JSON: missing field `count`"
+        );
+        let e =
+            ManagedPolicies::from_json(&SMALL.replacen("\"services\":[]", "\"services\":[1]", 1))
+                .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "managed policy data JSON: `services` must be an array of strings"
+        );
         assert!(matches!(
             ManagedPolicies::from_json(&SMALL.replacen("\"format\":1", "\"format\":7", 1)),
             Err(LoadError::UnsupportedFormat(7))

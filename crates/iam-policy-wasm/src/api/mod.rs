@@ -22,6 +22,7 @@ pub use managed::*;
 
 #[cfg(feature = "whatif")]
 use iam_policy::explain::whatif::what_would_change;
+#[cfg(feature = "whatif")]
 use iam_policy::explain::whatif::Suggestion;
 use iam_policy::explain::{explain_authorization, rejected_sentence, Explanation};
 use iam_policy::CheckResult;
@@ -270,6 +271,12 @@ pub struct SimulateResult {
     #[serde(rename = "whatWouldChange")]
     pub what_would_change: Option<Vec<Suggestion>>,
 }
+
+/// Without the what-if search there are no suggestions: `whatWouldChange` is always null, and
+/// a type that has no value keeps the serializers of the suggestions out of the WebAssembly.
+#[cfg(not(feature = "whatif"))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Suggestion {}
 
 /// One policy of the scenario, as the engine read it.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -322,7 +322,7 @@ impl Reader {
             JsonKind::Object(members) if members.first().is_some_and(|m| m.key == "managed") => {
                 self.managed_ref(v, members, what)
             }
-            JsonKind::Object(_) => Some(PolicySource::Object(v.to_serde())),
+            JsonKind::Object(_) => Some(PolicySource::Object(serde_value(v))),
             _ => {
                 self.err(
                     v.span,
@@ -587,7 +587,98 @@ impl Reader {
                 );
                 continue;
             }
-            r.context.insert(m.key.clone(), m.value.to_serde());
+            r.context.insert(m.key.clone(), serde_value(&m.value));
+        }
+    }
+}
+
+/// A JSON value as a serde_json value, exactly as [`JsonValue::to_serde`] converts it (key
+/// order kept, a duplicate key keeps its last value, a number out of `f64`'s range stays its
+/// text), with numbers read by `serde_json::Number`'s `FromStr`: the same reader
+/// (`parse_any_signed_number`) and the same number as `serde_json::from_str::<Number>`, but
+/// without a serde visitor, whose type-error messages (`Unexpected::Float`) bring Rust's
+/// whole float formatter (about 20 KB) into the documentation widget's WebAssembly, which
+/// deserializes nothing else.
+fn serde_value(v: &JsonValue) -> serde_json::Value {
+    use serde_json::Value;
+    match &v.kind {
+        JsonKind::Null => Value::Null,
+        JsonKind::Bool(b) => Value::Bool(*b),
+        JsonKind::Number(n) => n
+            .parse::<serde_json::Number>()
+            .map_or_else(|_| Value::String(n.clone()), Value::Number),
+        JsonKind::String(s) => Value::String(s.clone()),
+        JsonKind::Array(items) => Value::Array(items.iter().map(serde_value).collect()),
+        JsonKind::Object(members) => {
+            let mut map = serde_json::Map::new();
+            for m in members {
+                map.insert(m.key.clone(), serde_value(&m.value));
+            }
+            Value::Object(map)
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    /// `serde_value` converts as `JsonValue::to_serde` does, numbers at the edges of `u64`,
+    /// `i64` and `f64` included (out of range: kept as text; `-0`: a float).
+    #[test]
+    fn serde_value_converts_as_to_serde() {
+        let numbers = [
+            "0",
+            "-0",
+            "0.0",
+            "-0.0",
+            "1",
+            "-1",
+            "42",
+            "1.5",
+            "-2.25",
+            "0.1",
+            "0.3",
+            "1e2",
+            "1E+2",
+            "1e-2",
+            "2.5E-3",
+            "123456789012345678",
+            "18446744073709551615",
+            "18446744073709551616",
+            "-9223372036854775808",
+            "-9223372036854775809",
+            "9007199254740993",
+            "1.7976931348623157e308",
+            "1.7976931348623159e308",
+            "1e308",
+            "1e309",
+            "1e400",
+            "-1e400",
+            "4.9e-324",
+            "2e-324",
+            "1e-400",
+            "123456789012345678901234567890",
+            "0.000000000000000000000000000001",
+            "3.14159265358979323846264338327950288",
+            "1.00000000000000011102230246251565",
+            "2.2250738585072011e-308",
+            "2.2250738585072012e-308",
+            "7.2057594037927933e16",
+        ];
+        let list = numbers.join(", ");
+        let text = format!(
+            r#"{{"n": [{list}], "o": {{"a": 1, "b": [true, false, null, "x\u00e9"], "a": {{"c": []}}}}, "s": "é", "e": {{}}}}"#
+        );
+        let v = json::parse(&text).unwrap();
+        assert_eq!(serde_value(&v), v.to_serde());
+        for n in numbers {
+            let one = json::parse(n).unwrap();
+            let (ours, theirs) = (serde_value(&one), one.to_serde());
+            assert_eq!(ours, theirs, "{n}");
+            // The same variant and bits, not only an equal value (`-0.0 == 0.0`).
+            assert_eq!(ours.to_string(), theirs.to_string(), "{n}");
         }
     }
 }
