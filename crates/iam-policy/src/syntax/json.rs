@@ -96,9 +96,13 @@ impl<S: AsRef<str>> JsonValue<S> {
         match &self.kind {
             JsonKind::Null => serde_json::Value::Null,
             JsonKind::Bool(b) => serde_json::Value::Bool(*b),
-            JsonKind::Number(n) => serde_json::from_str::<serde_json::Number>(n.as_ref())
-                .map(serde_json::Value::Number)
-                .unwrap_or_else(|_| serde_json::Value::String(n.as_ref().to_string())),
+            // `Number`'s `FromStr` is serde_json's own number reader, without a serde visitor
+            // (whose type-error messages bring Rust's float formatter, about 20 KB, into the
+            // documentation widget's WebAssembly); a number out of `f64`'s range stays its text.
+            JsonKind::Number(n) => n.as_ref().parse::<serde_json::Number>().map_or_else(
+                |_| serde_json::Value::String(n.as_ref().to_string()),
+                serde_json::Value::Number,
+            ),
             JsonKind::String(s) => serde_json::Value::String(s.as_ref().to_string()),
             JsonKind::Array(items) => {
                 serde_json::Value::Array(items.iter().map(JsonValue::to_serde).collect())
