@@ -297,7 +297,9 @@ pub fn parse_doc(text: &str) -> Result<Doc<'_>, JsonError> {
         text,
         bytes: text.as_bytes(),
         i: 0,
-        pos: Position::START,
+        cont: 0,
+        line: 1,
+        line_offset: 0,
         depth: 0,
         bufs,
     };
@@ -662,13 +664,23 @@ static STRING_STOP: [bool; 256] = {
 };
 
 /// Reads the text in place, byte by byte (positions still count
-/// characters).
+/// characters). Only the byte index moves on every step; a [`Position`] is
+/// worked out from it when a span asks ([`Parser::pos`]), from the facts
+/// that change rarely: the UTF-8 continuation bytes read so far (updated
+/// where non-ASCII text is read) and the current line (updated at line
+/// breaks).
 struct Parser<'t> {
     text: &'t str,
     bytes: &'t [u8],
     /// Byte index of the next character.
     i: usize,
-    pos: Position,
+    /// The UTF-8 continuation bytes before `i`: `i - cont` is the offset
+    /// of the next character, in characters.
+    cont: usize,
+    /// 1-based line of the next character.
+    line: u32,
+    /// The offset (in characters) of the first character of that line.
+    line_offset: u32,
     depth: u32,
     /// The members of the objects being read, innermost last: each object
     /// takes its own off the top when it closes, into a vector of exactly
@@ -686,6 +698,17 @@ fn describe(c: char) -> String {
 }
 
 impl<'t> Parser<'t> {
+    /// The position of the next character.
+    #[inline(always)]
+    fn pos(&self) -> Position {
+        let offset = (self.i - self.cont) as u32;
+        Position {
+            line: self.line,
+            column: 1 + offset - self.line_offset,
+            offset,
+        }
+    }
+
     fn peek(&self) -> Option<char> {
         let b = *self.bytes.get(self.i)?;
         if b < 0x80 {
@@ -705,19 +728,16 @@ impl<'t> Parser<'t> {
     /// line break.
     fn bump_ascii(&mut self) {
         self.i += 1;
-        self.pos.column += 1;
-        self.pos.offset += 1;
     }
 
     fn bump(&mut self) -> Option<char> {
         let c = self.peek()?;
-        self.i += c.len_utf8();
-        self.pos.offset += 1;
+        let len = c.len_utf8();
+        self.i += len;
+        self.cont += len - 1;
         if c == '\n' {
-            self.pos.line += 1;
-            self.pos.column = 1;
-        } else {
-            self.pos.column += 1;
+            self.line += 1;
+            self.line_offset = (self.i - self.cont) as u32;
         }
         Some(c)
     }
@@ -733,12 +753,9 @@ impl<'t> Parser<'t> {
         .unwrap_or_default()
     }
 
-    /// `s`, the text of a value that started at `start` and ends here: a
-    /// range of the text when it reads so there, else a decoded copy.
-    fn text_str(&mut self, start: Position, s: &str) -> Str {
-        let from = self
-            .i
-            .saturating_sub(self.pos.offset.saturating_sub(start.offset) as usize);
+    /// `s`, the text of a value that started at byte `from` and ends here:
+    /// a range of the text when it reads so there, else a decoded copy.
+    fn text_str(&mut self, from: usize, s: &str) -> Str {
         if self.text.get(from..self.i) == Some(s) {
             return Str {
                 start: from as u32,
@@ -756,7 +773,8 @@ impl<'t> Parser<'t> {
     }
 
     fn error_here(&self, message: &str, hint: &str) -> Fail {
-        let mut end = self.pos;
+        let here = self.pos();
+        let mut end = here;
         if self.peek().is_some() {
             end.column += 1;
             end.offset += 1;
@@ -764,7 +782,7 @@ impl<'t> Parser<'t> {
         Box::new(JsonError {
             message: message.to_string(),
             hint: hint.to_string(),
-            span: Span::new(self.pos, end),
+            span: Span::new(here, end),
         })
     }
 
@@ -772,7 +790,7 @@ impl<'t> Parser<'t> {
         Box::new(JsonError {
             message: message.to_string(),
             hint: hint.to_string(),
-            span: Span::new(start, self.pos),
+            span: Span::new(start, self.pos()),
         })
     }
 
@@ -796,9 +814,8 @@ impl<'t> Parser<'t> {
     /// [`Parser::skip_ws`] where a blank may follow.
     #[inline(never)]
     fn skip_blanks(&mut self) {
-        // blanks and line breaks are ASCII: one character per byte
-        let start = self.i;
-        let mut i = start;
+        // blanks and line breaks are ASCII: they leave `cont` as it is
+        let mut i = self.i;
         let mut lines = 0;
         let mut line_start = None;
         while let Some(&b) = self.bytes.get(i) {
@@ -824,13 +841,9 @@ impl<'t> Parser<'t> {
             }
         }
         self.i = i;
-        self.pos.offset += (i - start) as u32;
-        match line_start {
-            Some(from) => {
-                self.pos.line += lines;
-                self.pos.column = 1 + (i - from) as u32;
-            }
-            None => self.pos.column += (i - start) as u32,
+        if let Some(from) = line_start {
+            self.line += lines;
+            self.line_offset = (from - self.cont) as u32;
         }
     }
 
@@ -877,18 +890,14 @@ impl<'t> Parser<'t> {
         self.i = start + len;
         let run = self.text.get(start..self.i).unwrap_or_default();
         // positions count characters: every byte but UTF-8 continuation bytes
-        let chars = if high & HIGH == 0 {
-            len
-        } else {
-            run.bytes().filter(|b| b & 0xC0 != 0x80).count()
-        } as u32;
-        self.pos.column += chars;
-        self.pos.offset += chars;
+        if high & HIGH != 0 {
+            self.cont += run.bytes().filter(|b| b & 0xC0 == 0x80).count();
+        }
         run
     }
 
     fn value(&mut self) -> Result<Node, Fail> {
-        let start = self.pos;
+        let start = self.pos();
         match self.peek() {
             Some('{') => self.object(),
             Some('[') => self.array(),
@@ -896,7 +905,7 @@ impl<'t> Parser<'t> {
                 let s = self.string()?;
                 Ok(Node {
                     kind: NodeKind::String(s),
-                    span: Span::new(start, self.pos),
+                    span: Span::new(start, self.pos()),
                 })
             }
             Some(c) if c == '-' || c.is_ascii_digit() => self.number(),
@@ -926,7 +935,7 @@ impl<'t> Parser<'t> {
                 };
                 Ok(Node {
                     kind,
-                    span: Span::new(start, self.pos),
+                    span: Span::new(start, self.pos()),
                 })
             }
             Some('\'') => Err(self.error_here(
@@ -956,7 +965,7 @@ impl<'t> Parser<'t> {
     }
 
     fn object(&mut self) -> Result<Node, Fail> {
-        let start = self.pos;
+        let start = self.pos();
         self.enter()?;
         self.bump_ascii(); // '{'
         let base = self.bufs.members.len();
@@ -966,12 +975,12 @@ impl<'t> Parser<'t> {
             self.depth -= 1;
             return Ok(Node {
                 kind: NodeKind::Object { first: 0, len: 0 },
-                span: Span::new(start, self.pos),
+                span: Span::new(start, self.pos()),
             });
         }
         loop {
             self.skip_ws();
-            let key_start = self.pos;
+            let key_start = self.pos();
             match self.peek() {
                 Some('"') => {}
                 Some('}') => {
@@ -1004,7 +1013,7 @@ impl<'t> Parser<'t> {
                 }
             }
             let key = self.string()?;
-            let key_span = Span::new(key_start, self.pos);
+            let key_span = Span::new(key_start, self.pos());
             self.skip_ws();
             match self.peek() {
                 Some(':') => {
@@ -1074,12 +1083,12 @@ impl<'t> Parser<'t> {
         let len = self.bufs.doc_members.len() as u32 - first;
         Ok(Node {
             kind: NodeKind::Object { first, len },
-            span: Span::new(start, self.pos),
+            span: Span::new(start, self.pos()),
         })
     }
 
     fn array(&mut self) -> Result<Node, Fail> {
-        let start = self.pos;
+        let start = self.pos();
         self.enter()?;
         self.bump_ascii(); // '['
         let base = self.bufs.items.len();
@@ -1089,7 +1098,7 @@ impl<'t> Parser<'t> {
             self.depth -= 1;
             return Ok(Node {
                 kind: NodeKind::Array { first: 0, len: 0 },
-                span: Span::new(start, self.pos),
+                span: Span::new(start, self.pos()),
             });
         }
         loop {
@@ -1147,13 +1156,13 @@ impl<'t> Parser<'t> {
         let len = self.bufs.doc_items.len() as u32 - first;
         Ok(Node {
             kind: NodeKind::Array { first, len },
-            span: Span::new(start, self.pos),
+            span: Span::new(start, self.pos()),
         })
     }
 
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn string(&mut self) -> Result<Str, Fail> {
-        let start = self.pos;
+        let start = self.pos();
         self.bump_ascii(); // opening quote
         let run_start = self.i;
         let run = self.plain_run();
@@ -1179,7 +1188,7 @@ impl<'t> Parser<'t> {
         loop {
             let run = self.plain_run();
             out.push_str(run);
-            let here = self.pos;
+            let here = self.pos();
             match self.bump() {
                 None => {
                     return Err(self.error_at(
@@ -1285,7 +1294,8 @@ impl<'t> Parser<'t> {
     }
 
     fn number(&mut self) -> Result<Node, Fail> {
-        let start = self.pos;
+        let start = self.pos();
+        let from = self.i;
         let mut s = String::new();
         let bad = |p: &Parser<'t>, s: &str| {
             p.error_at(
@@ -1354,10 +1364,10 @@ impl<'t> Parser<'t> {
             }
             return Err(bad(self, &s));
         }
-        let number = self.text_str(start, &s);
+        let number = self.text_str(from, &s);
         Ok(Node {
             kind: NodeKind::Number(number),
-            span: Span::new(start, self.pos),
+            span: Span::new(start, self.pos()),
         })
     }
 }
@@ -1497,6 +1507,192 @@ mod tests {
             let v = parse(&doc).unwrap();
             check_spans(&v, &chars);
             proptest::prop_assert_eq!(v.span.end.offset as usize, chars.len());
+        }
+    }
+
+    /// Builds a document from random choices, writing down the byte range
+    /// of every value and key as it goes (in the order [`walk_spans`] visits
+    /// them).
+    struct Builder<'c> {
+        choices: std::slice::Iter<'c, u8>,
+        text: String,
+        ranges: Vec<(usize, usize)>,
+    }
+
+    /// Parts of strings: multi-byte characters, escapes, and both mixed.
+    const PIECES: &[&str] = &[
+        "a",
+        "é",
+        "😀",
+        "\\\"",
+        "\\\\",
+        "\\u00e9",
+        "\\ud83d\\ude00",
+        "\\n",
+        "\\t",
+        "ü😀",
+        " ",
+        "x/y",
+        "\\/é",
+        "Ω😀é😀ab",
+        "\\u00e9é",
+    ];
+    /// What may stand between tokens: tabs, line breaks, CRLF, indentation.
+    const BLANKS: &[&str] = &[
+        "",
+        " ",
+        "\t",
+        "\n",
+        "\r\n",
+        "\n\t  ",
+        "\r\n        ",
+        "  \t\n  \n",
+        "\n          ",
+    ];
+    const NUMBERS: &[&str] = &["0", "-12", "3.5e-2", "1E3", "42", "true", "false", "null"];
+
+    impl Builder<'_> {
+        fn next(&mut self, n: usize) -> usize {
+            usize::from(self.choices.next().copied().unwrap_or(0)) % n
+        }
+
+        fn blank(&mut self) {
+            let b = BLANKS[self.next(BLANKS.len())];
+            self.text.push_str(b);
+        }
+
+        /// A string, its range written down.
+        fn string(&mut self) {
+            let start = self.text.len();
+            self.text.push('"');
+            for _ in 0..self.next(5) {
+                let piece = PIECES[self.next(PIECES.len())];
+                self.text.push_str(piece);
+            }
+            self.text.push('"');
+            self.ranges.push((start, self.text.len()));
+        }
+
+        fn value(&mut self, depth: u32) {
+            let kinds = if depth < 3 { 4 } else { 2 };
+            let start = self.text.len();
+            match self.next(kinds) {
+                0 => return self.string(),
+                1 => {
+                    let n = NUMBERS[self.next(NUMBERS.len())];
+                    self.text.push_str(n);
+                    self.ranges.push((start, self.text.len()));
+                    return;
+                }
+                _ => {}
+            }
+            // an array or an object: its range first, its end filled in last
+            let at = self.ranges.len();
+            self.ranges.push((start, start));
+            let object = self.next(2) == 0;
+            self.text.push(if object { '{' } else { '[' });
+            let n = self.next(4);
+            for k in 0..n {
+                self.blank();
+                if object {
+                    self.string();
+                    self.blank();
+                    self.text.push(':');
+                    self.blank();
+                }
+                self.value(depth + 1);
+                self.blank();
+                if k + 1 < n {
+                    self.text.push(',');
+                }
+            }
+            self.text.push(if object { '}' } else { ']' });
+            self.ranges[at].1 = self.text.len();
+        }
+    }
+
+    /// Every value's span and every key's, in document order (a container
+    /// before what it holds, a key before its value).
+    fn walk_spans(v: &JsonValue, out: &mut Vec<Span>) {
+        out.push(v.span);
+        match &v.kind {
+            JsonKind::Array(items) => items.iter().for_each(|i| walk_spans(i, out)),
+            JsonKind::Object(members) => {
+                for m in members {
+                    out.push(m.key_span);
+                    walk_spans(&m.value, out);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The position of byte `at` of `text`, counted character by character.
+    fn count_position(text: &str, at: usize) -> Position {
+        let mut p = Position::START;
+        for c in text[..at].chars() {
+            p.offset += 1;
+            if c == '\n' {
+                p.line += 1;
+                p.column = 1;
+            } else {
+                p.column += 1;
+            }
+        }
+        p
+    }
+
+    proptest::proptest! {
+        /// Every value's and key's span equals a plain character count of
+        /// the source up to where it was written: multi-byte characters in
+        /// keys and values, before and after escapes, over several lines
+        /// with LF and CRLF line ends, tabs and indentation between tokens.
+        #[test]
+        fn spans_equal_a_character_count(
+            choices in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300),
+            lead in 0..BLANKS.len(),
+        ) {
+            let mut b = Builder { choices: choices.iter(), text: BLANKS[lead].to_string(), ranges: Vec::new() };
+            b.value(0);
+            b.blank();
+            let spans = {
+                let v = parse(&b.text).unwrap();
+                let mut spans = Vec::new();
+                walk_spans(&v, &mut spans);
+                spans
+            };
+            let expected: Vec<Span> = b
+                .ranges
+                .iter()
+                .map(|&(s, e)| Span::new(count_position(&b.text, s), count_position(&b.text, e)))
+                .collect();
+            proptest::prop_assert_eq!(spans, expected, "{:?}", b.text);
+        }
+    }
+
+    /// Error spans too equal a character count, on later lines after
+    /// multi-byte characters and CRLF line ends.
+    #[test]
+    fn error_spans_equal_a_character_count() {
+        // (text, the text the error's span covers: its first occurrence)
+        let cases: &[(&str, &str)] = &[
+            ("{\"é😀\":\r\n\t\"ü\\u00e9😀\" x}", "x"),
+            ("[\"ü😀\",\r\n  \"é\\q\"]", "\\q"),
+            ("[\"ü😀\",\n\t\"é\\\n\"]", "\\\n"),
+            ("{\"é\":\n  [\"😀\", 01x]}", "01x"),
+            ("{\"é\":\r\n  [\"😀\",\r\n   \"a\tb\"]}", "\t"),
+            ("{\"é\":\n  \"😀\\u12\"}", "\\u12"),
+            ("[\"ü\",\n \"😀é\n\"]", "\"😀é"),
+            ("\n\t[\"😀\", ]", "]"),
+            ("{\"é😀\": tru}", "tru"),
+            ("[\"é\",\r\n \"😀\"\r\n", "[\"é\",\r\n \"😀\"\r\n"),
+        ];
+        for &(text, covered) in cases {
+            let e = parse(text).unwrap_err();
+            let start = text.find(covered).unwrap();
+            let end = start + covered.len();
+            let expected = Span::new(count_position(text, start), count_position(text, end));
+            assert_eq!(e.span, expected, "{text:?}: {}", e.message);
         }
     }
 
