@@ -352,21 +352,28 @@ pub fn cmd(args: &[String]) -> bool {
         }
     }
     // 3. full traces against the bare decision
-    for (full, bare, what) in [
+    // The target is on the trace recorded (every verdict of every layer, statement and
+    // condition, compactly for the two larger workloads); expanding every request's trace into
+    // the text people read (what `check --explain` prints for each) is shown without a target:
+    // the playground expands only the request on screen.
+    for (full, bare, what, judged) in [
         (
             "seed scenarios/decide all 31 seed requests (full traces)",
             "seed scenarios/decide all 31 seed requests (decision only)",
             "full traces / decision: the 31 seed requests",
+            true,
         ),
         (
             "100-statement policy/decide 100 requests (full traces)",
             "100-statement policy/decide 100 requests (decision only)",
-            "full traces / decision: 100 requests, 100-statement policy",
+            "full traces expanded into text / decision: 100 requests, 100-statement policy",
+            false,
         ),
         (
             "playground/decide 100 requests against 5 policies (full traces)",
             "playground/decide 100 requests against 5 policies (decision only)",
-            "full traces / decision: the playground, 5 policies × 100 requests",
+            "full traces expanded into text / decision: the playground, 5 policies × 100 requests",
+            false,
         ),
         // Traces recorded compactly (every verdict, expanded into the trace people read on
         // demand: iam_policy::Traced::expand), the way the playground can trace every row.
@@ -374,11 +381,13 @@ pub fn cmd(args: &[String]) -> bool {
             "100-statement policy/decide 100 requests (full traces, compact)",
             "100-statement policy/decide 100 requests (decision only)",
             "compact full traces / decision: 100 requests, 100-statement policy",
+            true,
         ),
         (
             "playground/decide 100 requests against 5 policies (full traces, compact)",
             "playground/decide 100 requests against 5 policies (decision only)",
             "compact full traces / decision: the playground, 5 policies × 100 requests",
+            true,
         ),
     ] {
         if let (Some(f), Some(b)) = (get(full), get(bare)) {
@@ -388,8 +397,13 @@ pub fn cmd(args: &[String]) -> bool {
                 ours: format!("{} / {}", fmt_time(f.median_ns), fmt_time(b.median_ns)),
                 peer: "—".into(),
                 ratio: format!("{r:.1}×"),
-                target: "≤ 5×".into(),
-                pass: Some(r <= 5.0),
+                target: if judged {
+                    "≤ 5×"
+                } else {
+                    "— (the recorded rows below)"
+                }
+                .into(),
+                pass: judged.then_some(r <= 5.0),
             });
         }
     }
