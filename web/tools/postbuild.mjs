@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
+import { pinnedTransform } from "./esbuild.mjs";
 
 const staging = process.env.TRUNK_STAGING_DIR;
 if (!staging) {
@@ -19,8 +19,7 @@ if (!staging) {
 // bundles the editor (smaller than Trunk's own minifier, which cannot parse the glue), and
 // update their subresource-integrity hashes in index.html.
 if (process.env.TRUNK_PROFILE === "release") {
-  const esbuildPath = join(process.cwd(), "web", "editor", "node_modules", "esbuild", "lib", "main.js");
-  const { transform } = await import(pathToFileURL(esbuildPath).href);
+  const transform = await pinnedTransform("postbuild");
   const indexPath = join(staging, "index.html");
   let index = readFileSync(indexPath, "utf8");
   for (const name of readdirSync(staging)) {
