@@ -64,17 +64,20 @@ fn fmt_bytes(n: u64) -> String {
     format!("{:.1} GB", n as f64 / 1e9)
 }
 
+/// The free bytes of the disk holding the repository, when they are below [`LOW_DISK_BYTES`].
+fn low_disk() -> Option<u64> {
+    free_disk_bytes(&root()).filter(|&free| free < LOW_DISK_BYTES)
+}
+
 /// Warns (does not stop) when the disk is nearly full, before a long run starts.
 fn warn_low_disk() {
-    if let Some(free) = free_disk_bytes(&root()) {
-        if free < LOW_DISK_BYTES {
-            eprintln!(
-                "\x1b[1mxtask: warning:\x1b[0m only {} free on the disk holding the repository; \
-                 {}. Free some space (old target/ directories, /tmp) if a step fails.",
-                fmt_bytes(free),
-                DISK_NEEDED
-            );
-        }
+    if let Some(free) = low_disk() {
+        eprintln!(
+            "\x1b[1mxtask: warning:\x1b[0m only {} free on the disk holding the repository; \
+             {}. Free some space (old target/ directories, /tmp) if a step fails.",
+            fmt_bytes(free),
+            DISK_NEEDED
+        );
     }
 }
 
@@ -225,15 +228,13 @@ impl Runner {
                 step.name,
                 step.shell_line()
             );
-            if let Some(free) = free_disk_bytes(&root()) {
-                if free < LOW_DISK_BYTES {
-                    eprintln!(
-                        "       the disk holding the repository has only {} free: a build that \
-                         runs out of space fails with errors like this one ({})",
-                        fmt_bytes(free),
-                        DISK_NEEDED
-                    );
-                }
+            if let Some(free) = low_disk() {
+                eprintln!(
+                    "       the disk holding the repository has only {} free: a build that \
+                     runs out of space fails with errors like this one ({})",
+                    fmt_bytes(free),
+                    DISK_NEEDED
+                );
             }
         }
         self.done.push(Outcome {
